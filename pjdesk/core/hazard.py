@@ -1,0 +1,267 @@
+"""隐患: the hazard ledger record, its lifecycle and its rules.
+
+A hazard's status is never typed: it is derived from its events (整改通知, 整改完成, 复查, 延期, 销号) and
+today's date. 发现 is the record itself. Deriving is tolerant (sync may deliver events in any order and a
+past month is recomputed from event dates); *recording* an event is strict (check_event).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+from .dates import from_iso
+from .records import (
+    CHOICE, DATE, ERROR, INCOMPLETE, LONGTEXT, MONEY, REF, TAGS, Field, Problem, RecordKind,
+)
+
+# Statuses, in lifecycle order.
+FOUND, RECTIFYING, AWAITING_REVIEW, REVIEWED, CLOSED = "发现", "整改中", "已整改待复查", "复查合格", "销号"
+STATUSES = (FOUND, RECTIFYING, AWAITING_REVIEW, REVIEWED, CLOSED)
+OPEN_STATUSES = STATUSES[:-1]
+
+# Event kinds.
+NOTICE, RECTIFIED, REVIEW, EXTEND, CLOSE = "整改通知", "整改完成", "复查", "延期", "销号"
+EVENT_KINDS = (NOTICE, RECTIFIED, REVIEW, EXTEND, CLOSE)
+PASS, FAIL = "合格", "不合格"
+
+MAJOR, GENERAL = "重大", "一般"
+# The five must-haves of a major hazard (五落实: 责任、措施、资金、时限、预案) and the fields that hold them.
+FIVE_ITEMS = (("resp_person", "责任"), ("measures", "措施"), ("funds", "资金"), ("deadline", "时限"), ("emergency_plan", "预案"))
+
+_M = ("level", MAJOR)
+HAZARD_FIELDS = (
+    Field("unit_id", "单位", REF, ref="unit", required=True, in_list=True),
+    Field("description", "隐患描述", LONGTEXT, required=True, in_list=True, max_length=1000,
+          import_names=("隐患描述", "隐患内容", "存在问题", "隐患问题", "隐患情况", "问题描述", "主要问题", "隐患名称")),
+    Field("location", "隐患部位", in_list=True, max_length=200,
+          import_names=("隐患部位", "部位", "地点", "隐患地点", "隐患位置", "具体部位")),
+    Field("level", "隐患等级", CHOICE, "hazard_level", required=True, in_list=True,
+          import_names=("隐患等级", "隐患级别", "等级", "级别")),
+    Field("category", "隐患类别", CHOICE, "hazard_category",
+          import_names=("隐患类别", "隐患类型", "类别", "类型")),
+    Field("sector", "行业领域", CHOICE, "sector", in_list=True, help="留空则取单位的行业领域",
+          import_names=("行业", "行业领域", "所属行业")),
+    Field("source", "隐患来源", CHOICE, "hazard_source", required=True, in_list=True,
+          import_names=("隐患来源", "来源", "发现途径")),
+    Field("found_date", "发现日期", DATE, required=True, in_list=True,
+          import_names=("发现日期", "排查日期", "检查日期", "发现时间", "排查时间", "检查时间")),
+    Field("found_by", "发现人", max_length=50, import_names=("发现人", "检查人", "排查人", "检查人员")),
+    Field("tags", "专项行动", TAGS, "hazard_tag", import_names=("专项行动", "专项", "标签")),
+    Field("resp_unit", "整改责任单位", group="整改", max_length=100, import_names=("整改责任单位", "责任单位")),
+    Field("resp_person", "整改责任人", group="整改", in_list=True, max_length=50,
+          import_names=("整改责任人", "责任人", "整改负责人")),
+    Field("measures", "整改措施", LONGTEXT, group="整改", import_names=("整改措施", "治理措施", "整改要求")),
+    Field("funds", "整改资金（元）", MONEY, group="整改",
+          import_names=("整改资金", "资金（元）", "资金(元)", "整改资金（元）", "整改资金(元)", "治理资金", "资金")),
+    Field("deadline", "整改期限", DATE, group="整改",
+          import_names=("整改期限", "整改时限", "限改日期", "整改期限（日期）", "限期整改日期")),
+    Field("interim_controls", "临时管控措施", LONGTEXT, group="整改", import_names=("临时管控措施", "临时措施", "管控措施")),
+    Field("emergency_plan", "应急预案", LONGTEXT, group="重大隐患", only_when=_M, help="五落实之“预案”"),
+    Field("major_basis", "判定依据", LONGTEXT, group="重大隐患", only_when=_M, help="判定标准名称及条款",
+          import_names=("判定依据", "重大隐患判定依据")),
+    Field("governance_plan", "治理方案", LONGTEXT, group="重大隐患", only_when=_M,
+          help="目标任务、方法措施、经费物资、机构人员、时限要求、安全措施和应急预案"),
+    Field("supervision_level", "挂牌督办级别", CHOICE, "supervision_level", group="重大隐患", only_when=_M),
+    Field("supervision_body", "督办机关", group="重大隐患", only_when=_M, max_length=100),
+    Field("supervision_date", "挂牌日期", DATE, group="重大隐患", only_when=_M),
+    Field("supervision_doc_no", "督办文号", group="重大隐患", only_when=_M, max_length=100),
+    Field("assignment_no", "交办单号", group="重大隐患", only_when=_M, max_length=100, import_names=("交办单号",)),
+    Field("ledger_date", "台账登记日", DATE, group="重大隐患", only_when=_M),
+    Field("notice_record", "通报记录", LONGTEXT, group="重大隐患", only_when=_M),
+    Field("note", "备注", LONGTEXT, group="整改", import_names=("备注", "说明")),
+)
+
+# Written by the write path: the hazard number and the state derived from the events.
+HAZARD_DERIVED = ("status", "due_date", "rectified_date", "review_date", "closed_date", "incomplete")
+
+
+def missing_major_items(values: Mapping) -> list[str]:
+    """What a 重大 hazard still lacks (判定依据 and 五落实), as Chinese labels; empty when complete."""
+    if values.get("level") != MAJOR:
+        return []
+    missing = [] if values.get("major_basis") else ["判定依据"]
+    missing += [label for name, label in FIVE_ITEMS if values.get(name) in (None, "")]
+    return missing
+
+
+def hazard_rules(values: Mapping, today: dt.date) -> list[Problem]:
+    problems = []
+    found = _date(values.get("found_date"))
+    deadline = _date(values.get("deadline"))
+    if found and found > today:
+        problems.append(Problem("found_date", "发现日期不能晚于今天"))
+    if found and deadline and deadline < found:
+        problems.append(Problem("deadline", "整改期限不能早于发现日期"))
+    for name, label in (("supervision_date", "挂牌日期"), ("ledger_date", "台账登记日")):
+        day = _date(values.get(name))
+        if found and day and day < found:
+            problems.append(Problem(name, f"{label}不能早于发现日期"))
+    missing = missing_major_items(values)
+    if missing:
+        problems.append(Problem(None, "重大隐患待补充：" + "、".join(missing), INCOMPLETE))
+    return problems
+
+
+def _date(value) -> dt.date | None:
+    try:
+        return from_iso(value) if isinstance(value, str) else value
+    except ValueError:
+        return None  # reported by the field check
+
+
+HAZARD = RecordKind("hazard", "隐患", "hazard", HAZARD_FIELDS, hazard_rules, derived=HAZARD_DERIVED,
+                    assigned=("hazard_no",), title_field="description")
+
+EVENT_FIELDS = (
+    Field("hazard_id", "隐患", REF, ref="hazard", required=True),
+    Field("kind", "事项", CHOICE, required=True),
+    Field("date", "日期", DATE, required=True),
+    Field("result", "复查结论"),
+    Field("actor", "经办人", max_length=50),
+    Field("new_deadline", "新整改期限", DATE),
+    Field("note", "说明", LONGTEXT),
+)
+HAZARD_EVENT = RecordKind("hazard_event", "隐患处理记录", "hazard_event", EVENT_FIELDS, title_field="kind")
+
+
+@dataclass
+class HazardState:
+    status: str = FOUND
+    due_date: str | None = None
+    rectified_date: str | None = None
+    review_date: str | None = None
+    closed_date: str | None = None
+    last_date: str | None = None  # the latest event date: a new event may not precede it
+    history: list[Mapping] = field(default_factory=list)
+
+    def is_overdue(self, today: dt.date) -> bool:
+        return overdue(self.status, self.due_date, today)
+
+
+def overdue(status: str, due_date: str | None, today: dt.date) -> bool:
+    """逾期: the deadline in force has passed and the hazard is not 销号."""
+    return status != CLOSED and bool(due_date) and due_date < today.isoformat()
+
+
+def event_order(event: Mapping) -> tuple:
+    return (event["date"], event.get("created_at") or "", event.get("id") or "")
+
+
+def derive_state(hazard: Mapping, events: Sequence[Mapping]) -> HazardState:
+    """The hazard's state from its live events, in date order (ties by when they were recorded)."""
+    state = HazardState(due_date=hazard.get("deadline"), last_date=hazard.get("found_date"))
+    for e in sorted((e for e in events if not e.get("deleted")), key=event_order):
+        kind = e["kind"]
+        if kind == NOTICE:
+            if state.status == FOUND:
+                state.status = RECTIFYING
+        elif kind == RECTIFIED:
+            state.status, state.rectified_date = AWAITING_REVIEW, e["date"]
+        elif kind == REVIEW:
+            if e.get("result") == PASS:
+                state.status, state.review_date = REVIEWED, e["date"]
+            else:  # 复查不合格: back to 整改中, the earlier completion no longer counts
+                state.status, state.rectified_date, state.review_date = RECTIFYING, None, None
+        elif kind == EXTEND:
+            state.due_date = e.get("new_deadline") or state.due_date
+        elif kind == CLOSE:
+            state.status, state.closed_date = CLOSED, e["date"]
+        if state.last_date is None or e["date"] > state.last_date:
+            state.last_date = e["date"]
+        state.history.append(e)
+    return state
+
+
+def check_event(hazard: Mapping, state: HazardState, event: Mapping, today: dt.date) -> list[Problem]:
+    """Whether an event may be recorded now on a hazard in ``state``. Messages say what to do instead."""
+    kind, day = event.get("kind"), _date(event.get("date"))
+    if kind not in EVENT_KINDS:
+        return [Problem("kind", f"未知的处理事项“{kind}”")]
+    if day is None:
+        return [Problem("date", "请填写日期")]
+    problems = []
+    if day > today:
+        problems.append(Problem("date", "日期不能晚于今天"))
+    if state.last_date and day.isoformat() < state.last_date:
+        problems.append(Problem("date", f"日期不能早于上一步的日期 {state.last_date}"))
+    status = state.status
+    if status == CLOSED:
+        return problems + [Problem(None, "该隐患已销号，不能再办理")]
+    if kind == NOTICE and status != FOUND:
+        problems.append(Problem(None, f"该隐患已是“{status}”，无需再下达整改通知"))
+    elif kind == RECTIFIED and status not in (FOUND, RECTIFYING):
+        problems.append(Problem(None, f"该隐患已是“{status}”，不能再登记整改完成"))
+    elif kind == REVIEW:
+        if status != AWAITING_REVIEW:
+            problems.append(Problem(None, "隐患须先登记整改完成，才能复查"))
+        if event.get("result") not in (PASS, FAIL):
+            problems.append(Problem("result", "请选择复查结论：合格或不合格"))
+        if not event.get("actor"):
+            problems.append(Problem("actor", "请填写复查人"))
+    elif kind == EXTEND:
+        if not event.get("note"):
+            problems.append(Problem("note", "延期须写明原因"))
+        new = _date(event.get("new_deadline"))
+        if new is None:
+            problems.append(Problem("new_deadline", "请填写新的整改期限"))
+        elif state.due_date and new.isoformat() <= state.due_date:
+            problems.append(Problem("new_deadline", f"新的整改期限应晚于原期限 {state.due_date}"))
+        elif new < day:
+            problems.append(Problem("new_deadline", "新的整改期限不能早于办理日期"))
+    elif kind == CLOSE:
+        if status != REVIEWED:
+            problems.append(Problem(None, "隐患未经复查合格，不能销号；请先登记整改完成并复查合格"))
+        missing = missing_major_items(hazard)
+        if missing:
+            problems.append(Problem(None, "重大隐患须补齐" + "、".join(missing) + "后方可销号，请先编辑隐患"))
+    return [p for p in problems if p.level == ERROR] + [p for p in problems if p.level != ERROR]
+
+
+@dataclass(frozen=True)
+class HazardFilter:
+    """What the ledger shows. Plain data: the UI and CLI build it, storage turns it into SQL."""
+
+    statuses: tuple[str, ...] = ()
+    open_only: bool = False
+    closed_only: bool = False
+    level: str | None = None
+    sector: str | None = None
+    unit_id: str | None = None
+    source: str | None = None
+    tag: str | None = None
+    overdue: bool = False
+    due_within_days: int | None = None  # open hazards whose deadline falls from today to today + N
+    found_from: str | None = None
+    found_to: str | None = None
+    closed_from: str | None = None
+    closed_to: str | None = None
+    incomplete: bool = False
+    text: str = ""
+    township: str | None = None
+
+    def describe(self) -> str:
+        """The filter in words, for a title or an export sheet."""
+        parts = []
+        if self.overdue:
+            parts.append("逾期")
+        if self.due_within_days is not None:
+            parts.append(f"{self.due_within_days} 天内到期")
+        if self.open_only:
+            parts.append("未销号")
+        if self.closed_only:
+            parts.append("已销号")
+        parts += list(self.statuses)
+        for value in (self.level, self.sector, self.source, self.tag):
+            if value:
+                parts.append(value)
+        if self.incomplete:
+            parts.append("待补充")
+        if self.found_from or self.found_to:
+            parts.append(f"发现于 {self.found_from or '…'} 至 {self.found_to or '…'}")
+        if self.closed_from or self.closed_to:
+            parts.append(f"销号于 {self.closed_from or '…'} 至 {self.closed_to or '…'}")
+        if self.text:
+            parts.append(f"含“{self.text}”")
+        return "、".join(parts) or "全部"

@@ -1,0 +1,57 @@
+"""统一社会信用代码 and 居民身份证号 checks (python-stdnum), in the words an officer needs."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from stdnum.cn import ric, uscc
+from stdnum.exceptions import InvalidChecksum, ValidationError
+
+_USCC_SHAPE = re.compile(r"^[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}$")
+
+
+@dataclass(frozen=True)
+class Check:
+    value: str  # normalised (upper case, no spaces)
+    ok: bool
+    warning: bool  # True: a check-digit failure the user may override with a reason
+    message: str = ""
+
+
+def check_uscc(raw: str) -> Check:
+    """A failing check digit only warns: early pilot codes (91350211M00013FA1N) fail it and are real."""
+    value = re.sub(r"\s", "", raw or "").upper()
+    if not value:
+        return Check("", True, False)
+    if len(value) != 18:
+        return Check(value, False, False, f"统一社会信用代码应为 18 位，现为 {len(value)} 位，请核对营业执照")
+    if not _USCC_SHAPE.match(value):
+        return Check(value, False, False, "统一社会信用代码含有不允许的字符（不使用 I、O、S、V、Z），请核对营业执照")
+    try:
+        uscc.validate(value)
+    except InvalidChecksum:
+        expected = uscc.calc_check_digit(value[:17])
+        return Check(
+            value, False, True,
+            f"统一社会信用代码校验位错误（应为 {expected}），请核对营业执照；早期试点代码如确实如此，请填写原因后保存",
+        )
+    except ValidationError:
+        return Check(value, False, False, "统一社会信用代码格式不正确，请核对营业执照")
+    return Check(value, True, False)
+
+
+def check_id_number(raw: str) -> Check:
+    """18-digit numbers are checked; 15-digit legacy numbers and other documents only warn."""
+    value = re.sub(r"\s", "", raw or "").upper()
+    if not value:
+        return Check("", True, False)
+    if len(value) == 15 and value.isdigit():
+        return Check(value, False, True, "15 位旧身份证号无法校验，请核对证件后填写原因保存")
+    try:
+        ric.validate(value)
+    except InvalidChecksum:
+        return Check(value, False, True, f"身份证号校验位错误（应为 {ric.calc_check_digit(value[:17])}），请核对证件")
+    except ValidationError:
+        return Check(value, False, True, "身份证号格式或出生日期不正确，请核对证件；境外证件请填写原因后保存")
+    return Check(value, True, False)

@@ -1,0 +1,7 @@
+"""Every record kind, by name. Adding a kind: declare it, add its migration, register it here."""
+
+from .hazard import HAZARD, HAZARD_EVENT
+from .records import RecordKind
+from .unit import UNIT
+
+KINDS: dict[str, RecordKind] = {k.name: k for k in (UNIT, HAZARD, HAZARD_EVENT)}

@@ -1,0 +1,147 @@
+"""Record kinds, declared once.
+
+A kind's declaration drives its table columns (checked by a test against the migrations), its entry dialog,
+its list columns, the Excel import header names and the sync encoding. Values travel as plain storage
+values: text, ISO dates, integer 分 for money, 0/1 for flags, ``|``-joined text for tags.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+
+from .dates import NotADate, parse_date
+from .resources import load_config
+
+TEXT, LONGTEXT, DATE, INT, MONEY, BOOL, CHOICE, TAGS, REF = (
+    "text", "longtext", "date", "int", "money", "bool", "choice", "tags", "ref",
+)
+TAG_SEPARATOR = "|"
+
+ERROR = "error"  # refused: nothing is saved
+INCOMPLETE = "incomplete"  # saved, and marked 待补充 until completed
+
+
+@dataclass(frozen=True)
+class Problem:
+    field: str | None
+    message: str
+    level: str = ERROR
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    label: str
+    type: str = TEXT
+    vocabulary: str | None = None  # CHOICE / TAGS: a list of resources/config/vocabularies.json
+    required: bool = False
+    group: str = "基本信息"
+    in_list: bool = False
+    help: str = ""
+    ref: str | None = None  # REF: the kind referred to
+    only_when: tuple[str, str] | None = None  # shown and checked only when field == value
+    import_names: tuple[str, ...] = ()  # header names a spreadsheet may use for it
+    max_length: int = 2000
+
+    def choices(self) -> list[str]:
+        return list(vocabulary(self.vocabulary)) if self.vocabulary else []
+
+    def applies(self, values: Mapping) -> bool:
+        return self.only_when is None or values.get(self.only_when[0]) == self.only_when[1]
+
+
+def _no_rules(values: Mapping, today: dt.date) -> list[Problem]:
+    return []
+
+
+@dataclass(frozen=True)
+class RecordKind:
+    name: str
+    label: str
+    table: str
+    fields: tuple[Field, ...]
+    rules: Callable[[Mapping, dt.date], list[Problem]] = _no_rules
+    # Columns the write path maintains from other data (derived state, search keys). Never typed by a
+    # user, never carried by sync: each station derives them again.
+    derived: tuple[str, ...] = ()
+    # Columns the write path fills once at creation (a serial number) and sync carries like any field.
+    assigned: tuple[str, ...] = ()
+    title_field: str = "name"
+    _index: dict = field(default_factory=dict, compare=False, repr=False)
+
+    def field(self, name: str) -> Field:
+        if not self._index:
+            self._index.update((f.name, f) for f in self.fields)
+        return self._index[name]
+
+    def field_names(self) -> list[str]:
+        return [f.name for f in self.fields]
+
+
+def vocabulary(name: str) -> list[str]:
+    return load_config("vocabularies")[name]
+
+
+def split_tags(value: str | None) -> list[str]:
+    return [t for t in (value or "").split(TAG_SEPARATOR) if t]
+
+
+def join_tags(tags) -> str:
+    return TAG_SEPARATOR.join(dict.fromkeys(t.strip() for t in tags if t and t.strip()))
+
+
+def normalise(kind: RecordKind, values: Mapping) -> dict:
+    """Trim text, turn empty strings into None: what is stored for what was typed."""
+    out = {}
+    for f in kind.fields:
+        if f.name not in values:
+            continue
+        v = values[f.name]
+        if isinstance(v, str):
+            v = v.strip() or None
+        if f.type == BOOL:
+            v = 1 if v else 0
+        out[f.name] = v
+    return out
+
+
+def validate(kind: RecordKind, values: Mapping, today: dt.date) -> list[Problem]:
+    """Field-level checks from the declaration, then the kind's own rules. Returns every problem found."""
+    problems: list[Problem] = []
+    for f in kind.fields:
+        if not f.applies(values):
+            continue
+        v = values.get(f.name)
+        if v is None or v == "":
+            if f.required:
+                problems.append(Problem(f.name, f"请填写“{f.label}”"))
+            continue
+        if f.type == DATE:
+            try:
+                day = parse_date(v)
+            except NotADate as e:
+                problems.append(Problem(f.name, f"{f.label}：{e}"))
+                continue
+            if day and day.isoformat() != v:
+                problems.append(Problem(f.name, f"{f.label}应写成 YYYY-MM-DD"))
+        elif f.type in (INT, MONEY):
+            if not isinstance(v, int) or isinstance(v, bool):
+                problems.append(Problem(f.name, f"{f.label}应为整数"))
+            elif v < 0:
+                problems.append(Problem(f.name, f"{f.label}不能为负数"))
+        elif f.type == CHOICE:
+            if v not in f.choices():
+                problems.append(Problem(f.name, f"{f.label}“{v}”不在可选项中（{'、'.join(f.choices())}）"))
+        elif f.type == TAGS:
+            unknown = [t for t in split_tags(v) if t not in f.choices()]
+            if unknown:
+                problems.append(Problem(f.name, f"{f.label}“{'、'.join(unknown)}”不在可选项中"))
+        elif f.type in (TEXT, LONGTEXT) and isinstance(v, str) and len(v) > f.max_length:
+            problems.append(Problem(f.name, f"{f.label}过长（{len(v)} 字，最多 {f.max_length} 字）"))
+    return problems + kind.rules(values, today)
+
+
+def errors(problems) -> list[Problem]:
+    return [p for p in problems if p.level == ERROR]

@@ -1,0 +1,54 @@
+"""单位/场所: the production and business units and places a township supervises."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+
+from .identifiers import check_uscc
+from .records import BOOL, CHOICE, ERROR, LONGTEXT, Field, Problem, RecordKind, vocabulary
+
+UNIT_FIELDS = (
+    Field("name", "单位名称", required=True, in_list=True, max_length=100,
+          import_names=("单位名称", "企业名称", "检查单位", "被检查单位", "单位", "企业（单位）名称", "生产经营单位")),
+    Field("uscc", "统一社会信用代码", in_list=True, max_length=18,
+          help="18 位，见营业执照；无证经营可留空并勾选“无证照”",
+          import_names=("统一社会信用代码", "社会信用代码", "信用代码", "统一代码")),
+    Field("uscc_note", "代码说明", help="代码校验不通过但确实如此时（如早期试点代码），写明原因", max_length=200),
+    Field("no_licence", "无证照", BOOL, help="打非治违中发现的无证照经营"),
+    Field("sector", "行业领域", CHOICE, "sector", required=True, in_list=True,
+          import_names=("行业", "行业领域", "所属行业", "行业类别")),
+    Field("is_high_risk", "高危企业", BOOL, in_list=True,
+          help="危化、非煤矿山、烟花爆竹、金属冶炼等高危行业的企业"),
+    Field("crowded_type", "人员密集场所类型", CHOICE, "crowded_place_type",
+          only_when=("sector", "人员密集场所")),
+    Field("is_above_scale", "规上企业", BOOL),
+    Field("village", "所在村（社区）", in_list=True, max_length=50),
+    Field("address", "地址", max_length=200),
+    Field("principal", "主要负责人", in_list=True, max_length=30, group="联系"),
+    Field("phone", "联系电话", in_list=True, max_length=30, group="联系"),
+    Field("status", "经营状态", CHOICE, "unit_status", required=True, in_list=True),
+    Field("lead_dept", "行业主管部门", max_length=50, group="联系"),
+    Field("note", "备注", LONGTEXT, group="联系"),
+)
+
+
+def unit_rules(values: Mapping, today: dt.date) -> list[Problem]:
+    problems = []
+    check = check_uscc(values.get("uscc") or "")
+    if not check.ok:
+        if not check.warning:
+            problems.append(Problem("uscc", check.message, ERROR))
+        elif not values.get("uscc_note"):
+            problems.append(Problem("uscc", check.message))
+    return problems
+
+
+def is_high_risk_sector(sector: str | None) -> bool:
+    return sector in vocabulary("high_risk_sector")
+
+
+UNIT = RecordKind(
+    "unit", "单位", "unit", UNIT_FIELDS, unit_rules,
+    derived=("name_initials",),
+)

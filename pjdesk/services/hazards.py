@@ -1,0 +1,197 @@
+"""The hazard ledger: record a hazard, walk it through 整改 → 复查 → 销号, search it, count it."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from pjdesk.core.errors import PjdeskError, ValidationError
+from pjdesk.core.hazard import (
+    CLOSE, EXTEND, FAIL, HAZARD, HAZARD_EVENT, NOTICE, PASS, RECTIFIED, REVIEW, HazardFilter, check_event,
+    derive_state, missing_major_items, overdue,
+)
+from pjdesk.core.records import Problem, errors, normalise, validate
+from pjdesk.core.unit import UNIT
+from pjdesk.storage import ledger
+
+from .session import Outcome, Session
+
+
+def hazard_defaults(session: Session) -> dict:
+    return {"level": "一般", "source": "乡镇检查", "found_date": session.today().isoformat(),
+            "found_by": session.operator}
+
+
+def check_hazard(session: Session, values: dict) -> list[Problem]:
+    values = _prepared(session, values)
+    problems = validate(HAZARD, values, session.today())
+    unit_id = values.get("unit_id")
+    if unit_id:
+        unit = session.store.get(UNIT, unit_id)
+        if unit is None or unit["deleted"]:
+            problems.append(Problem("unit_id", "所选单位不存在或已删除，请重新选择"))
+    return problems
+
+
+def record_hazard(session: Session, values: dict) -> Outcome:
+    """A new hazard (发现). A 重大 hazard lacking 判定依据 or 五落实 is saved and marked 待补充."""
+    station = session.require_station()
+    values = _prepared(session, {**hazard_defaults(session), **values})
+    problems = check_hazard(session, values)
+    if errors(problems):
+        raise ValidationError(errors(problems))
+    with session.store.transaction():
+        hazard_id = session.store.insert(HAZARD, values, township=station.code, operator=session.operator)
+    return Outcome(hazard_id, {"hazard": frozenset({hazard_id})}, _warnings(values))
+
+
+def edit_hazard(session: Session, hazard_id: str, values: dict) -> Outcome:
+    hazard = _own(session, hazard_id)
+    merged = _prepared(session, {**{f: hazard.get(f) for f in HAZARD.field_names()}, **values})
+    problems = check_hazard(session, merged)
+    if errors(problems):
+        raise ValidationError(errors(problems))
+    state = derive_state(hazard, ledger.events_of(session.store, hazard_id))
+    if state.status == "销号":
+        raise PjdeskError("该隐患已销号，不能再修改")
+    with session.store.transaction():
+        session.store.update(HAZARD, hazard_id, merged, operator=session.operator)
+    return Outcome(hazard_id, {"hazard": frozenset({hazard_id})}, _warnings(merged))
+
+
+def delete_hazard(session: Session, hazard_id: str, reason: str) -> Outcome:
+    if not (reason or "").strip():
+        raise PjdeskError("删除须写明原因（如：重复录入、录入错误）")
+    _own(session, hazard_id)
+    with session.store.transaction():
+        session.store.delete(HAZARD, hazard_id, reason=reason.strip(), operator=session.operator)
+    return Outcome(hazard_id, {"hazard": frozenset({hazard_id})})
+
+
+def add_event(session: Session, hazard_id: str, kind: str, date: str | dt.date, *, result: str | None = None,
+              actor: str | None = None, new_deadline: str | dt.date | None = None, note: str | None = None) -> Outcome:
+    """One step of the lifecycle, checked against the hazard's state and the order of dates."""
+    hazard = _own(session, hazard_id)
+    event = normalise(HAZARD_EVENT, {
+        "hazard_id": hazard_id, "kind": kind, "date": _iso(date), "result": result,
+        "actor": actor or session.operator, "new_deadline": _iso(new_deadline), "note": note,
+    })
+    state = derive_state(hazard, ledger.events_of(session.store, hazard_id))
+    problems = errors(check_event(hazard, state, event, session.today()))
+    if problems:
+        raise ValidationError(problems)
+    with session.store.transaction():
+        event_id = session.store.insert(HAZARD_EVENT, event, township=hazard["township"], operator=session.operator)
+    return Outcome(event_id, {"hazard": frozenset({hazard_id}), "hazard_event": frozenset({event_id})})
+
+
+def notify_rectification(session, hazard_id, date, note=None) -> Outcome:
+    return add_event(session, hazard_id, NOTICE, date, note=note)
+
+
+def complete_rectification(session, hazard_id, date, note=None, actor=None) -> Outcome:
+    return add_event(session, hazard_id, RECTIFIED, date, note=note, actor=actor)
+
+
+def review_hazard(session, hazard_id, date, passed: bool, reviewer: str, note=None) -> Outcome:
+    return add_event(session, hazard_id, REVIEW, date, result=PASS if passed else FAIL, actor=reviewer, note=note)
+
+
+def extend_hazard(session, hazard_id, date, new_deadline, reason) -> Outcome:
+    return add_event(session, hazard_id, EXTEND, date, new_deadline=new_deadline, note=reason)
+
+
+def close_hazard(session, hazard_id, date, note=None) -> Outcome:
+    return add_event(session, hazard_id, CLOSE, date, note=note)
+
+
+def hazard_detail(session: Session, hazard_id: str) -> dict:
+    """The hazard, its unit, its derived state and its whole history (events and edits, oldest first)."""
+    store = session.store
+    hazard = store.get(HAZARD, hazard_id)
+    if hazard is None:
+        raise PjdeskError("找不到该隐患，可能已被删除")
+    events = ledger.events_of(store, hazard_id)
+    state = derive_state(hazard, events)
+    unit = store.get(UNIT, hazard["unit_id"]) if hazard["unit_id"] else None
+    history = [{"when": hazard["found_date"], "what": "发现", "who": hazard.get("found_by") or hazard["created_by"],
+                "note": hazard["description"], "stamp": hazard["created_at"]}]
+    for e in events:
+        what = e["kind"] + (f"（{e['result']}）" if e["result"] else "")
+        if e["new_deadline"]:
+            what += f"，新期限 {e['new_deadline']}"
+        history.append({"when": e["date"], "what": what, "who": e["actor"] or e["created_by"], "note": e["note"] or "",
+                        "stamp": e["created_at"]})
+    for change in store.changes_of([hazard_id]):
+        if change["op"] == "insert":
+            continue
+        if change["op"] == "delete":
+            what, note = "删除", change["fields"].get("delete_reason") or ""
+        else:
+            labels = [HAZARD.field(k).label for k in change["fields"] if k in HAZARD.field_names()]
+            what, note = "修改", "改了：" + "、".join(labels)
+        history.append({"when": stamp_date(change["hlc"]), "what": what, "who": change["operator"] or "", "note": note,
+                        "stamp": change["hlc"]})
+    history.sort(key=lambda h: (h["when"], h["stamp"]))
+    return {"hazard": hazard, "unit": unit, "state": state, "events": events, "history": history,
+            "overdue": overdue(state.status, state.due_date, session.today()),
+            "missing": missing_major_items(hazard)}
+
+
+def stamp_date(stamp: str) -> str:
+    ms = int(stamp.split(".", 1)[0])
+    return dt.datetime.fromtimestamp(ms / 1000).date().isoformat()
+
+
+def count_hazards(session: Session, f: HazardFilter) -> int:
+    return ledger.count(session.store, _scoped(session, f), session.today())
+
+
+def list_hazards(session: Session, f: HazardFilter, *, sort=None, offset: int = 0, limit: int = 100) -> list[dict]:
+    return ledger.page(session.store, _scoped(session, f), session.today(), sort=sort, offset=offset, limit=limit)
+
+
+def hazard_position(session: Session, f: HazardFilter, hazard_id: str, *, sort=None) -> int | None:
+    return ledger.position(session.store, _scoped(session, f), session.today(), hazard_id, sort=sort)
+
+
+def dashboard(session: Session) -> dict:
+    station = session.require_station()
+    return ledger.dashboard(session.store, session.today(), None if station.is_county else station.code)
+
+
+def _scoped(session: Session, f: HazardFilter) -> HazardFilter:
+    station = session.require_station()
+    if station.is_county or f.township:
+        return f
+    from dataclasses import replace
+
+    return replace(f, township=station.code)
+
+
+def _prepared(session: Session, values: dict) -> dict:
+    values = normalise(HAZARD, values)
+    if not values.get("sector") and values.get("unit_id"):
+        unit = session.store.get(UNIT, values["unit_id"])
+        if unit:
+            values["sector"] = unit["sector"]
+    return values
+
+
+def _warnings(values: dict) -> tuple[str, ...]:
+    missing = missing_major_items(values)
+    return (f"重大隐患待补充：{'、'.join(missing)}。补齐前不能销号。",) if missing else ()
+
+
+def _own(session: Session, hazard_id: str) -> dict:
+    hazard = session.store.get(HAZARD, hazard_id)
+    if hazard is None or hazard["deleted"]:
+        raise PjdeskError("找不到该隐患，可能已被删除")
+    if hazard["township"] != session.require_station().code:
+        raise PjdeskError("这是其他乡镇的隐患，只能由该乡镇办理")
+    return hazard
+
+
+def _iso(value) -> str | None:
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value or None

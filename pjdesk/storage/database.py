@@ -1,0 +1,295 @@
+"""Opening a station's database and the single write path.
+
+Every change of a record goes through ``Store.insert`` / ``update`` / ``delete`` (or their batch forms) inside
+``Store.transaction()``: the record tables and the append-only change log are written in the same
+transaction, so the log is a complete account of the data — the outbox of sync and the audit trail.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator, Mapping
+from pathlib import Path
+
+from sqlite_utils import Database
+
+from pjdesk.core.clock import HybridClock
+from pjdesk.core.errors import PjdeskError
+from pjdesk.core.hazard import FOUND, HAZARD, HAZARD_EVENT, derive_state, missing_major_items
+from pjdesk.core.ids import new_id
+from pjdesk.core.kinds import KINDS
+from pjdesk.core.records import RecordKind
+
+from .backup import backup_file
+from .migrations import SCHEMA_VERSION, known_migrations, migrations
+
+SQLITE_MAGIC = b"SQLite format 3\x00"
+META_COLUMNS = ("id", "township", "created_at", "updated_at", "created_by", "updated_by", "deleted", "delete_reason")
+
+
+@contextlib.contextmanager
+def plain_errors(action: str) -> Iterator[None]:
+    """Turn the disk's refusals into messages an officer can act on."""
+    try:
+        yield
+    except sqlite3.OperationalError as e:
+        text = str(e).lower()
+        if "full" in text:
+            raise PjdeskError(f"{action}失败：磁盘已满。请清理磁盘空间或换一个数据目录后重试，已录入的数据没有丢失。") from e
+        if "readonly" in text or "read-only" in text or "unable to open" in text:
+            raise PjdeskError(f"{action}失败：数据目录不可写。请检查文件夹权限，或用 --data-dir 换一个可写的目录。") from e
+        if "locked" in text or "busy" in text:
+            raise PjdeskError(f"{action}失败：数据文件正被另一个 pjdesk 占用，请关闭另一个窗口后重试。") from e
+        if "disk i/o" in text:
+            raise PjdeskError(f"{action}失败：读写磁盘出错（U 盘是否已拔出？）。请检查磁盘后重试。") from e
+        raise
+    except sqlite3.DatabaseError as e:
+        if "not a database" in str(e) or "malformed" in str(e):
+            raise PjdeskError(f"{action}失败：数据文件已损坏或不是 pjdesk 数据文件。请从备份恢复（设置 → 备份与恢复）。") from e
+        raise
+
+
+def open_store(path: Path | str, *, device: str | None = None, readonly: bool = False) -> Store:
+    """Open (creating if needed) a station database and bring its schema up to date.
+
+    A file that is not SQLite, or that a newer pjdesk wrote, is refused with a message and left untouched.
+    The file is backed up before any pending migration runs on it.
+    """
+    path = Path(path)
+    existed = path.exists() and path.stat().st_size > 0
+    if existed:
+        with open(path, "rb") as fh:
+            if fh.read(16) != SQLITE_MAGIC:
+                raise PjdeskError(f"“{path.name}”不是 pjdesk 数据文件（不是 SQLite 数据库）。请检查数据目录，或换一个空目录。")
+    elif readonly:
+        raise PjdeskError(f"找不到数据文件 {path}")
+    with plain_errors("打开数据文件"):
+        if not existed:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        conn = sqlite3.connect(str(path), timeout=15)
+        db = Database(conn, execute_plugins=False)
+        db.execute("PRAGMA foreign_keys = ON")
+        db.execute("PRAGMA journal_mode = WAL")
+        db.execute("PRAGMA synchronous = FULL")
+        applied = [m.name for m in migrations.applied(db)]
+        unknown = [name for name in applied if name not in known_migrations()]
+        if unknown:
+            conn.close()
+            raise PjdeskError(
+                f"数据文件由更新版本的 pjdesk 写入（数据结构 {len(applied)} 版，本程序只支持到 {SCHEMA_VERSION} 版）。"
+                "请升级 pjdesk 后再打开；文件未做任何改动。"
+            )
+        if len(applied) < SCHEMA_VERSION and not readonly:
+            if existed and applied:
+                backup_file(db, path.parent / "backups", reason="before-migration")
+            migrations.apply(db)
+            db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+    return Store(db, path)
+
+
+class Store:
+    def __init__(self, db: Database, path: Path | None = None):
+        self.db = db
+        self.path = path
+        self.device: str | None = None
+        self.clock: HybridClock | None = None
+        self._log: list[tuple] = []
+        self._dirty_hazards: set[str] = set()
+        self._next_dseq: int | None = None
+
+    # --- identity -------------------------------------------------------------------------------------
+    def attach_device(self, device: str) -> None:
+        """Writes are stamped with this device's clock, which resumes past the last stamp in the file."""
+        self.device = device
+        row = self.db.execute("SELECT MAX(hlc) FROM change_log").fetchone()
+        self.clock = HybridClock(device, last=row[0])
+
+    def setting(self, key: str, default: str | None = None) -> str | None:
+        row = self.db.execute("SELECT value FROM settings WHERE key = ?", [key]).fetchone()
+        return row[0] if row else default
+
+    def set_settings(self, values: Mapping[str, str | None]) -> None:
+        with self.transaction():
+            self.db.conn.executemany(
+                "INSERT INTO settings(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                list(values.items()),
+            )
+
+    def close(self) -> None:
+        self.db.close()
+
+    # --- the write path -----------------------------------------------------------------------------
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[Store]:
+        """One transaction: the records written inside it and their change-log rows commit together."""
+        outer = not self.db.conn.in_transaction
+        with plain_errors("保存"), self.db.atomic():
+            yield self
+            if outer:
+                self._flush()
+        if outer:
+            self._next_dseq = None
+
+    def _stamp(self) -> str:
+        if self.clock is None:
+            raise RuntimeError("Store.attach_device() must run before writing records")
+        return self.clock.now()
+
+    def _log_change(self, kind: str, record_id: str, township: str, op: str, fields: Mapping, stamp: str,
+                    operator: str | None) -> None:
+        if self._next_dseq is None:
+            row = self.db.execute("SELECT MAX(dseq) FROM change_log WHERE device = ?", [self.device]).fetchone()
+            self._next_dseq = (row[0] or 0) + 1
+        dseq = self._next_dseq
+        self._next_dseq += 1
+        self._log.append((f"{self.device}:{dseq}", self.device, dseq, stamp, operator, kind, record_id, township, op,
+                          json.dumps(fields, ensure_ascii=False, separators=(",", ":"))))
+
+    def _flush(self) -> None:
+        if self._dirty_hazards:
+            self.refresh_hazard_state(self._dirty_hazards)
+            self._dirty_hazards = set()
+        if self._log:
+            self.db.conn.executemany(
+                "INSERT INTO change_log(id, device, dseq, hlc, operator, kind, record_id, township, op, fields)"
+                " VALUES (?,?,?,?,?,?,?,?,?,?)", self._log)
+            self._log = []
+
+    def insert(self, kind: RecordKind, values: Mapping, *, township: str, operator: str | None) -> str:
+        return self.insert_many(kind, [values], township=township, operator=operator)[0]
+
+    def insert_many(self, kind: RecordKind, rows: Iterable[Mapping], *, township: str, operator: str | None) -> list[str]:
+        """New records (``id`` may be given, else a UUIDv7 is made). Must run inside ``transaction()``."""
+        assert self.db.conn.in_transaction, "insert outside Store.transaction()"
+        columns = [*META_COLUMNS[:6], *kind.assigned, *kind.field_names(), *kind.derived]
+        sql = f"INSERT INTO {kind.table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
+        params, ids = [], []
+        numbering = _Numbering(self.db, township) if kind is HAZARD else None
+        for values in rows:
+            record_id = values.get("id") or new_id()
+            stamp = self._stamp()
+            fields = {name: values.get(name) for name in kind.field_names()}
+            if numbering is not None:
+                fields["hazard_no"] = values.get("hazard_no") or numbering.next(fields["found_date"])
+            derived = _derived(kind, fields)
+            row = {"id": record_id, "township": township, "created_at": stamp, "updated_at": stamp,
+                   "created_by": operator, "updated_by": operator, **fields, **derived}
+            params.append([row.get(c) for c in columns])
+            # An insert logs only what it sets: an absent field is empty.
+            logged = {k: v for k, v in fields.items() if v is not None}
+            self._log_change(kind.name, record_id, township, "insert", logged, stamp, operator)
+            ids.append(record_id)
+            self._mark(kind, fields, record_id)
+        self.db.conn.executemany(sql, params)
+        return ids
+
+    def update(self, kind: RecordKind, record_id: str, values: Mapping, *, operator: str | None) -> dict:
+        """Write the fields that differ from what is stored; returns them (empty: nothing changed)."""
+        current = self.get(kind, record_id)
+        if current is None:
+            raise PjdeskError(f"找不到这条{kind.label}记录，可能已被删除")
+        changed = {k: v for k, v in values.items() if k in kind.field_names() and current.get(k) != v}
+        if not changed:
+            return {}
+        stamp = self._stamp()
+        merged = {**current, **changed}
+        derived = {k: v for k, v in _derived(kind, merged).items() if k not in ("status", "due_date")}
+        sets = {**changed, **derived, "updated_at": stamp, "updated_by": operator}
+        self.db.conn.execute(
+            f"UPDATE {kind.table} SET {', '.join(f'{k} = ?' for k in sets)} WHERE id = ?", [*sets.values(), record_id])
+        self._log_change(kind.name, record_id, current["township"], "update", changed, stamp, operator)
+        self._mark(kind, merged, record_id)
+        return changed
+
+    def delete(self, kind: RecordKind, record_id: str, *, reason: str, operator: str | None) -> None:
+        """Soft delete: the row stays (with the reason) and the tombstone travels with sync."""
+        current = self.get(kind, record_id)
+        if current is None or current["deleted"]:
+            raise PjdeskError(f"找不到这条{kind.label}记录，可能已被删除")
+        stamp = self._stamp()
+        self.db.conn.execute(
+            f"UPDATE {kind.table} SET deleted = 1, delete_reason = ?, updated_at = ?, updated_by = ? WHERE id = ?",
+            [reason, stamp, operator, record_id])
+        self._log_change(kind.name, record_id, current["township"], "delete", {"delete_reason": reason}, stamp, operator)
+        self._mark(kind, current, record_id)
+
+    def _mark(self, kind: RecordKind, fields: Mapping, record_id: str) -> None:
+        if kind is HAZARD:
+            self._dirty_hazards.add(record_id)
+        elif kind is HAZARD_EVENT:
+            self._dirty_hazards.add(fields["hazard_id"])
+
+    def refresh_hazard_state(self, hazard_ids: Iterable[str]) -> None:
+        """Recompute the stored state of hazards from their events (status, deadline in force, dates)."""
+        ids = list(hazard_ids)
+        updates = []
+        for start in range(0, len(ids), 500):
+            chunk = ids[start:start + 500]
+            marks = ",".join("?" * len(chunk))
+            hazards = {r["id"]: r for r in self._rows(f"SELECT * FROM hazard WHERE id IN ({marks})", chunk)}
+            events: dict[str, list] = {i: [] for i in chunk}
+            for e in self._rows(
+                    f"SELECT id, hazard_id, kind, date, result, new_deadline, created_at, deleted FROM hazard_event"
+                    f" WHERE hazard_id IN ({marks})", chunk):
+                events[e["hazard_id"]].append(e)
+            for hazard_id, hazard in hazards.items():
+                state = derive_state(hazard, events[hazard_id])
+                updates.append((state.status, state.due_date, state.rectified_date, state.review_date,
+                                state.closed_date, hazard_id))
+        self.db.conn.executemany(
+            "UPDATE hazard SET status = ?, due_date = ?, rectified_date = ?, review_date = ?, closed_date = ?"
+            " WHERE id = ?", updates)
+
+    # --- reads -----------------------------------------------------------------------------------------
+    def _rows(self, sql: str, params: Iterable = ()) -> list[dict]:
+        cursor = self.db.conn.execute(sql, list(params))
+        names = [d[0] for d in cursor.description]
+        return [dict(zip(names, row)) for row in cursor.fetchall()]
+
+    def get(self, kind: RecordKind, record_id: str) -> dict | None:
+        rows = self._rows(f"SELECT * FROM {kind.table} WHERE id = ?", [record_id])
+        return rows[0] if rows else None
+
+    def changes_of(self, record_ids: Iterable[str]) -> list[dict]:
+        ids = list(record_ids)
+        marks = ",".join("?" * len(ids))
+        rows = self._rows(f"SELECT * FROM change_log WHERE record_id IN ({marks}) ORDER BY hlc", ids)
+        for r in rows:
+            r["fields"] = json.loads(r["fields"])
+        return rows
+
+
+def _derived(kind: RecordKind, fields: Mapping) -> dict:
+    if kind is HAZARD:
+        # The event-derived columns are set at commit by refresh_hazard_state; these hold until then.
+        return {"incomplete": 1 if missing_major_items(fields) else 0, "status": FOUND,
+                "due_date": fields.get("deadline")}
+    if kind.name == "unit":
+        from .search import initials
+
+        return {"name_initials": initials(fields.get("name") or "")}
+    return {}
+
+
+class _Numbering:
+    """Hazard numbers: township-year-serial (430626101-2026-0001), serial per township and year of discovery."""
+
+    def __init__(self, db: Database, township: str):
+        self.db, self.township, self.last = db, township, {}
+
+    def next(self, found_date: str | None) -> str:
+        year = (found_date or "")[:4] or "0000"
+        prefix = f"{self.township}-{year}-"
+        if prefix not in self.last:
+            row = self.db.execute(
+                "SELECT MAX(CAST(substr(hazard_no, ?) AS INTEGER)) FROM hazard WHERE hazard_no LIKE ?",
+                [len(prefix) + 1, prefix + "%"]).fetchone()
+            self.last[prefix] = row[0] or 0
+        self.last[prefix] += 1
+        return f"{prefix}{self.last[prefix]:04d}"
+
+
+def kind_of(name: str) -> RecordKind:
+    return KINDS[name]

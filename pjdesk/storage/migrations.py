@@ -1,0 +1,123 @@
+"""Schema migrations: append-only, each one transaction, applied in order when a file is opened.
+
+Never edit a migration that has shipped; add the next one. Columns are spelled out here rather than taken
+from the record declarations, because a migration must build the same schema forever, whatever the
+declarations become; a test checks that every declared field has its column.
+"""
+
+import sqlite3
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+migrations = Migrations("pjdesk")
+
+def _run(db: Database, script: str) -> None:
+    """Run statements one by one: executescript() would COMMIT and break the migration's transaction."""
+    statement = ""
+    for line in script.splitlines(keepends=True):
+        statement += line
+        if sqlite3.complete_statement(statement):
+            db.execute(statement)
+            statement = ""
+    assert not statement.strip(), f"incomplete SQL at the end of a migration: {statement!r}"
+
+
+_META = """
+    id TEXT PRIMARY KEY,
+    township TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    created_by TEXT,
+    updated_by TEXT,
+    deleted INTEGER NOT NULL DEFAULT 0,
+    delete_reason TEXT"""
+
+
+@migrations()
+def m001_initial(db: Database) -> None:
+    _run(db, f"""
+    CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT);
+
+    CREATE TABLE unit ({_META},
+        name TEXT NOT NULL, uscc TEXT, uscc_note TEXT, no_licence INTEGER NOT NULL DEFAULT 0,
+        sector TEXT, is_high_risk INTEGER NOT NULL DEFAULT 0, crowded_type TEXT,
+        is_above_scale INTEGER NOT NULL DEFAULT 0, village TEXT, address TEXT, principal TEXT, phone TEXT,
+        status TEXT, lead_dept TEXT, note TEXT,
+        name_initials TEXT
+    );
+    CREATE INDEX unit_name ON unit(name);
+    CREATE INDEX unit_uscc ON unit(uscc);
+    CREATE INDEX unit_township ON unit(township, deleted);
+
+    CREATE TABLE hazard ({_META},
+        hazard_no TEXT, unit_id TEXT REFERENCES unit(id), description TEXT NOT NULL, location TEXT,
+        level TEXT NOT NULL, category TEXT, sector TEXT, source TEXT, found_date TEXT NOT NULL, found_by TEXT,
+        tags TEXT, resp_unit TEXT, resp_person TEXT, measures TEXT, funds INTEGER, deadline TEXT,
+        interim_controls TEXT, emergency_plan TEXT, major_basis TEXT, governance_plan TEXT,
+        supervision_level TEXT, supervision_body TEXT, supervision_date TEXT, supervision_doc_no TEXT,
+        assignment_no TEXT, ledger_date TEXT, notice_record TEXT, note TEXT,
+        status TEXT NOT NULL DEFAULT '发现', due_date TEXT, rectified_date TEXT, review_date TEXT,
+        closed_date TEXT, incomplete INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE INDEX hazard_found ON hazard(found_date);
+    CREATE INDEX hazard_due ON hazard(status, due_date);
+    CREATE INDEX hazard_closed ON hazard(closed_date);
+    CREATE INDEX hazard_unit ON hazard(unit_id);
+    CREATE INDEX hazard_no ON hazard(hazard_no);
+    CREATE INDEX hazard_township ON hazard(township, deleted);
+
+    CREATE TABLE hazard_event ({_META},
+        hazard_id TEXT NOT NULL REFERENCES hazard(id), kind TEXT NOT NULL, date TEXT NOT NULL,
+        result TEXT, actor TEXT, new_deadline TEXT, note TEXT
+    );
+    CREATE INDEX hazard_event_hazard ON hazard_event(hazard_id, date);
+
+    -- Full-text search of description and location (3+ characters; shorter terms scan, see queries).
+    CREATE VIRTUAL TABLE hazard_fts USING fts5(
+        description, location, content='hazard', content_rowid='rowid', tokenize='trigram'
+    );
+    CREATE TRIGGER hazard_fts_insert AFTER INSERT ON hazard BEGIN
+        INSERT INTO hazard_fts(rowid, description, location) VALUES (new.rowid, new.description, new.location);
+    END;
+    CREATE TRIGGER hazard_fts_delete AFTER DELETE ON hazard BEGIN
+        INSERT INTO hazard_fts(hazard_fts, rowid, description, location)
+        VALUES ('delete', old.rowid, old.description, old.location);
+    END;
+    CREATE TRIGGER hazard_fts_update AFTER UPDATE OF description, location ON hazard BEGIN
+        INSERT INTO hazard_fts(hazard_fts, rowid, description, location)
+        VALUES ('delete', old.rowid, old.description, old.location);
+        INSERT INTO hazard_fts(rowid, description, location) VALUES (new.rowid, new.description, new.location);
+    END;
+
+    -- The change log: the outbox of sync and the audit trail. One row per changed record per write.
+    CREATE TABLE change_log (
+        seq INTEGER PRIMARY KEY,
+        id TEXT NOT NULL UNIQUE,          -- device:dseq, as numbered by the device that made the change
+        device TEXT NOT NULL,
+        dseq INTEGER NOT NULL,
+        hlc TEXT NOT NULL,
+        operator TEXT,
+        kind TEXT NOT NULL,
+        record_id TEXT NOT NULL,
+        township TEXT NOT NULL,
+        op TEXT NOT NULL,                 -- insert / update / delete
+        fields TEXT NOT NULL              -- JSON object of the fields written, with their new values
+    );
+    CREATE UNIQUE INDEX change_log_device ON change_log(device, dseq);
+    CREATE INDEX change_log_record ON change_log(record_id, hlc);
+    CREATE TRIGGER change_log_no_update BEFORE UPDATE ON change_log BEGIN
+        SELECT RAISE(ABORT, 'change_log is append-only');
+    END;
+    CREATE TRIGGER change_log_no_delete BEFORE DELETE ON change_log BEGIN
+        SELECT RAISE(ABORT, 'change_log is append-only');
+    END;
+    """)
+
+
+def known_migrations() -> list[str]:
+    """Every migration this pjdesk knows, in order (all are pending on an empty database)."""
+    return [m.name for m in migrations.pending(Database(memory=True))]
+
+
+SCHEMA_VERSION = len(known_migrations())
