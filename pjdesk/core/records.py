@@ -116,7 +116,8 @@ def validate(kind: RecordKind, values: Mapping, today: dt.date) -> list[Problem]
         v = values.get(f.name)
         if v is None or v == "":
             if f.required:
-                problems.append(Problem(f.name, f"请填写“{f.label}”"))
+                verb = "选择" if f.type in (CHOICE, REF) else "填写"
+                problems.append(Problem(f.name, f"请{verb}“{f.label}”"))
             continue
         if f.type == DATE:
             try:

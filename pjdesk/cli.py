@@ -1,0 +1,148 @@
+"""The command line: a thin client of the services, for batch work and for tests.
+
+Exit status: 0 success; 1 work refused or failed (one Chinese message on stderr saying what to do);
+2 usage error (argparse).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+
+from pjdesk import __version__
+from pjdesk.core.errors import PjdeskError
+from pjdesk.core.hazard import HazardFilter
+from pjdesk.core.townships import COUNTY_CODE, townships
+
+EXPORT_FILTERS = {
+    "all": HazardFilter(),
+    "open": HazardFilter(open_only=True),
+    "overdue": HazardFilter(overdue=True),
+    "closed": HazardFilter(closed_only=True),
+}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="pjdesk", description="平江县安全生产台账桌面端")
+    parser.add_argument("--version", action="version", version=f"pjdesk {__version__}")
+    parser.add_argument("--data-dir", help="数据目录（默认取环境变量 PJDESK_DATA_DIR，否则为用户数据目录）")
+    commands = parser.add_subparsers(dest="command", metavar="命令")
+
+    init = commands.add_parser("init", help="设置本机站点（乡镇或县级）")
+    role = init.add_mutually_exclusive_group(required=True)
+    role.add_argument("--township", metavar="CODE", help="乡镇街道 9 位代码，如 430626101")
+    role.add_argument("--county", metavar="CODE", help=f"县级站点，代码 {COUNTY_CODE}")
+    init.add_argument("--operator", required=True, help="操作员姓名")
+    init.add_argument("--device-name", help="设备名称（默认取计算机名）")
+
+    demo = commands.add_parser("demo", help="载入演示数据")
+    demo.add_argument("--seed", type=int, default=1)
+    demo.add_argument("--hazards", type=int, help="隐患条数（默认为一个乡镇几年的规模）")
+
+    ledger = commands.add_parser("ledger", help="隐患台账的导入与导出").add_subparsers(dest="ledger_command", metavar="操作")
+    ledger_import = ledger.add_parser("import", help="从 Excel 台账导入（.xlsx / .xls）")
+    ledger_import.add_argument("file")
+    ledger_import.add_argument("--dry-run", action="store_true", help="只检查，不写入")
+    ledger_export = ledger.add_parser("export", help="导出台账为 Excel（.xlsx）")
+    ledger_export.add_argument("file")
+    ledger_export.add_argument("--status", choices=sorted(EXPORT_FILTERS), default="all")
+
+    status = commands.add_parser("status", help="本机站点与数据概况")
+    status.add_argument("--json", action="store_true", help="以 JSON 输出")
+
+    commands.add_parser("townships", help="列出平江县乡镇街道代码")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command == "ledger" and not args.ledger_command:
+        parser.error("ledger 需要 import 或 export")
+    try:
+        return _run(args)
+    except PjdeskError as e:
+        print(f"pjdesk: {e}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("pjdesk: 已中断", file=sys.stderr)
+        return 1
+
+
+def _run(args) -> int:
+    from pjdesk.services.session import init_station, open_session
+
+    if args.command == "townships":
+        for t in townships():
+            print(f"{t.code}\t{t.name}\t{t.kind}")
+        return 0
+    if args.command == "init":
+        county = args.county is not None
+        session = init_station(args.data_dir, code=args.county if county else args.township, operator=args.operator,
+                               county=county, device_name=args.device_name)
+        print(f"已设置本机为 {session.station.label}，操作员 {session.operator}，数据目录 {session.data_dir}")
+        session.close()
+        return 0
+
+    session = open_session(args.data_dir)
+    try:
+        if args.command == "status":
+            return _status(session, args.json)
+        session.require_station()
+        if args.command == "demo":
+            return _demo(session, args)
+        if args.command == "ledger":
+            return _ledger(session, args)
+    finally:
+        session.close()
+    return 0
+
+
+def _status(session, as_json: bool) -> int:
+    from pjdesk.services.status import station_status
+
+    status = station_status(session)
+    if as_json:
+        print(json.dumps(status, ensure_ascii=False, indent=2))
+        return 0
+    station = status["station"]
+    print(f"站点：{station['name']}（{station['code']}）" if station else "站点：未设置（请先运行 pjdesk init）")
+    labels = {"units": "单位", "hazards": "隐患", "hazards_open": "未销号", "hazards_overdue": "逾期",
+              "hazards_major": "重大隐患", "hazards_closed": "已销号"}
+    print("  ".join(f"{labels[k]} {v}" for k, v in status["counts"].items()))
+    return 0
+
+
+def _demo(session, args) -> int:
+    from pjdesk.services.demo import load_demo
+
+    counts = load_demo(session, seed=args.seed, hazards=args.hazards, progress=_progress("载入演示数据"))
+    print(f"已载入演示数据：单位 {counts['units']} 家，隐患 {counts['hazards']} 条", file=sys.stderr)
+    return 0
+
+
+def _ledger(session, args) -> int:
+    if args.ledger_command == "import":
+        from pjdesk.services.ledger_import import import_ledger
+
+        report = import_ledger(session, args.file, dry_run=args.dry_run)
+        for line in report.lines():
+            print(line)
+        return 0
+    from pjdesk.services.ledger_export import export_ledger
+
+    rows = export_ledger(session, args.file, EXPORT_FILTERS[args.status], progress=_progress("导出"))
+    print(f"已导出 {rows} 条隐患到 {args.file}", file=sys.stderr)
+    return 0
+
+
+def _progress(label: str):
+    if not sys.stderr.isatty():
+        return None
+
+    def report(done: int, total: int) -> None:
+        print(f"\r{label}… {done}/{total}", end="" if done < total else "\n", file=sys.stderr, flush=True)
+
+    return report

@@ -1,0 +1,1 @@
+"""The desktop program (PySide6). It talks to pjdesk.services only."""

@@ -1,0 +1,65 @@
+"""Starting the desktop program: the application, the first-run dialog if needed, the main window."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from pjdesk import __version__
+from pjdesk.core.errors import PjdeskError
+
+
+def make_app(argv=None) -> QApplication:
+    app = QApplication.instance() or QApplication(argv or sys.argv[:1])
+    app.setApplicationName("pjdesk")
+    app.setApplicationDisplayName("平江县安全生产台账")
+    app.setApplicationVersion(__version__)
+    app.setOrganizationName("平江县")
+    font = app.font()
+    if font.pointSize() < 10:
+        font.setPointSize(10)
+    font.setFamilies([font.family(), "Microsoft YaHei", "Noto Sans CJK SC", "WenQuanYi Micro Hei", "PingFang SC"])
+    font.setStyleStrategy(QFont.PreferAntialias)
+    app.setFont(font)
+    return app
+
+
+def start(data_dir=None, today=None):
+    """Open the station (running the first-run dialog on a fresh data directory); returns the main window."""
+    from pjdesk.services.session import open_session, resolve_data_dir
+
+    from .first_run import FirstRunDialog
+    from .main_window import MainWindow
+
+    session = open_session(data_dir, today=today)
+    wants_demo = False
+    if not session.ready:
+        folder = session.data_dir
+        session.close()
+        wizard = FirstRunDialog(resolve_data_dir(folder), today=today)
+        if not wizard.exec():
+            return None
+        session, wants_demo = wizard.session, wizard.wants_demo()
+    window = MainWindow(session)
+    window.show()
+    if wants_demo:
+        window.load_demo()
+    return window
+
+
+def run(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="pjdesk")
+    parser.add_argument("--data-dir")
+    args, qt_args = parser.parse_known_args(argv)
+    app = make_app([sys.argv[0], *qt_args])
+    try:
+        window = start(args.data_dir)
+    except PjdeskError as e:
+        QMessageBox.critical(None, "pjdesk 无法启动", str(e))
+        return 1
+    if window is None:
+        return 0
+    return app.exec()

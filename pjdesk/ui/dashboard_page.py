@@ -1,0 +1,109 @@
+"""工作台: what needs attention today. Each card opens the ledger filtered to its hazards."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+
+from pjdesk.core.hazard import MAJOR, HazardFilter
+from pjdesk.services import hazards as hazard_service
+
+CARDS = (
+    # key, title, colour, filter (a function of today)
+    ("overdue", "逾期未整改", "#b3261e", lambda today: HazardFilter(overdue=True)),
+    ("due_this_week", "7 天内到期", "#b26a00", lambda today: HazardFilter(due_within_days=7)),
+    ("open_major", "未销号重大隐患", "#8c1d18", lambda today: HazardFilter(open_only=True, level=MAJOR)),
+    ("incomplete", "重大隐患待补充", "#6d4c9f", lambda today: HazardFilter(open_only=True, incomplete=True)),
+    ("new_this_month", "本月新增", "#1a5fb4", lambda today: HazardFilter(found_from=today.replace(day=1).isoformat(),
+                                                                    found_to=today.isoformat())),
+    ("closed_this_month", "本月销号", "#26734d", lambda today: HazardFilter(closed_from=today.replace(day=1).isoformat(),
+                                                                       closed_to=today.isoformat())),
+)
+
+
+class Card(QFrame):
+    clicked = Signal()
+
+    def __init__(self, key: str, title: str, colour: str, parent=None):
+        super().__init__(parent)
+        self.setObjectName(f"card_{key}")
+        self.setCursor(Qt.PointingHandCursor)
+        self.setFrameShape(QFrame.StyledPanel)
+        self.setStyleSheet(f"#card_{key} {{ background: white; border: 1px solid #d0d0d0; border-left: 5px solid {colour};"
+                           " border-radius: 6px; } #card_" + key + ":hover { background: #f3f6fb; }")
+        self.number = QLabel("0")
+        self.number.setStyleSheet(f"font-size: 34px; font-weight: 600; color: {colour}; border: none;")
+        label = QLabel(title)
+        label.setStyleSheet("font-size: 14px; color: #333; border: none;")
+        hint = QLabel("点击查看 ›")
+        hint.setStyleSheet("color: #888; border: none;")
+        layout = QVBoxLayout(self)
+        layout.addWidget(label)
+        layout.addWidget(self.number)
+        layout.addWidget(hint)
+        self.setMinimumSize(200, 130)
+
+    def mouseReleaseEvent(self, event) -> None:
+        if event.button() == Qt.LeftButton:
+            self.clicked.emit()
+        super().mouseReleaseEvent(event)
+
+
+class DashboardPage(QWidget):
+    open_ledger = Signal(object)  # a HazardFilter
+    load_demo = Signal()
+
+    def __init__(self, session, parent=None):
+        super().__init__(parent)
+        self.session = session
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(24, 18, 24, 18)
+        self.heading = QLabel()
+        self.heading.setStyleSheet("font-size: 20px; font-weight: 600;")
+        self.subheading = QLabel()
+        self.subheading.setStyleSheet("color: #555;")
+        layout.addWidget(self.heading)
+        layout.addWidget(self.subheading)
+        grid = QGridLayout()
+        grid.setSpacing(14)
+        self.cards: dict[str, Card] = {}
+        for i, (key, title, colour, make_filter) in enumerate(CARDS):
+            card = Card(key, title, colour)
+            card.clicked.connect(lambda f=make_filter: self.open_ledger.emit(f(self.session.today())))
+            grid.addWidget(card, i // 3, i % 3)
+            self.cards[key] = card
+        layout.addLayout(grid)
+        self.empty = QWidget()
+        empty_layout = QHBoxLayout(self.empty)
+        empty_layout.setContentsMargins(0, 12, 0, 0)
+        note = QLabel("本机还没有隐患记录。可以先载入一套演示数据，熟悉各项功能（演示数据可随时换一个数据目录重新开始）。")
+        note.setWordWrap(True)
+        self.demo_button = QPushButton("载入演示数据")
+        self.demo_button.setObjectName("load_demo")
+        self.demo_button.clicked.connect(self.load_demo)
+        empty_layout.addWidget(note, 1)
+        empty_layout.addWidget(self.demo_button)
+        layout.addWidget(self.empty)
+        layout.addStretch(1)
+        self.refresh()
+
+    def refresh(self) -> None:
+        station = self.session.station
+        today = self.session.today()
+        self.heading.setText(f"{station.name} 安全生产工作台")
+        weekday = "一二三四五六日"[today.weekday()]
+        self.subheading.setText(f"{today:%Y年%m月%d日} 星期{weekday}　操作员：{self.session.operator}")
+        counts = hazard_service.dashboard(self.session)
+        for key, card in self.cards.items():
+            card.number.setText(f"{counts.get(key, 0):,}")
+        total = hazard_service.count_hazards(self.session, HazardFilter())
+        self.empty.setVisible(total == 0)
+
+    def counts(self) -> dict[str, int]:
+        return {k: int(c.number.text().replace(",", "")) for k, c in self.cards.items()}
+
+
+def month_start(day: dt.date) -> dt.date:
+    return day.replace(day=1)

@@ -1,0 +1,89 @@
+"""The hazard's dialogs: record or edit a hazard, and each step of its lifecycle."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QInputDialog, QMessageBox, QWidget
+
+from pjdesk.core.hazard import CLOSE, EXTEND, FAIL, HAZARD, HAZARD_EVENT, NOTICE, PASS, RECTIFIED, REVIEW
+from pjdesk.services import hazards as hazard_service
+from pjdesk.services import units as unit_service
+
+from .record_dialog import RecordDialog
+
+# For each lifecycle step: the event fields it asks for, with their labels in that step's words.
+STEPS = {
+    NOTICE: ("下达整改通知", {"date": {"label": "通知日期"}, "note": {"label": "通知文号/整改要求"}}),
+    RECTIFIED: ("登记整改完成", {"date": {"label": "整改完成日期"}, "actor": {"label": "整改负责人"},
+                            "note": {"label": "整改情况"}}),
+    REVIEW: ("复查", {"date": {"label": "复查日期"}, "result": {"label": "复查结论", "required": True,
+                                                        "choices": [PASS, FAIL]},
+                    "actor": {"label": "复查人", "required": True}, "note": {"label": "复查意见"}}),
+    EXTEND: ("延期", {"date": {"label": "办理日期"}, "new_deadline": {"label": "新整改期限", "required": True},
+                    "note": {"label": "延期原因", "required": True}}),
+    CLOSE: ("销号", {"date": {"label": "销号日期"}, "note": {"label": "销号依据/说明"}}),
+}
+
+
+def unit_choices(session):
+    def choices(_kind: str) -> list[tuple[str, str]]:
+        return [(f"{u['name']}" + (f"（{u['uscc']}）" if u["uscc"] else ""), u["id"])
+                for u in unit_service.unit_choices(session)]
+    return choices
+
+
+def hazard_dialog(session, parent: QWidget, hazard_id: str | None = None, preset: dict | None = None) -> RecordDialog:
+    if hazard_id:
+        current = hazard_service.hazard_detail(session, hazard_id)["hazard"]
+        values = {f: current.get(f) for f in HAZARD.field_names()}
+        title = f"编辑隐患 {current['hazard_no']}"
+
+        def save(v):
+            return hazard_service.edit_hazard(session, hazard_id, v)
+    else:
+        values = {**hazard_service.hazard_defaults(session), **(preset or {})}
+        title = "登记隐患"
+
+        def save(v):
+            return hazard_service.record_hazard(session, v)
+
+    dialog = RecordDialog(
+        session, HAZARD, title, values=values, save=save,
+        check=lambda v: hazard_service.check_hazard(session, v),
+        ref_choices=unit_choices(session), draft_key=f"hazard-{hazard_id or 'new'}", parent=parent,
+        intro="带＊为必填。选择“重大”后须填写判定依据和五落实（责任、措施、资金、时限、预案）；未填全时可先保存，标记为待补充。",
+    )
+    dialog.setObjectName("hazard_dialog")
+    return dialog
+
+
+def step_dialog(session, parent: QWidget, hazard_id: str, kind: str) -> RecordDialog:
+    title, overrides = STEPS[kind]
+    today = session.today().isoformat()
+    values = {"date": today, "actor": session.operator if kind != RECTIFIED else None}
+    if kind == REVIEW:
+        values["result"] = PASS
+    detail = hazard_service.hazard_detail(session, hazard_id)
+    hazard = detail["hazard"]
+
+    def save(v):
+        return hazard_service.add_event(session, hazard_id, kind, v["date"], result=v.get("result"),
+                                        actor=v.get("actor"), new_deadline=v.get("new_deadline"), note=v.get("note"))
+
+    dialog = RecordDialog(
+        session, HAZARD_EVENT, f"{title} — {hazard['hazard_no']}", values=values, save=save,
+        fields=list(overrides), overrides=overrides, parent=parent,
+        intro=f"{hazard['description']}\n当前状态：{detail['state'].status}"
+              + (f"，整改期限 {detail['state'].due_date}" if detail["state"].due_date else ""),
+    )
+    dialog.setObjectName(f"step_{kind}")
+    return dialog
+
+
+def ask_delete_reason(parent: QWidget, what: str) -> str | None:
+    reason, ok = QInputDialog.getText(parent, f"删除{what}", f"删除{what}须写明原因（如：重复录入、录入错误）：")
+    if not ok:
+        return None
+    if not reason.strip():
+        QMessageBox.warning(parent, "未删除", "删除须写明原因。")
+        return None
+    return reason.strip()

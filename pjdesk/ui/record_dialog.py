@@ -1,0 +1,113 @@
+"""A record's entry dialog: the generated form, Enter saves, Esc cancels, and a draft survives a crash."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import (
+    QDialog, QDialogButtonBox, QLabel, QMessageBox, QScrollArea, QVBoxLayout, QWidget,
+)
+
+from pjdesk.core.errors import PjdeskError, ValidationError
+from pjdesk.core.records import ERROR, Problem, RecordKind
+from pjdesk.services import drafts
+
+from .record_form import RecordForm
+
+
+class RecordDialog(QDialog):
+    """``check(values)`` lists problems as the user types; ``save(values)`` does the work and may refuse."""
+
+    def __init__(self, session, kind: RecordKind, title: str, *, values: Mapping | None = None,
+                 save: Callable[[dict], object], check: Callable[[dict], list[Problem]] | None = None,
+                 fields: list[str] | None = None, overrides: Mapping | None = None,
+                 ref_choices=None, draft_key: str | None = None, intro: str = "", parent=None):
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.session, self._save, self._check = session, save, check
+        self.draft_key = draft_key
+        self.result_value = None
+        self._tried = False
+        self.form = RecordForm(kind, fields=fields, overrides=overrides, ref_choices=ref_choices)
+        layout = QVBoxLayout(self)
+        if intro:
+            layout.addWidget(QLabel(intro, wordWrap=True))
+        if len(self.form.fields) > 8:
+            scroll = QScrollArea()
+            scroll.setWidgetResizable(True)
+            scroll.setFrameShape(QScrollArea.NoFrame)
+            holder = QWidget()
+            QVBoxLayout(holder).addWidget(self.form)
+            scroll.setWidget(holder)
+            layout.addWidget(scroll)
+            self.resize(760, 720)
+        else:
+            layout.addWidget(self.form)
+            self.resize(520, 0)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.Save | QDialogButtonBox.Cancel)
+        self.buttons.button(QDialogButtonBox.Save).setText("保存（Enter）")
+        self.buttons.button(QDialogButtonBox.Cancel).setText("取消（Esc）")
+        self.buttons.button(QDialogButtonBox.Save).setDefault(True)
+        self.buttons.accepted.connect(self.try_save)
+        self.buttons.rejected.connect(self.reject)
+        layout.addWidget(self.buttons)
+
+        draft = drafts.load_draft(session, draft_key) if draft_key else None
+        if values:
+            self.form.set_values(values)
+        if draft and draft != (dict(values) if values else None):
+            self.form.set_values(draft)
+            self.form.general.setStyleSheet("color: #1a5fb4;")
+            self.form.general.setText("已恢复上次未保存的内容。")
+            self.form.general.show()
+        self._draft_timer = QTimer(self, singleShot=True, interval=400, timeout=self._keep_draft)
+        self.form.changed.connect(self._changed)
+        first = self.form.editors[self.form.fields[0].name]
+        first.setFocus(Qt.OtherFocusReason)
+
+    def _changed(self) -> None:
+        if self.draft_key:
+            self._draft_timer.start()
+        if self._tried and self._check:
+            self.form.show_problems(self._check(self.form.values()))
+
+    def _keep_draft(self) -> None:
+        drafts.save_draft(self.session, self.draft_key, self.form.values())
+
+    def try_save(self) -> bool:
+        values = self.form.values()
+        self._tried = True
+        problems = [p for p in (self._check(values) if self._check else []) if p.level == ERROR]
+        if problems:
+            self._point_at(problems)
+            return False
+        try:
+            self.result_value = self._save(values)
+        except ValidationError as e:
+            self._point_at(e.problems)
+            return False
+        except PjdeskError as e:
+            QMessageBox.warning(self, "未保存", str(e))
+            return False
+        self._draft_timer.stop()
+        if self.draft_key:
+            drafts.discard_draft(self.session, self.draft_key)
+        self.accept()
+        return True
+
+    def _point_at(self, problems) -> None:
+        first = self.form.show_problems(problems)
+        if first is not None:
+            first.setFocus(Qt.OtherFocusReason)
+
+    def reject(self) -> None:
+        # Esc or 取消 is a decision: the draft goes. Closing the program keeps it (closeEvent is not reject).
+        self._draft_timer.stop()
+        if self.draft_key:
+            drafts.discard_draft(self.session, self.draft_key)
+        super().reject()
+
+    def keep_draft_now(self) -> None:
+        if self.draft_key:
+            self._keep_draft()

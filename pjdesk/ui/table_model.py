@@ -1,0 +1,108 @@
+"""A table model over paged queries: rows are fetched a page at a time, sorting is done by the query.
+
+Never a QTableWidget filled with every row, never a QSortFilterProxyModel: with 200,000 hazards the
+model holds only the pages the view has shown, and opens at once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QBrush, QColor
+
+PAGE = 200
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    label: str
+    width: int = 100
+    sortable: bool = True
+    align: Qt.AlignmentFlag = Qt.AlignLeft | Qt.AlignVCenter
+    format: Callable[[object, dict], str] | None = None
+
+
+class PagedTableModel(QAbstractTableModel):
+    """``count()`` gives the number of rows; ``fetch(offset, limit, sort)`` a window of them as dicts with an id."""
+
+    def __init__(self, columns: list[Column], count: Callable[[], int],
+                 fetch: Callable[[int, int, tuple[str, bool] | None], list[dict]], parent=None):
+        super().__init__(parent)
+        self.columns = columns
+        self._count, self._fetch = count, fetch
+        self._total = 0
+        self._pages: dict[int, list[dict]] = {}
+        self.sort_key: tuple[str, bool] | None = None
+        self.row_style: Callable[[dict], tuple[QColor | None, QColor | None]] | None = None
+        self.reload()
+
+    # --- data ------------------------------------------------------------------------------------------
+    def reload(self) -> None:
+        self.beginResetModel()
+        self._pages.clear()
+        self._total = self._count()
+        self.endResetModel()
+
+    def row(self, number: int) -> dict | None:
+        if not 0 <= number < self._total:
+            return None
+        page = number // PAGE
+        if page not in self._pages:
+            self._pages[page] = self._fetch(page * PAGE, PAGE, self.sort_key)
+        rows = self._pages[page]
+        offset = number - page * PAGE
+        return rows[offset] if offset < len(rows) else None
+
+    def find_loaded(self, record_id: str) -> int | None:
+        for page, rows in self._pages.items():
+            for i, r in enumerate(rows):
+                if r["id"] == record_id:
+                    return page * PAGE + i
+        return None
+
+    # --- Qt ------------------------------------------------------------------------------------------------
+    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: B008 - Qt's signature
+        return 0 if parent.isValid() else self._total
+
+    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.columns)
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.DisplayRole):
+        if not index.isValid():
+            return None
+        record = self.row(index.row())
+        if record is None:
+            return None
+        column = self.columns[index.column()]
+        if role in (Qt.DisplayRole, Qt.ToolTipRole):
+            value = record.get(column.key)
+            text = column.format(value, record) if column.format else ("" if value is None else str(value))
+            if role == Qt.ToolTipRole:
+                return text if len(text) > 12 else None
+            return text
+        if role == Qt.TextAlignmentRole:
+            return int(column.align)
+        if role in (Qt.ForegroundRole, Qt.BackgroundRole) and self.row_style:
+            fg, bg = self.row_style(record)
+            color = fg if role == Qt.ForegroundRole else bg
+            return QBrush(color) if color else None
+        if role == Qt.UserRole:
+            return record
+        return None
+
+    def headerData(self, section: int, orientation, role: int = Qt.DisplayRole):
+        if role != Qt.DisplayRole:
+            return None
+        if orientation == Qt.Horizontal:
+            return self.columns[section].label
+        return str(section + 1)
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.AscendingOrder) -> None:
+        col = self.columns[column]
+        if not col.sortable:
+            return
+        self.sort_key = (col.key, order == Qt.DescendingOrder)
+        self.reload()

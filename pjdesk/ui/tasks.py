@@ -1,0 +1,86 @@
+"""Long work off the GUI thread, with a progress dialog that can cancel it.
+
+The work runs on its own database connection (``Session.reopen``): SQLite connections stay on the
+thread that made them. The window keeps painting; the result comes back through a signal.
+"""
+
+from __future__ import annotations
+
+import threading
+import traceback
+from collections.abc import Callable
+
+from PySide6.QtCore import QThread, Signal
+from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
+
+from pjdesk.core.errors import PjdeskError
+
+
+class TaskThread(QThread):
+    progressed = Signal(int, int)
+    succeeded = Signal(object)
+    failed = Signal(str)
+
+    def __init__(self, session, work: Callable, parent=None):
+        super().__init__(parent)
+        self._session, self._work = session, work
+        self._cancel = threading.Event()
+
+    def cancel(self) -> None:
+        self._cancel.set()
+
+    def run(self) -> None:
+        session = None
+        try:
+            session = self._session.reopen()
+            result = self._work(session, self.progressed.emit, self._cancel.is_set)
+        except PjdeskError as e:
+            self.failed.emit(str(e))
+        except Exception:  # noqa: BLE001 - shown to the user as a message, never a crash of the window
+            traceback.print_exc()
+            self.failed.emit("处理时出现意外错误，数据未改动。请重试；如仍出错，请把数据目录中的 pjdesk.log 发给技术支持。")
+        else:
+            self.succeeded.emit(result)
+        finally:
+            if session is not None:
+                session.close()
+
+
+def run_task(parent: QWidget, session, title: str, work: Callable, on_done: Callable[[object], None],
+             on_failed: Callable[[str], None] | None = None) -> TaskThread:
+    """Run ``work(session, progress, cancelled)`` in the background with a cancellable progress dialog."""
+    dialog = QProgressDialog(title, "取消", 0, 0, parent)
+    dialog.setWindowTitle("请稍候")
+    dialog.setMinimumDuration(300)
+    dialog.setAutoClose(False)
+    dialog.setAutoReset(False)
+    thread = TaskThread(session, work, parent)
+
+    def progressed(done: int, total: int) -> None:
+        dialog.setMaximum(max(total, 1))
+        dialog.setValue(min(done, total))
+        dialog.setLabelText(f"{title}（{done}/{total}）")
+
+    def finish() -> None:
+        dialog.reset()
+        dialog.close()
+        dialog.deleteLater()
+
+    def failed(message: str) -> None:
+        finish()
+        if on_failed:
+            on_failed(message)
+        else:
+            QMessageBox.warning(parent, "未完成", message)
+
+    def succeeded(result) -> None:
+        finish()
+        on_done(result)
+
+    dialog.canceled.connect(thread.cancel)
+    thread.progressed.connect(progressed)
+    thread.succeeded.connect(succeeded)
+    thread.failed.connect(failed)
+    thread.finished.connect(thread.deleteLater)
+    thread.start()
+    return thread
