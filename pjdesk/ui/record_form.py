@@ -191,7 +191,7 @@ class RecordForm(QWidget):
         elif f.type == BOOL:
             editor = QCheckBox()
             editor.toggled.connect(self.changed)
-        elif f.type in (CHOICE, REF):
+        elif f.type in (CHOICE, REF) or choices is not None:
             editor = QComboBox()
             options = choices if choices is not None else (
                 [(c, c) for c in f.choices()] if f.type == CHOICE else self._ref_choices(f.ref))

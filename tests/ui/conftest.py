@@ -1,0 +1,48 @@
+"""UI test helpers: drive the real modal dialogs the program opens, offscreen."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+
+
+@pytest.fixture
+def answer_dialog(qtbot):
+    """Schedule ``fill(dialog)`` to run on the next modal dialog, while the program waits in its exec().
+
+    If ``fill`` fails, the dialog is rejected so that the test fails instead of hanging.
+    """
+    failures = []
+
+    def schedule(fill, *, close_with_reject_on_error=True):
+        def run():
+            dialog = QApplication.activeModalWidget()
+            if dialog is None:
+                QTimer.singleShot(20, run)
+                return
+            try:
+                fill(dialog)
+            except BaseException as e:  # noqa: BLE001 - reported after the dialog closes
+                failures.append(e)
+                if close_with_reject_on_error:
+                    dialog.reject()
+        QTimer.singleShot(0, run)
+
+    yield schedule
+    if failures:
+        raise failures[0]
+
+
+def type_into(widget, text: str) -> None:
+    """Type text as key events, one character at a time (QTest.keyClicks handles ASCII only, not 汉字)."""
+    from PySide6.QtCore import QEvent, Qt
+    from PySide6.QtGui import QKeyEvent
+
+    target = widget.focusProxy() or widget
+    if hasattr(widget, "edit"):  # DateField
+        target = widget.edit
+    target.setFocus()
+    for ch in text:
+        for kind in (QEvent.KeyPress, QEvent.KeyRelease):
+            QApplication.sendEvent(target, QKeyEvent(kind, Qt.Key_unknown, Qt.NoModifier, ch))
