@@ -5,7 +5,10 @@ from __future__ import annotations
 import datetime as dt
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QAbstractItemView, QFrame, QGridLayout, QHBoxLayout, QHeaderView, QLabel, QPushButton, QTableWidget,
+    QTableWidgetItem, QVBoxLayout, QWidget,
+)
 
 from pjdesk.core.hazard import MAJOR, HazardFilter
 from pjdesk.services import hazards as hazard_service
@@ -53,6 +56,7 @@ class Card(QFrame):
 
 class DashboardPage(QWidget):
     open_ledger = Signal(object)  # a HazardFilter
+    open_hazard = Signal(object, str)  # a HazardFilter and the hazard to select in it
     load_demo = Signal()
 
     def __init__(self, session, parent=None):
@@ -86,7 +90,21 @@ class DashboardPage(QWidget):
         empty_layout.addWidget(note, 1)
         empty_layout.addWidget(self.demo_button)
         layout.addWidget(self.empty)
-        layout.addStretch(1)
+        self.worst_title = QLabel("逾期最久的隐患（双击打开）")
+        self.worst_title.setStyleSheet("font-size: 15px; font-weight: 600; margin-top: 10px;")
+        # At most a dozen rows: a plain table widget is right here, unlike the ledger.
+        self.worst = QTableWidget(0, 5)
+        self.worst.setObjectName("most_overdue")
+        self.worst.setHorizontalHeaderLabels(["逾期", "编号", "单位", "隐患描述", "整改期限"])
+        self.worst.verticalHeader().hide()
+        self.worst.setEditTriggers(QAbstractItemView.NoEditTriggers)
+        self.worst.setSelectionBehavior(QAbstractItemView.SelectRows)
+        self.worst.horizontalHeader().setSectionResizeMode(3, QHeaderView.Stretch)
+        for column, width in ((0, 80), (1, 150), (2, 220), (4, 100)):
+            self.worst.setColumnWidth(column, width)
+        self.worst.cellDoubleClicked.connect(self._open_worst)
+        layout.addWidget(self.worst_title)
+        layout.addWidget(self.worst, 1)
         self.refresh()
 
     def refresh(self) -> None:
@@ -100,10 +118,20 @@ class DashboardPage(QWidget):
             card.number.setText(f"{counts.get(key, 0):,}")
         total = hazard_service.count_hazards(self.session, HazardFilter())
         self.empty.setVisible(total == 0)
+        worst = hazard_service.list_hazards(self.session, HazardFilter(overdue=True), sort=("due_date", False), limit=12)
+        self.worst.setRowCount(len(worst))
+        for row, h in enumerate(worst):
+            days = (today - dt.date.fromisoformat(h["due_date"])).days
+            for column, text in enumerate((f"{days} 天", h["hazard_no"], h["unit_name"] or "", h["description"],
+                                           h["due_date"])):
+                item = QTableWidgetItem(text)
+                item.setData(Qt.UserRole, h["id"])
+                self.worst.setItem(row, column, item)
+        self.worst_title.setVisible(bool(worst))
+        self.worst.setVisible(bool(worst))
+
+    def _open_worst(self, row: int, _column: int) -> None:
+        self.open_hazard.emit(HazardFilter(overdue=True), self.worst.item(row, 0).data(Qt.UserRole))
 
     def counts(self) -> dict[str, int]:
         return {k: int(c.number.text().replace(",", "")) for k, c in self.cards.items()}
-
-
-def month_start(day: dt.date) -> dt.date:
-    return day.replace(day=1)

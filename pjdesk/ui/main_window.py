@@ -38,6 +38,7 @@ class MainWindow(QMainWindow):
         self.nav.setCurrentRow(0)
 
         self.dashboard.open_ledger.connect(self.open_ledger)
+        self.dashboard.open_hazard.connect(self.open_hazard)
         self.dashboard.load_demo.connect(self.load_demo)
         self.units.show_hazards.connect(self.open_ledger)
         self.ledger.changed.connect(self._changed)
@@ -67,6 +68,10 @@ class MainWindow(QMainWindow):
         self.ledger.set_filter(f)
         self.show_page("隐患台账")
         self.ledger.table.setFocus(Qt.OtherFocusReason)
+
+    def open_hazard(self, f, hazard_id: str) -> None:
+        self.open_ledger(f)
+        self.ledger.select_hazard(hazard_id)
 
     def _changed(self, changed: dict) -> None:
         """Refresh only the pages that show what changed."""

@@ -176,3 +176,18 @@ def test_an_unsaved_hazard_survives_the_program_closing(qtbot, window, unit, ses
     third = hazard_dialog(session, window)
     qtbot.addWidget(third)
     assert third.form.values()["description"] is None
+
+
+def test_most_overdue_list_opens_the_hazard(qtbot, window, unit, session):
+    late = hazards.record_hazard(session, {"unit_id": unit, "description": "疏散通道堆放杂物", "found_date": "2026-09-01",
+                                           "deadline": "2026-09-10"}).id
+    hazards.record_hazard(session, {"unit_id": unit, "description": "应急照明损坏", "found_date": "2026-11-01",
+                                    "deadline": "2026-11-20"})
+    window.dashboard.refresh()
+    table = window.dashboard.worst
+    assert table.rowCount() == 2
+    assert (table.item(0, 0).text(), table.item(0, 3).text()) == ("80 天", "疏散通道堆放杂物")
+    table.cellDoubleClicked.emit(0, 3)
+    assert window.stack.currentWidget() is window.ledger
+    assert window.ledger.selected_id() == late
+    assert "疏散通道堆放杂物" in window.ledger.detail.toPlainText()
