@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from PySide6.QtCore import QTimer
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QApplication, QMessageBox
 
@@ -45,6 +46,7 @@ def start(data_dir=None, today=None):
         session, wants_demo = wizard.session, wizard.wants_demo()
     window = MainWindow(session)
     window.show()
+    QTimer.singleShot(3000, window.start_daily_backup)  # after the window is usable, never before
     if wants_demo:
         window.load_demo()
     return window

@@ -43,6 +43,7 @@ class MainWindow(QMainWindow):
         self.units.show_hazards.connect(self.open_ledger)
         self.ledger.changed.connect(self._changed)
         self.units.changed.connect(self._changed)
+        self.settings.changed.connect(self._changed)
 
         body = QWidget()
         layout = QHBoxLayout(body)
@@ -81,6 +82,14 @@ class MainWindow(QMainWindow):
             self.dashboard.refresh()
             if self.sender() is not self.ledger:
                 self.ledger.reload()
+
+    def start_daily_backup(self) -> None:
+        from pjdesk.services.backups import daily_backup
+
+        from .tasks import run_quietly
+
+        self.backup_thread = run_quietly(self, self.session, daily_backup,
+                                         lambda path: path and self.settings.refresh_backups())
 
     def load_demo(self) -> None:
         from pjdesk.services.demo import load_demo

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QFormLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit, QMessageBox, QPushButton, QVBoxLayout, QWidget,
+    QAbstractItemView, QFormLayout, QGroupBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QMessageBox, QPushButton,
+    QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
 )
 
 from pjdesk import __version__
 from pjdesk.core.errors import PjdeskError
+from pjdesk.services import backups
 from pjdesk.services.session import set_operator
 
 
 class SettingsPage(QWidget):
+    changed = Signal(dict)
+
     def __init__(self, session, parent=None):
         super().__init__(parent)
         self.session = session
@@ -33,11 +38,73 @@ class SettingsPage(QWidget):
         who_layout.addWidget(QLabel("姓名"))
         who_layout.addWidget(self.operator, 1)
         who_layout.addWidget(save)
+        kept = QGroupBox("备份与恢复")
+        kept_layout = QVBoxLayout(kept)
+        kept_layout.addWidget(QLabel("程序每天自动备份一次，导入和升级前也会备份。恢复前会先检查备份是否完好，并把当前数据另存一份。",
+                                     wordWrap=True))
+        self.backups = QTableWidget(0, 3)
+        self.backups.setObjectName("backups")
+        self.backups.setHorizontalHeaderLabels(["时间", "类型", "大小"])
+        self.backups.verticalHeader().hide()
+        self.backups.setEditTriggers(QAbstractItemView.NoEditTriggers)
+        self.backups.setSelectionBehavior(QAbstractItemView.SelectRows)
+        self.backups.setSelectionMode(QAbstractItemView.SingleSelection)
+        self.backups.horizontalHeader().setSectionResizeMode(0, QHeaderView.Stretch)
+        kept_layout.addWidget(self.backups)
+        row = QHBoxLayout()
+        backup_button = QPushButton("立即备份")
+        backup_button.setObjectName("backup_now")
+        backup_button.clicked.connect(self.backup_now)
+        restore_button = QPushButton("从所选备份恢复…")
+        restore_button.setObjectName("restore_backup")
+        restore_button.clicked.connect(self.restore_selected)
+        row.addStretch(1)
+        row.addWidget(backup_button)
+        row.addWidget(restore_button)
+        kept_layout.addLayout(row)
         layout = QVBoxLayout(self)
         layout.addWidget(heading)
         layout.addWidget(box)
         layout.addWidget(who)
-        layout.addStretch(1)
+        layout.addWidget(kept, 1)
+        self.refresh_backups()
+
+    def refresh_backups(self) -> None:
+        rows = backups.list_backups(self.session)
+        self.backups.setRowCount(len(rows))
+        for i, b in enumerate(rows):
+            for column, text in enumerate((f"{b['time']:%Y-%m-%d %H:%M:%S}", b["reason"], f"{b['size'] / 1048576:.1f} MB")):
+                item = QTableWidgetItem(text)
+                item.setData(Qt.UserRole, str(b["path"]))
+                self.backups.setItem(i, column, item)
+
+    def backup_now(self) -> None:
+        try:
+            path = backups.backup_now(self.session)
+        except PjdeskError as e:
+            QMessageBox.warning(self, "未备份", str(e))
+            return
+        self.refresh_backups()
+        QMessageBox.information(self, "已备份", f"已备份到\n{path}")
+
+    def restore_selected(self) -> None:
+        row = self.backups.currentRow()
+        if row < 0:
+            QMessageBox.information(self, "恢复", "请先在列表中选择一个备份。")
+            return
+        path = self.backups.item(row, 0).data(Qt.UserRole)
+        answer = QMessageBox.question(self, "从备份恢复", f"用 {self.backups.item(row, 0).text()} 的备份替换当前数据？\n"
+                                      "当前数据会先另存为一个备份。")
+        if answer != QMessageBox.Yes:
+            return
+        try:
+            outcome = backups.restore_backup(self.session, path)
+        except PjdeskError as e:
+            QMessageBox.warning(self, "未恢复", str(e))
+            return
+        self.refresh_backups()
+        QMessageBox.information(self, "已恢复", "\n".join(outcome.warnings))
+        self.changed.emit(dict(outcome.changed))
 
     def change_operator(self) -> None:
         try:

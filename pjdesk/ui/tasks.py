@@ -84,3 +84,16 @@ def run_task(parent: QWidget, session, title: str, work: Callable, on_done: Call
     thread.finished.connect(thread.deleteLater)
     thread.start()
     return thread
+
+
+def run_quietly(parent: QWidget, session, work: Callable, on_done: Callable[[object], None] | None = None) -> TaskThread:
+    """Background work the user need not watch (the daily backup): no dialog; a failure goes to the status bar."""
+    thread = TaskThread(session, lambda s, progress, cancelled: work(s), parent)
+    if on_done:
+        thread.succeeded.connect(on_done)
+    status_bar = getattr(parent, "statusBar", None)
+    if status_bar:
+        thread.failed.connect(lambda message: status_bar().showMessage(message, 15000))
+    thread.finished.connect(thread.deleteLater)
+    thread.start()
+    return thread

@@ -191,3 +191,22 @@ def test_most_overdue_list_opens_the_hazard(qtbot, window, unit, session):
     assert window.stack.currentWidget() is window.ledger
     assert window.ledger.selected_id() == late
     assert "疏散通道堆放杂物" in window.ledger.detail.toPlainText()
+
+
+def test_restore_a_backup_from_the_settings_page(qtbot, window, unit, session, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox, QPushButton
+
+    from pjdesk.services import backups
+
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.Yes)
+    monkeypatch.setattr(QMessageBox, "information", lambda *a, **k: None)
+    backups.backup_now(session)
+    hazards.record_hazard(session, {"unit_id": unit, "description": "录错的隐患", "found_date": "2026-11-01"})
+    window.ledger.reload()
+    assert window.ledger.model.rowCount() == 1
+    window.show_page("设置")
+    window.settings.refresh_backups()
+    window.settings.backups.selectRow(0)
+    qtbot.mouseClick(window.settings.findChild(QPushButton, "restore_backup"), Qt.LeftButton)
+    assert window.ledger.model.rowCount() == 0
+    assert [b["reason"] for b in backups.list_backups(session)][:2] == ["恢复前", "手动"]
