@@ -1,0 +1,86 @@
+"""The command line as a user runs it: real processes, exit status, stdout and the Chinese message on stderr."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from pjdesk import __version__
+
+
+def pjdesk(*args, data_dir=None, env=None):
+    environment = {**os.environ, **(env or {})}
+    command = [sys.executable, "-m", "pjdesk"]
+    if data_dir is not None:
+        command += ["--data-dir", str(data_dir)]
+    return subprocess.run([*command, *args], capture_output=True, text=True, env=environment, timeout=120)
+
+
+def test_version():
+    done = pjdesk("--version")
+    assert done.returncode == 0 and done.stdout.strip() == f"pjdesk {__version__}"
+
+
+def test_init_then_status_json(tmp_path):
+    done = pjdesk("init", "--township", "430626105", "--operator", "赵六", data_dir=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert "龙门镇" in done.stdout
+    status = json.loads(pjdesk("status", "--json", data_dir=tmp_path).stdout)
+    assert status["station"] == {"role": "township", "code": "430626105", "name": "龙门镇"}
+    assert status["schema_version"] >= 1
+    assert status["counts"] == {"units": 0, "hazards": 0, "hazards_open": 0, "hazards_overdue": 0,
+                                "hazards_major": 0, "hazards_closed": 0}
+
+
+def test_data_dir_from_the_environment(tmp_path):
+    env = {"PJDESK_DATA_DIR": str(tmp_path / "env")}
+    assert pjdesk("init", "--county", "430626", "--operator", "县局", env=env).returncode == 0
+    status = json.loads(pjdesk("status", "--json", env=env).stdout)
+    assert status["station"]["role"] == "county" and status["station"]["name"] == "平江县"
+
+
+@pytest.mark.parametrize(("code", "words"), [
+    ("430626999", "不是平江县的乡镇街道代码"),
+    ("430626100", "已于 2019 年后撤销"),
+    ("12345", "不是平江县的乡镇街道代码"),
+])
+def test_a_wrong_township_code_exits_1_with_a_message(tmp_path, code, words):
+    done = pjdesk("init", "--township", code, "--operator", "张三", data_dir=tmp_path)
+    assert done.returncode == 1
+    assert words in done.stderr and "Traceback" not in done.stderr
+    assert done.stderr.count("\n") == 1  # one message, not a traceback
+
+
+def test_usage_errors_exit_2(tmp_path):
+    assert pjdesk("init", "--operator", "张三", data_dir=tmp_path).returncode == 2
+    assert pjdesk("ledger", data_dir=tmp_path).returncode == 2
+    assert pjdesk("no-such-command", data_dir=tmp_path).returncode == 2
+
+
+def test_commands_before_init_say_what_to_do(tmp_path):
+    done = pjdesk("ledger", "export", str(tmp_path / "x.xlsx"), data_dir=tmp_path / "new")
+    assert done.returncode == 1 and "pjdesk init" in done.stderr
+
+
+def test_a_file_that_is_not_a_database_is_refused(tmp_path):
+    (tmp_path / "pjdesk.db").write_text("这不是数据库", encoding="utf-8")
+    done = pjdesk("status", "--json", data_dir=tmp_path)
+    assert done.returncode == 1 and "不是 pjdesk 数据文件" in done.stderr
+    assert (tmp_path / "pjdesk.db").read_text(encoding="utf-8") == "这不是数据库"
+
+
+def test_a_data_dir_that_is_a_file_is_refused(tmp_path):
+    (tmp_path / "file").write_text("x")
+    done = pjdesk("init", "--township", "430626101", "--operator", "张三", data_dir=tmp_path / "file")
+    assert done.returncode == 1 and "不是文件夹" in done.stderr
+
+
+def test_townships_lists_the_25_and_the_park():
+    lines = pjdesk("townships").stdout.strip().splitlines()
+    assert len(lines) == 26
+    assert lines[0].split("\t") == ["430626001", "汉昌街道", "街道"]
+    assert "430626400\t平江高新区\t园区" in lines
