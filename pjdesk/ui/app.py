@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
+from pathlib import Path
 
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QFont
@@ -52,11 +54,35 @@ def start(data_dir=None, today=None):
     return window
 
 
+def install_error_log(data_dir: Path) -> None:
+    """Unexpected errors go to pjdesk.log in the data directory and to a plain message, never a traceback."""
+    try:
+        data_dir.mkdir(parents=True, exist_ok=True)
+        handler = logging.FileHandler(data_dir / "pjdesk.log", encoding="utf-8")
+    except OSError:
+        handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    logging.getLogger("pjdesk").addHandler(handler)
+
+    def hook(kind, value, tb):
+        logging.getLogger("pjdesk").error("unexpected error", exc_info=(kind, value, tb))
+        if isinstance(value, PjdeskError):
+            message = str(value)
+        else:
+            message = f"出现意外错误，已记录到 {data_dir / 'pjdesk.log'}。已保存的数据不受影响；请重试，如仍出错请把该文件发给技术支持。"
+        QMessageBox.warning(QApplication.activeWindow(), "pjdesk", message)
+
+    sys.excepthook = hook
+
+
 def run(argv: list[str]) -> int:
+    from pjdesk.services.session import resolve_data_dir
+
     parser = argparse.ArgumentParser(prog="pjdesk")
     parser.add_argument("--data-dir")
     args, qt_args = parser.parse_known_args(argv)
     app = make_app([sys.argv[0], *qt_args])
+    install_error_log(resolve_data_dir(args.data_dir))
     try:
         window = start(args.data_dir)
     except PjdeskError as e:

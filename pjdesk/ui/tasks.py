@@ -6,8 +6,8 @@ thread that made them. The window keeps painting; the result comes back through 
 
 from __future__ import annotations
 
+import logging
 import threading
-import traceback
 from collections.abc import Callable
 
 from PySide6.QtCore import QThread, Signal
@@ -37,7 +37,7 @@ class TaskThread(QThread):
         except PjdeskError as e:
             self.failed.emit(str(e))
         except Exception:  # noqa: BLE001 - shown to the user as a message, never a crash of the window
-            traceback.print_exc()
+            logging.getLogger("pjdesk").exception("background task failed")
             self.failed.emit("处理时出现意外错误，数据未改动。请重试；如仍出错，请把数据目录中的 pjdesk.log 发给技术支持。")
         else:
             self.succeeded.emit(result)
