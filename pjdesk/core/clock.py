@@ -11,6 +11,8 @@ import threading
 import time
 from collections.abc import Callable
 
+MAX_COUNTER = 9999  # the stamp's counter field is four digits wide
+
 
 def format_stamp(ms: int, counter: int, device: str) -> str:
     return f"{ms:016d}.{counter:04d}.{device}"
@@ -37,6 +39,11 @@ class HybridClock:
                 self._ms, self._counter = wall_ms, 0
             else:
                 self._counter += 1
+            if self._counter > MAX_COUNTER:
+                # The counter is four digits so that stamps order as text; rather than widen it, borrow the
+                # next millisecond (the wall clock catches up, as after a clock set back or a stamp observed
+                # from a device whose clock runs ahead).
+                self._ms, self._counter = self._ms + 1, 0
             return format_stamp(self._ms, self._counter, self.device)
 
     def observe(self, stamp: str) -> None:

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 
 _PATTERNS = [
     re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$"),
-    re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日?$"),
+    re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})[日号]?$"),
     re.compile(r"^(\d{4})(\d{2})(\d{2})$"),
 ]
 
@@ -29,7 +30,9 @@ def parse_date(value: object) -> dt.date | None:
         if 19000101 <= value <= 21001231 and float(value).is_integer():
             return parse_date(str(int(value)))
         raise NotADate(f"“{value:g}”不是日期")
-    text = str(value).strip().replace("／", "/").replace("．", ".").replace("－", "-")
+    # NFKC turns the full-width digits and signs a Chinese input method types (２０２６／３／５) into ASCII.
+    text = unicodedata.normalize("NFKC", str(value)).strip()
+    text = re.sub(r"\s*([年月日号])\s*", r"\1", text)  # 2026 年 3 月 5 日
     if not text:
         return None
     for pattern in _PATTERNS:

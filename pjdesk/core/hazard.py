@@ -42,7 +42,7 @@ HAZARD_FIELDS = (
     Field("category", "隐患类别", CHOICE, "hazard_category",
           import_names=("隐患类别", "隐患类型", "类别", "类型")),
     Field("sector", "行业领域", CHOICE, "sector", in_list=True, help="留空则取单位的行业领域",
-          import_names=("行业", "行业领域", "所属行业")),
+          import_names=("行业", "行业领域", "所属行业", "行业类别")),
     Field("source", "隐患来源", CHOICE, "hazard_source", required=True, in_list=True,
           import_names=("隐患来源", "来源", "发现途径")),
     Field("found_date", "发现日期", DATE, required=True, in_list=True,

@@ -47,10 +47,15 @@ def record_hazard(session: Session, values: dict) -> Outcome:
 def edit_hazard(session: Session, hazard_id: str, values: dict) -> Outcome:
     hazard = _own(session, hazard_id)
     merged = _prepared(session, {**{f: hazard.get(f) for f in HAZARD.field_names()}, **values})
-    problems = check_hazard(session, merged)
-    if errors(problems):
-        raise ValidationError(errors(problems))
-    state = derive_state(hazard, ledger.events_of(session.store, hazard_id))
+    events = ledger.events_of(session.store, hazard_id)
+    problems = errors(check_hazard(session, merged))
+    first_step = min((e["date"] for e in events), default=None)
+    if first_step and merged.get("found_date") and merged["found_date"] > first_step:
+        # Each step was checked against the discovery date when it was recorded; keep that order on an edit.
+        problems.append(Problem("found_date", f"发现日期不能晚于已登记的处理日期 {first_step}"))
+    if problems:
+        raise ValidationError(problems)
+    state = derive_state(hazard, events)
     if state.status == "销号":
         raise PjdeskError("该隐患已销号，不能再修改")
     with session.store.transaction():

@@ -31,7 +31,14 @@ def check_unit(session: Session, values: dict, unit_id: str | None = None):
 def save_unit(session: Session, values: dict, unit_id: str | None = None) -> Outcome:
     """Add (unit_id None) or edit a unit. Refused with every field's problem when a rule fails."""
     station = session.require_station()
-    values = _prepared(values if unit_id else {**unit_defaults(), **values})
+    if unit_id is None:
+        values = {**unit_defaults(), **values}
+    else:
+        # An edit is checked as the whole unit it makes, so that rules across fields (a pilot code and its
+        # reason) hold whichever fields were given; only the fields that differ are written and logged.
+        current = _own(session, unit_id)
+        values = {**{name: current.get(name) for name in UNIT.field_names()}, **values}
+    values = _prepared(values)
     problems = errors(check_unit(session, values, unit_id))
     if problems:
         raise ValidationError(problems)
@@ -40,7 +47,6 @@ def save_unit(session: Session, values: dict, unit_id: str | None = None) -> Out
         if unit_id is None:
             unit_id = store.insert(UNIT, values, township=station.code, operator=session.operator)
         else:
-            _own(session, unit_id)
             store.update(UNIT, unit_id, values, operator=session.operator)
     return Outcome(unit_id, {"unit": frozenset({unit_id})})
 

@@ -8,6 +8,7 @@ transaction, so the log is a complete account of the data — the outbox of sync
 from __future__ import annotations
 
 import contextlib
+import errno
 import json
 import sqlite3
 from collections.abc import Iterable, Iterator, Mapping
@@ -49,6 +50,16 @@ def plain_errors(action: str) -> Iterator[None]:
         if "not a database" in str(e) or "malformed" in str(e):
             raise PjdeskError(f"{action}失败：数据文件已损坏或不是 pjdesk 数据文件。请从备份恢复（设置 → 备份与恢复）。") from e
         raise
+    except OSError as e:
+        # Creating the data directory or a backup: the file system's refusals, in the same words as SQLite's.
+        if e.errno == errno.ENOSPC:
+            raise PjdeskError(f"{action}失败：磁盘已满。请清理磁盘空间或换一个数据目录后重试，已录入的数据没有丢失。") from e
+        not_writable = (PermissionError, NotADirectoryError, FileExistsError, IsADirectoryError)
+        if isinstance(e, not_writable) or e.errno == errno.EROFS:
+            raise PjdeskError(
+                f"{action}失败：数据目录不可写（{e.filename or ''}）。请检查文件夹权限，或用 --data-dir 换一个可写的目录。"
+            ) from e
+        raise PjdeskError(f"{action}失败：读写磁盘出错（{e.strerror}）。请检查磁盘后重试。") from e
 
 
 def open_store(path: Path | str, *, device: str | None = None, readonly: bool = False) -> Store:
@@ -69,23 +80,28 @@ def open_store(path: Path | str, *, device: str | None = None, readonly: bool = 
         if not existed:
             path.parent.mkdir(parents=True, exist_ok=True)
         conn = sqlite3.connect(str(path), timeout=15)
-        db = Database(conn, execute_plugins=False)
-        db.execute("PRAGMA foreign_keys = ON")
-        db.execute("PRAGMA journal_mode = WAL")
-        db.execute("PRAGMA synchronous = FULL")
-        applied = [m.name for m in migrations.applied(db)]
-        unknown = [name for name in applied if name not in known_migrations()]
-        if unknown:
-            conn.close()
-            raise PjdeskError(
-                f"数据文件由更新版本的 pjdesk 写入（数据结构 {len(applied)} 版，本程序只支持到 {SCHEMA_VERSION} 版）。"
-                "请升级 pjdesk 后再打开；文件未做任何改动。"
-            )
-        if len(applied) < SCHEMA_VERSION and not readonly:
-            if existed and applied:
-                backup_file(db, path.parent / "backups", reason="before-migration")
-            migrations.apply(db)
-            db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        try:
+            db = Database(conn, execute_plugins=False)
+            # Read who wrote the file before changing anything: even the switch to WAL rewrites the header of a
+            # file in rollback-journal mode (one restored from a backup), and a newer pjdesk's file stays as it is.
+            applied = [m.name for m in migrations.applied(db)]
+            unknown = [name for name in applied if name not in known_migrations()]
+            if unknown:
+                raise PjdeskError(
+                    f"数据文件由更新版本的 pjdesk 写入（数据结构 {len(applied)} 版，本程序只支持到 {SCHEMA_VERSION} 版）。"
+                    "请升级 pjdesk 后再打开；文件未做任何改动。"
+                )
+            db.execute("PRAGMA foreign_keys = ON")
+            db.execute("PRAGMA journal_mode = WAL")
+            db.execute("PRAGMA synchronous = FULL")
+            if len(applied) < SCHEMA_VERSION and not readonly:
+                if existed and applied:
+                    backup_file(db, path.parent / "backups", reason="before-migration")
+                migrations.apply(db)
+                db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        except BaseException:
+            conn.close()  # a refused or failed open leaves no connection (and no lock) behind
+            raise
     return Store(db, path)
 
 
@@ -125,10 +141,19 @@ class Store:
     def transaction(self) -> Iterator[Store]:
         """One transaction: the records written inside it and their change-log rows commit together."""
         outer = not self.db.conn.in_transaction
-        with plain_errors("保存"), self.db.atomic():
-            yield self
-            if outer:
-                self._flush()
+        # What a failed block queued is dropped with it: a rolled-back write must leave no change-log row,
+        # not even one flushed later by the next successful transaction.
+        mark, dirty, next_dseq = len(self._log), set(self._dirty_hazards), self._next_dseq
+        try:
+            with plain_errors("保存"), self.db.atomic():
+                yield self
+                if outer:
+                    self._flush()
+        except BaseException:
+            del self._log[mark:]
+            self._dirty_hazards = dirty
+            self._next_dseq = None if outer else next_dseq
+            raise
         if outer:
             self._next_dseq = None
 

@@ -1,0 +1,31 @@
+"""Record ids: UUIDv7 text, increasing within a process."""
+
+import time
+import uuid
+
+from pjdesk.core.ids import new_device_id, new_id
+
+
+def test_ids_are_uuid_version_7():
+    value = uuid.UUID(new_id())
+    assert value.version == 7
+    assert value.variant == uuid.RFC_4122
+
+
+def test_ids_carry_the_creation_time():
+    before = time.time_ns() // 1_000_000
+    value = uuid.UUID(new_id())
+    after = time.time_ns() // 1_000_000
+    assert before <= value.int >> 80 <= after + 1
+
+
+def test_ids_increase_within_a_process():
+    ids = [new_id() for _ in range(20_000)]  # far more than one millisecond's counter can hold
+    assert ids == sorted(ids)
+    assert len(set(ids)) == len(ids)
+
+
+def test_device_ids_are_short_and_distinct():
+    devices = {new_device_id() for _ in range(100)}
+    assert len(devices) == 100
+    assert all(len(d) == 10 and int(d, 16) >= 0 for d in devices)
