@@ -30,9 +30,11 @@ def parse_date(value: object) -> dt.date | None:
         if 19000101 <= value <= 21001231 and float(value).is_integer():
             return parse_date(str(int(value)))
         raise NotADate(f"“{value:g}”不是日期")
-    # NFKC turns the full-width digits and signs a Chinese input method types (２０２６／３／５) into ASCII.
-    text = unicodedata.normalize("NFKC", str(value)).strip()
-    text = re.sub(r"\s*([年月日号])\s*", r"\1", text)  # 2026 年 3 月 5 日
+    text = str(value).strip()
+    if not text.isascii():
+        # NFKC turns the full-width digits and signs a Chinese input method types (２０２６／３／５) into ASCII.
+        text = unicodedata.normalize("NFKC", text).strip()
+        text = re.sub(r"\s*([年月日号])\s*", r"\1", text)  # 2026 年 3 月 5 日
     if not text:
         return None
     for pattern in _PATTERNS:

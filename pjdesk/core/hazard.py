@@ -13,7 +13,17 @@ from dataclasses import dataclass, field
 
 from .dates import from_iso
 from .records import (
-    CHOICE, DATE, ERROR, INCOMPLETE, LONGTEXT, MONEY, REF, TAGS, Field, Problem, RecordKind,
+    CHOICE,
+    DATE,
+    ERROR,
+    INCOMPLETE,
+    LONGTEXT,
+    MONEY,
+    REF,
+    TAGS,
+    Field,
+    Problem,
+    RecordKind,
 )
 
 # Statuses, in lifecycle order.

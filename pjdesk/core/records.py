@@ -101,6 +101,8 @@ def normalise(kind: RecordKind, values: Mapping) -> dict:
         v = values[f.name]
         if isinstance(v, str):
             v = v.strip() or None
+        elif isinstance(v, dt.date) and f.type == DATE:
+            v = (v.date() if isinstance(v, dt.datetime) else v).isoformat()
         if f.type == BOOL:
             v = 1 if v else 0
         out[f.name] = v

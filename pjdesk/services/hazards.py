@@ -6,8 +6,20 @@ import datetime as dt
 
 from pjdesk.core.errors import PjdeskError, ValidationError
 from pjdesk.core.hazard import (
-    CLOSE, EXTEND, FAIL, HAZARD, HAZARD_EVENT, NOTICE, PASS, RECTIFIED, REVIEW, HazardFilter, check_event,
-    derive_state, missing_major_items, overdue,
+    CLOSE,
+    EXTEND,
+    FAIL,
+    HAZARD,
+    HAZARD_EVENT,
+    NOTICE,
+    PASS,
+    RECTIFIED,
+    REVIEW,
+    HazardFilter,
+    check_event,
+    derive_state,
+    missing_major_items,
+    overdue,
 )
 from pjdesk.core.records import Problem, errors, normalise, validate
 from pjdesk.core.unit import UNIT

@@ -21,7 +21,7 @@ from pjdesk.core.errors import PjdeskError
 from pjdesk.core.hazard import FOUND, HAZARD, HAZARD_EVENT, derive_state, missing_major_items
 from pjdesk.core.ids import new_id
 from pjdesk.core.kinds import KINDS
-from pjdesk.core.records import RecordKind
+from pjdesk.core.records import BOOL, RecordKind
 
 from .backup import backup_file
 from .migrations import SCHEMA_VERSION, known_migrations, migrations
@@ -192,10 +192,14 @@ class Store:
         sql = f"INSERT INTO {kind.table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
         params, ids = [], []
         numbering = _Numbering(self.db, township) if kind is HAZARD else None
+        flags = [f.name for f in kind.fields if f.type == BOOL]
         for values in rows:
             record_id = values.get("id") or new_id()
             stamp = self._stamp()
             fields = {name: values.get(name) for name in kind.field_names()}
+            for name in flags:  # a flag not given is off, as in the table's default
+                if fields[name] is None:
+                    fields[name] = 0
             if numbering is not None:
                 fields["hazard_no"] = values.get("hazard_no") or numbering.next(fields["found_date"])
             derived = _derived(kind, fields)
@@ -271,7 +275,7 @@ class Store:
     def _rows(self, sql: str, params: Iterable = ()) -> list[dict]:
         cursor = self.db.conn.execute(sql, list(params))
         names = [d[0] for d in cursor.description]
-        return [dict(zip(names, row)) for row in cursor.fetchall()]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
     def get(self, kind: RecordKind, record_id: str) -> dict | None:
         rows = self._rows(f"SELECT * FROM {kind.table} WHERE id = ?", [record_id])

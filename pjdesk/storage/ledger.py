@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
-from pjdesk.core.hazard import CLOSED, MAJOR, HazardFilter
+from pjdesk.core.hazard import CLOSED, MAJOR, STATUSES, HazardFilter
 
 from .database import Store
 
@@ -20,8 +20,10 @@ LIST_COLUMNS = (
     "h.sector", "h.source", "h.found_date", "h.due_date", "h.resp_person", "h.rectified_date", "h.review_date",
     "h.closed_date", "h.incomplete", "h.tags", "h.funds", "h.deadline", "h.township",
 )
+# Status sorts in lifecycle order (发现 … 销号), not by character code.
+_STATUS_ORDER = "CASE h.status " + " ".join(f"WHEN '{s}' THEN {i}" for i, s in enumerate(STATUSES)) + " END"
 SORT_KEYS = {
-    "hazard_no": "h.hazard_no", "status": "h.status", "level": "h.level", "unit_name": "u.name",
+    "hazard_no": "h.hazard_no", "status": _STATUS_ORDER, "level": "h.level", "unit_name": "u.name",
     "description": "h.description", "location": "h.location", "sector": "h.sector", "source": "h.source",
     "found_date": "h.found_date", "due_date": "h.due_date", "resp_person": "h.resp_person",
     "closed_date": "h.closed_date",
@@ -139,7 +141,7 @@ def dashboard(store: Store, today: dt.date, township: str | None = None) -> dict
     row = store.db.execute(sql, {"closed": CLOSED, "t": t, "week": week, "major": MAJOR, "month": month,
                                  "township": township}).fetchone()
     keys = ("overdue", "due_this_week", "open_major", "new_this_month", "closed_this_month", "open", "incomplete")
-    return {k: v or 0 for k, v in zip(keys, row)}
+    return {k: v or 0 for k, v in zip(keys, row, strict=True)}
 
 
 def events_of(store: Store, hazard_id: str) -> list[dict]:
@@ -154,4 +156,4 @@ def summary_counts(store: Store, today: dt.date) -> dict:
         " SUM(status != ? AND due_date < ?), SUM(level = ?), SUM(status = ?) FROM hazard WHERE deleted = 0",
         [CLOSED, CLOSED, t, MAJOR, CLOSED]).fetchone()
     keys = ("units", "hazards", "hazards_open", "hazards_overdue", "hazards_major", "hazards_closed")
-    return {k: v or 0 for k, v in zip(keys, row)}
+    return {k: v or 0 for k, v in zip(keys, row, strict=True)}

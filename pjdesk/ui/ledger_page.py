@@ -9,13 +9,39 @@ from dataclasses import replace
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView, QCheckBox, QComboBox, QFileDialog, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
-    QMessageBox, QPushButton, QSplitter, QTableView, QTextBrowser, QToolButton, QVBoxLayout, QWidget,
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QTextBrowser,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
 )
 
 from pjdesk.core.hazard import (
-    AWAITING_REVIEW, CLOSE, CLOSED, EXTEND, FOUND, MAJOR, NOTICE, RECTIFIED, RECTIFYING, REVIEW, REVIEWED, STATUSES,
-    HazardFilter, overdue,
+    AWAITING_REVIEW,
+    CLOSE,
+    CLOSED,
+    EXTEND,
+    FOUND,
+    MAJOR,
+    NOTICE,
+    RECTIFIED,
+    RECTIFYING,
+    REVIEW,
+    REVIEWED,
+    STATUSES,
+    HazardFilter,
+    overdue,
 )
 from pjdesk.core.records import vocabulary
 from pjdesk.services import hazards as hazard_service

@@ -12,13 +12,40 @@ from collections.abc import Callable, Mapping
 from PySide6.QtCore import QDate, QLocale, Qt, Signal
 from PySide6.QtGui import QDoubleValidator, QIntValidator
 from PySide6.QtWidgets import (
-    QCalendarWidget, QCheckBox, QComboBox, QCompleter, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit,
-    QListWidget, QListWidgetItem, QMenu, QPlainTextEdit, QToolButton, QVBoxLayout, QWidget, QWidgetAction,
+    QCalendarWidget,
+    QCheckBox,
+    QComboBox,
+    QCompleter,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QMenu,
+    QPlainTextEdit,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+    QWidgetAction,
 )
 
 from pjdesk.core.dates import NotADate, parse_date
 from pjdesk.core.records import (
-    BOOL, CHOICE, DATE, INT, LONGTEXT, MONEY, REF, TAGS, Field, Problem, RecordKind, join_tags, split_tags,
+    BOOL,
+    CHOICE,
+    DATE,
+    INT,
+    LONGTEXT,
+    MONEY,
+    REF,
+    TAGS,
+    Field,
+    Problem,
+    RecordKind,
+    join_tags,
+    split_tags,
 )
 
 ERROR_STYLE = "color: #b3261e;"

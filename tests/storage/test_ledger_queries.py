@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from pjdesk.core.hazard import HazardFilter
+from pjdesk.core.hazard import STATUSES, HazardFilter
 from pjdesk.services import hazards as svc
 from pjdesk.services.session import init_station
 from pjdesk.services.units import save_unit
@@ -131,8 +131,10 @@ def rowids(session):
 
 
 def expected_order(rows, key, rowid):
-    """SQLite's order: NULLs first ascending, then the value, then the row's age."""
-    return [r["id"] for r in sorted(rows, key=lambda r: (r[key] is not None, r[key] or "", rowid[r["id"]]))]
+    """SQLite's order: NULLs first ascending, then the value, then the row's age; status in lifecycle order."""
+    def value(r):
+        return STATUSES.index(r[key]) if key == "status" else (r[key] or "")
+    return [r["id"] for r in sorted(rows, key=lambda r: (r[key] is not None, value(r), rowid[r["id"]]))]
 
 
 @pytest.mark.parametrize("key", sorted(SORT_KEYS))

@@ -5,8 +5,8 @@ from PySide6.QtWidgets import QDialog
 
 from pjdesk.services.session import open_session
 from pjdesk.ui.first_run import FirstRunDialog
-from tests.ui.conftest import type_into
 from tests.conftest import TODAY
+from tests.ui.conftest import type_into
 
 
 def test_first_run_sets_up_a_township_station(qtbot, tmp_path):
