@@ -8,11 +8,12 @@ import sys
 from pathlib import Path
 
 from PySide6.QtCore import QTimer
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QFont, QFontDatabase, QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from pjdesk import __version__
 from pjdesk.core.errors import PjdeskError
+from pjdesk.core.resources import resource_path
 
 
 def make_app(argv=None) -> QApplication:
@@ -21,10 +22,14 @@ def make_app(argv=None) -> QApplication:
     app.setApplicationDisplayName("平江县安全生产台账")
     app.setApplicationVersion(__version__)
     app.setOrganizationName("平江县")
+    app.setDesktopFileName("pjdesk")
+    app.setWindowIcon(QIcon(str(resource_path("icons", "pjdesk.png"))))
+    # The shipped font is the last fallback: a PC without a Chinese font still shows Chinese.
+    QFontDatabase.addApplicationFont(str(resource_path("fonts", "wqy-microhei.ttc")))
     font = app.font()
     if font.pointSize() < 10:
         font.setPointSize(10)
-    font.setFamilies([font.family(), "Microsoft YaHei", "Noto Sans CJK SC", "WenQuanYi Micro Hei", "PingFang SC"])
+    font.setFamilies([font.family(), "Microsoft YaHei", "Noto Sans CJK SC", "PingFang SC", "WenQuanYi Micro Hei"])
     font.setStyleStrategy(QFont.PreferAntialias)
     app.setFont(font)
     return app
