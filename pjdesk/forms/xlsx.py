@@ -1,0 +1,222 @@
+"""Any filled form as an XLSX sheet that prints like the PDF: the same title, header block, merged header rows,
+figures as numbers under number formats that show what the PDF prints, 合计, notes and signature line, set
+up for A4 at the form's orientation, fitted to the page width, header rows repeated, panes frozen.
+
+Row heights are set from the text, because Excel keeps a row one line high when a file does not say
+otherwise, and a wrapped 隐患描述 would be cut off on screen and on paper.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import unicodedata
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.page import PageMargins
+from openpyxl.worksheet.worksheet import Worksheet
+
+from .files import write_replacing
+from .spec import DATE, SERIAL_KEY, Column, FilledForm
+from .table import NUMBER_FORMATS, Cell, FormTable, build_table, footer_label, header_block, note_lines
+
+FONT_NAME = "宋体"  # present on every Chinese Windows; WPS and LibreOffice substitute their own 宋体
+FONT_SIZE = 10
+LINE_HEIGHT = 13.5  # points per line of 10-point text
+UNITS_PER_CHAR = 1.9  # a CJK character of 10-point 宋体 in Excel width units (the width of "0")
+CELL_PADDING = 1.5  # width units
+
+_thin = Side(style="thin", color="000000")
+_BORDER = Border(left=_thin, right=_thin, top=_thin, bottom=_thin)
+_FONT = Font(name=FONT_NAME, size=FONT_SIZE)
+_BOLD = Font(name=FONT_NAME, size=FONT_SIZE, bold=True)
+_TITLE = Font(name=FONT_NAME, size=16, bold=True)
+_HEADER_FILL = PatternFill("solid", fgColor="E6E6E6")
+_TOTAL_FILL = PatternFill("solid", fgColor="F2F2F2")
+_ALIGN = {
+    "left": Alignment(horizontal="left", vertical="center", wrap_text=True),
+    "center": Alignment(horizontal="center", vertical="center", wrap_text=True),
+    "right": Alignment(horizontal="right", vertical="center", wrap_text=True),
+}
+_PLAIN = {
+    "left": Alignment(horizontal="left", vertical="center"),
+    "center": Alignment(horizontal="center", vertical="center"),
+    "right": Alignment(horizontal="right", vertical="center"),
+}
+
+
+def render_xlsx(filled: FilledForm, path: str | os.PathLike) -> Path:
+    """Writes the form to ``path`` (replacing it only once the new file is complete) and returns the path."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = filled.spec.code
+    workbook.properties.title = filled.spec.title
+    workbook.properties.creator = filled.unit_name
+    _fill_sheet(sheet, filled)
+    return write_replacing(path, lambda temporary: workbook.save(temporary))
+
+
+def _fill_sheet(sheet: Worksheet, filled: FilledForm) -> None:
+    table = build_table(filled)
+    width = len(table.columns)
+    for index, column in enumerate(table.columns, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = _units(column)
+    row = _title(sheet, filled, width)
+    row = _header_block(sheet, filled, width, row)
+    first_header = row
+    row = _header(sheet, table, row)
+    first_body = row
+    body_styles = [_cell_style(sheet.parent, column, total=False) for column in table.columns]
+    for cells in table.body:
+        _body_row(sheet, table.columns, cells, row, body_styles)
+        row += 1
+    if table.total:
+        _body_row(sheet, table.columns, table.total, row,
+                  [_cell_style(sheet.parent, column, total=True) for column in table.columns])
+        row += 1
+    row = _notes(sheet, filled, width, row + 1)
+    row = _signatures(sheet, filled, width, row + 1)
+    _print_setup(sheet, filled, table, first_header, first_body, row - 1)
+
+
+def _title(sheet: Worksheet, filled: FilledForm, width: int) -> int:
+    cell = sheet.cell(1, 1, filled.spec.title)
+    cell.font = _TITLE
+    cell.alignment = _PLAIN["center"]
+    sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)
+    sheet.row_dimensions[1].height = 30
+    return 2
+
+
+def _header_block(sheet: Worksheet, filled: FilledForm, width: int, row: int) -> int:
+    for line in header_block(filled):
+        _spread(sheet, row, width, line, ("left", "center", "right"))
+        row += 1
+    return row
+
+
+def _header(sheet: Worksheet, table: FormTable, row: int) -> int:
+    for cell in table.header:
+        target = sheet.cell(row + cell.row, cell.col + 1, cell.text)
+        target.border = _BORDER  # a merge gives its edge cells the border of this one
+        target.font = _BOLD
+        target.fill = _HEADER_FILL
+        target.alignment = _ALIGN["center"]
+        if cell.rowspan > 1 or cell.colspan > 1:
+            sheet.merge_cells(start_row=row + cell.row, start_column=cell.col + 1,
+                              end_row=row + cell.row + cell.rowspan - 1, end_column=cell.col + cell.colspan)
+    for level in range(table.header_rows):
+        lines = max(_lines(c.text, _span_chars(table, c)) for c in table.header if c.row + c.rowspan - 1 == level)
+        sheet.row_dimensions[row + level].height = max(lines, 1) * LINE_HEIGHT + 4
+    return row + table.header_rows
+
+
+def _body_row(sheet: Worksheet, columns: tuple[Column, ...], cells: tuple[Cell, ...], row: int,
+              styles: list[str]) -> None:
+    lines = 1
+    for index, (column, cell, style) in enumerate(zip(columns, cells, styles, strict=True), start=1):
+        target = sheet.cell(row, index, cell.value if cell.value is not None else (cell.text or None))
+        target.style = style
+        if not (column.numeric or column.kind == DATE):
+            lines = max(lines, _lines(cell.text, column.width))
+    if lines > 1:
+        sheet.row_dimensions[row].height = lines * LINE_HEIGHT + 2
+
+
+def _cell_style(workbook: Workbook, column: Column, *, total: bool) -> str:
+    """A named style per kind of cell, registered once: setting fonts and borders cell by cell makes
+    openpyxl hash every style object again, which costs seconds on a long ledger."""
+    side = _side(column)
+    number_format = NUMBER_FORMATS.get(column.kind, "General")
+    name = f"pjdesk {'合计' if total else '表体'} {side} {number_format}"
+    if name not in workbook.named_styles:
+        wraps = not (column.numeric or column.kind == DATE)
+        workbook.add_named_style(NamedStyle(
+            name, font=_BOLD if total else _FONT, border=_BORDER, number_format=number_format,
+            alignment=(_ALIGN if wraps else _PLAIN)[side], fill=_TOTAL_FILL if total else PatternFill(),
+        ))
+    return name
+
+
+def _notes(sheet: Worksheet, filled: FilledForm, width: int, row: int) -> int:
+    chars = sum(c.width for c in filled.spec.table_columns)
+    for line in note_lines(filled):
+        cell = sheet.cell(row, 1, line)
+        cell.font = _FONT
+        cell.alignment = _ALIGN["left"]
+        sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=width)
+        lines = _lines(line, chars)
+        if lines > 1:
+            sheet.row_dimensions[row].height = lines * LINE_HEIGHT + 2
+        row += 1
+    return row
+
+
+def _signatures(sheet: Worksheet, filled: FilledForm, width: int, row: int) -> int:
+    labels = tuple(f"{label}：" for label in filled.spec.signature_labels)
+    _spread(sheet, row, width, labels, ("left",) * len(labels))
+    sheet.row_dimensions[row].height = 30
+    return row + 1
+
+
+def _print_setup(sheet: Worksheet, filled: FilledForm, table: FormTable, first_header: int, first_body: int,
+                 last_row: int) -> None:
+    setup = sheet.page_setup
+    setup.paperSize = sheet.PAPERSIZE_A4
+    setup.orientation = filled.spec.orientation
+    setup.fitToWidth = 1
+    setup.fitToHeight = 0  # as many pages as the rows need
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.print_options.horizontalCentered = True
+    sheet.page_margins = PageMargins(left=0.4, right=0.4, top=0.5, bottom=0.6, header=0.3, footer=0.3)
+    sheet.print_title_rows = f"{first_header}:{first_body - 1}"
+    sheet.print_area = f"A1:{get_column_letter(len(table.columns))}{last_row}"
+    # Keep the header rows, and the row labels of an aggregate return, in view while scrolling.
+    frozen_columns = 1 if filled.spec.row_label else 0
+    sheet.freeze_panes = sheet.cell(first_body, frozen_columns + 1)
+    sheet.oddFooter.left.text = footer_label(filled)
+    sheet.oddFooter.left.size = 8
+    sheet.oddFooter.right.text = "第 &P 页 共 &N 页"
+    sheet.oddFooter.right.size = 8
+
+
+def _spread(sheet: Worksheet, row: int, width: int, items: tuple[str, ...], sides: tuple[str, ...]) -> None:
+    """Items across the table width in equal merged parts, each aligned to its side; on a table with fewer
+    columns than items, all of them in one line."""
+    if width < len(items):
+        items, sides = ("　　".join(item for item in items if item),), ("left",)
+    bounds = [round(width * i / len(items)) for i in range(len(items) + 1)]
+    for item, start, end, side in zip(items, bounds, bounds[1:], sides, strict=False):
+        cell = sheet.cell(row, start + 1, item or None)
+        cell.font = _FONT
+        cell.alignment = _PLAIN[side]
+        if end - start > 1:
+            sheet.merge_cells(start_row=row, start_column=start + 1, end_row=row, end_column=end)
+
+
+def _side(column: Column) -> str:
+    if column.key == SERIAL_KEY or column.kind == DATE:
+        return "center"
+    return "right" if column.numeric else "left"
+
+
+def _units(column: Column) -> float:
+    return column.width * UNITS_PER_CHAR + CELL_PADDING
+
+
+def _span_chars(table: FormTable, cell) -> float:
+    return sum(c.width for c in table.columns[cell.col:cell.col + cell.colspan])
+
+
+def _lines(text: str, chars: float) -> int:
+    """How many lines the text takes in a cell ``chars`` CJK characters wide (Latin counts about half)."""
+    if not text:
+        return 1
+    return sum(max(1, math.ceil(_display_width(part) / max(chars, 1))) for part in text.split("\n"))
+
+
+def _display_width(text: str) -> float:
+    return sum(1.0 if unicodedata.east_asian_width(ch) in "WF" else 0.55 for ch in text)
