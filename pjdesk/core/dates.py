@@ -30,6 +30,13 @@ def parse_date(value: object) -> dt.date | None:
         if 19000101 <= value <= 21001231 and float(value).is_integer():
             return parse_date(str(int(value)))
         raise NotADate(f"“{value:g}”不是日期")
+    if isinstance(value, str) and len(value) == 10 and value[4] == value[7] == "-":
+        # The stored form, checked on every save: parse it directly. An impossible day falls through to
+        # the patterns, which say why.
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            pass
     text = str(value).strip()
     if not text.isascii():
         # NFKC turns the full-width digits and signs a Chinese input method types (２０２６／３／５) into ASCII.

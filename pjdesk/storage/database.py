@@ -27,6 +27,8 @@ from .backup import backup_file
 from .migrations import SCHEMA_VERSION, known_migrations, migrations
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
+# One encoder for every change-log row: json.dumps with options builds a new encoder per call.
+_json = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 META_COLUMNS = ("id", "township", "created_at", "updated_at", "created_by", "updated_by", "deleted", "delete_reason")
 
 
@@ -170,7 +172,16 @@ class Store:
         dseq = self._next_dseq
         self._next_dseq += 1
         self._log.append((f"{self.device}:{dseq}", self.device, dseq, stamp, operator, kind, record_id, township, op,
-                          json.dumps(fields, ensure_ascii=False, separators=(",", ":"))))
+                          _json(fields)))
+
+    def flush(self) -> None:
+        """Write what the open transaction has queued (derived hazard state, change-log rows) now, not at commit.
+
+        For bulk loads, between batches: memory stays bounded (a 200,000-hazard load queues a million log
+        rows). What is written still commits or rolls back with the transaction.
+        """
+        assert self.db.conn.in_transaction, "flush outside Store.transaction()"
+        self._flush()
 
     def _flush(self) -> None:
         if self._dirty_hazards:
@@ -190,13 +201,13 @@ class Store:
         assert self.db.conn.in_transaction, "insert outside Store.transaction()"
         columns = [*META_COLUMNS[:6], *kind.assigned, *kind.field_names(), *kind.derived]
         sql = f"INSERT INTO {kind.table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
-        params, ids = [], []
+        params, ids, names = [], [], kind.field_names()
         numbering = _Numbering(self.db, township) if kind is HAZARD else None
         flags = [f.name for f in kind.fields if f.type == BOOL]
         for values in rows:
             record_id = values.get("id") or new_id()
             stamp = self._stamp()
-            fields = {name: values.get(name) for name in kind.field_names()}
+            fields = {name: values.get(name) for name in names}
             for name in flags:  # a flag not given is off, as in the table's default
                 if fields[name] is None:
                     fields[name] = 0
@@ -211,8 +222,25 @@ class Store:
             self._log_change(kind.name, record_id, township, "insert", logged, stamp, operator)
             ids.append(record_id)
             self._mark(kind, fields, record_id)
-        self.db.conn.executemany(sql, params)
+        if kind is HAZARD and len(params) > 1:
+            self._insert_in_one_statement(kind.table, columns, params)
+        else:
+            self.db.conn.executemany(sql, params)
         return ids
+
+    def _insert_in_one_statement(self, table: str, columns: list[str], params: list[list]) -> None:
+        """A batch as one INSERT … SELECT from a staging table: the same rows, triggers and rowid order.
+
+        FTS5 flushes its pending index at every statement savepoint, so rows inserted one statement each
+        (executemany) under the full-text trigger write an index segment per row: several times slower.
+        """
+        stage, listed = f"{table}_stage", ", ".join(columns)
+        conn = self.db.conn
+        conn.execute(f"CREATE TEMP TABLE IF NOT EXISTS {stage} AS SELECT {listed} FROM main.{table} WHERE 0")
+        conn.execute(f"DELETE FROM temp.{stage}")
+        conn.executemany(f"INSERT INTO temp.{stage} ({listed}) VALUES ({', '.join('?' * len(columns))})", params)
+        conn.execute(f"INSERT INTO main.{table} ({listed}) SELECT {listed} FROM temp.{stage} ORDER BY rowid")
+        conn.execute(f"DELETE FROM temp.{stage}")
 
     def update(self, kind: RecordKind, record_id: str, values: Mapping, *, operator: str | None) -> dict:
         """Write the fields that differ from what is stored; returns them (empty: nothing changed)."""
@@ -257,7 +285,9 @@ class Store:
         for start in range(0, len(ids), 500):
             chunk = ids[start:start + 500]
             marks = ",".join("?" * len(chunk))
-            hazards = {r["id"]: r for r in self._rows(f"SELECT * FROM hazard WHERE id IN ({marks})", chunk)}
+            # Only what derive_state reads: a whole row per hazard costs more than the derivation itself.
+            hazards = {r["id"]: r for r in self._rows(
+                f"SELECT id, found_date, deadline FROM hazard WHERE id IN ({marks})", chunk)}
             events: dict[str, list] = {i: [] for i in chunk}
             for e in self._rows(
                     f"SELECT id, hazard_id, kind, date, result, new_deadline, created_at, deleted FROM hazard_event"
@@ -272,8 +302,8 @@ class Store:
             " WHERE id = ?", updates)
 
     # --- reads -----------------------------------------------------------------------------------------
-    def _rows(self, sql: str, params: Iterable = ()) -> list[dict]:
-        cursor = self.db.conn.execute(sql, list(params))
+    def _rows(self, sql: str, params: Iterable | Mapping = ()) -> list[dict]:
+        cursor = self.db.conn.execute(sql, params if isinstance(params, Mapping) else list(params))
         names = [d[0] for d in cursor.description]
         return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
@@ -312,9 +342,11 @@ class _Numbering:
         year = (found_date or "")[:4] or "0000"
         prefix = f"{self.township}-{year}-"
         if prefix not in self.last:
+            # The numbers that start with the prefix, as a range of the hazard_no index ('.' follows '-'):
+            # LIKE cannot use the index and scanned the whole ledger once per township and year.
             row = self.db.execute(
-                "SELECT MAX(CAST(substr(hazard_no, ?) AS INTEGER)) FROM hazard WHERE hazard_no LIKE ?",
-                [len(prefix) + 1, prefix + "%"]).fetchone()
+                "SELECT MAX(CAST(substr(hazard_no, ?) AS INTEGER)) FROM hazard WHERE hazard_no >= ? AND hazard_no < ?",
+                [len(prefix) + 1, prefix, prefix[:-1] + "."]).fetchone()
             self.last[prefix] = row[0] or 0
         self.last[prefix] += 1
         return f"{prefix}{self.last[prefix]:04d}"

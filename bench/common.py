@@ -1,0 +1,179 @@
+"""Shared helpers of the benchmarks: demo stations made once and kept, medians, and one report format.
+
+Every benchmark prints its figure beside the budget (DESIGN.md §8) and beside a raw baseline measured in the
+same run on the same machine, as ``figure / budget / baseline / ratio`` lines: machines are noisy (a shared
+two-core box doubles any figure when something else runs), and the ratio to raw SQLite or raw file writing
+says more than the figure alone.
+
+Demo stations live in bench/out/ (not in git). A 200,000-hazard station takes minutes to build, so it is
+built once per version of the demo generator and of the schema, and reused; ``--rebuild`` builds it again.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import shutil
+import sqlite3
+import statistics
+import sys
+import tempfile
+import time
+import unicodedata
+from collections.abc import Callable
+from pathlib import Path
+
+OUT = Path(__file__).resolve().parent / "out"
+TODAY = dt.date(2026, 11, 29)  # the demo's "now": fixed, so that a kept station means the same every run
+COUNTY, ANDING = "430626", "430626101"
+
+
+# --- demo stations ----------------------------------------------------------------------------------------
+def demo_station(hazards: int, *, county: bool = True, seed: int = 1, rebuild: bool = False):
+    """A station with the demo dataset of ``hazards`` hazards, built on first use and kept in bench/out/.
+
+    Returns ``(session, info)``; ``info`` holds the counts and ``build_s``, the time load_demo took when the
+    station was built (``built_now`` says whether that was in this run).
+    """
+    from pjdesk.services.session import open_session
+
+    folder = OUT / _station_key(hazards, county, seed)
+    marker = folder / "demo.json"
+    if rebuild and folder.exists():
+        shutil.rmtree(folder)
+    if not marker.exists():
+        _build(folder, hazards, county, seed)
+        info = json.loads(marker.read_text(encoding="utf-8"))
+        info["built_now"] = True
+    else:
+        info = json.loads(marker.read_text(encoding="utf-8"))
+        info["built_now"] = False
+    return open_session(folder, today=lambda: TODAY), info
+
+
+def _station_key(hazards: int, county: bool, seed: int) -> str:
+    """A new demo generator or a new schema makes a new station rather than reuse (or migrate) an old one."""
+    from pjdesk.services import demo
+    from pjdesk.storage.migrations import SCHEMA_VERSION
+
+    source = Path(demo.__file__).read_bytes()
+    version = hashlib.sha1(source).hexdigest()[:8]
+    return f"demo-{'county' if county else 'anding'}-{hazards}-seed{seed}-schema{SCHEMA_VERSION}-{version}"
+
+
+def _build(folder: Path, hazards: int, county: bool, seed: int) -> None:
+    from pjdesk.services.demo import load_demo
+    from pjdesk.services.session import init_station
+
+    OUT.mkdir(parents=True, exist_ok=True)
+    for stale in OUT.glob(f"demo-{'county' if county else 'anding'}-{hazards}-seed{seed}-*"):
+        shutil.rmtree(stale)  # an older generator's or schema's station of the same size
+    building = Path(tempfile.mkdtemp(prefix=".building-", dir=OUT))
+    try:
+        session = init_station(building, code=COUNTY if county else ANDING, operator="基准测试", county=county,
+                               today=lambda: TODAY)
+        print(f"building a demo station of {hazards:,} hazards in {folder.name} (once; kept for later runs)…",
+              file=sys.stderr)
+        start = time.perf_counter()
+        counts = load_demo(session, seed=seed, hazards=hazards, progress=_progress_line(hazards))
+        build_s = time.perf_counter() - start
+        session.close()
+        info = {**counts, "build_s": build_s, "built": time.strftime("%Y-%m-%d %H:%M")}
+        (building / "demo.json").write_text(json.dumps(info, ensure_ascii=False), encoding="utf-8")
+        building.rename(folder)
+    except BaseException:
+        shutil.rmtree(building, ignore_errors=True)
+        raise
+
+
+def _progress_line(hazards: int) -> Callable[[int, int], None]:
+    step = max(hazards // 20, 1)
+    last = [0]
+
+    def show(done: int, total: int) -> None:
+        if done - last[0] >= step or done == total:
+            last[0] = done
+            print(f"\r  {done:,}/{total:,}", end="\n" if done == total else "", file=sys.stderr, flush=True)
+
+    return show
+
+
+# --- timing -------------------------------------------------------------------------------------------------
+def median_time(work: Callable[[], object], *, repeat: int = 5, warmup: int = 1) -> float:
+    """Median wall time of ``work()`` in seconds, after ``warmup`` untimed runs (caches filled)."""
+    for _ in range(warmup):
+        work()
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        work()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def once(work: Callable[[], object]) -> float:
+    start = time.perf_counter()
+    work()
+    return time.perf_counter() - start
+
+
+def raw_insert_baseline(rows: int, columns: int = 20) -> float:
+    """Raw sqlite3: ``rows`` rows of ``columns`` text columns by executemany in one transaction (DESIGN §8's
+    0.7 s for 200,000), into a fresh file with the station's pragmas."""
+    with tempfile.TemporaryDirectory() as folder:
+        conn = sqlite3.connect(Path(folder) / "raw.db")
+        conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA synchronous = FULL")
+        conn.execute(f"CREATE TABLE t ({', '.join(f'c{i} TEXT' for i in range(columns))})")
+        data = [[f"第{r}行第{c}列的文字" for c in range(columns)] for r in range(rows)]
+        start = time.perf_counter()
+        with conn:
+            conn.executemany(f"INSERT INTO t VALUES ({', '.join('?' * columns)})", data)
+        elapsed = time.perf_counter() - start
+        conn.close()
+    return elapsed
+
+
+# --- reporting ------------------------------------------------------------------------------------------------
+def heading(text: str) -> None:
+    print(f"\n{text}")
+    print(f"  {_pad('what', 44)} {'figure':>10}   {'budget':>9}   {'baseline':>10}   {'ratio':>7}")
+
+
+def report(what: str, figure_s: float, budget_s: float | None, baseline_s: float | None, note: str = "") -> bool:
+    """One line: the figure, its budget, the raw baseline of this run and the ratio to it. Returns whether
+    the figure is within budget (True when there is none)."""
+    within = budget_s is None or figure_s <= budget_s
+    budget = f"≤{_duration(budget_s)}" if budget_s is not None else "—"
+    baseline = _duration(baseline_s) if baseline_s else "—"
+    ratio = f"{figure_s / baseline_s:.1f}×" if baseline_s else "—"
+    flag = "" if within else "  OVER BUDGET"
+    print(f"  {_pad(what, 44)} {_duration(figure_s):>10}   {budget:>9}   {baseline:>10}   {ratio:>7}{flag}"
+          + (f"   {note}" if note else ""))
+    return within
+
+
+def summary(results: list[bool]) -> int:
+    over = results.count(False)
+    print(f"\n{len(results) - over} of {len(results)} within budget" + (f"; {over} over" if over else ""))
+    return 1 if over else 0
+
+
+def _duration(seconds: float | None) -> str:
+    if seconds is None:
+        return "—"
+    if seconds < 1:
+        return f"{seconds * 1000:.1f} ms"
+    return f"{seconds:.2f} s"
+
+
+def _pad(text: str, width: int) -> str:
+    """``text`` cut or padded to ``width`` terminal columns (a Chinese character takes two)."""
+    out, used = "", 0
+    for ch in text:
+        w = 2 if unicodedata.east_asian_width(ch) in "WF" else 1
+        if used + w > width:
+            break
+        out, used = out + ch, used + w
+    return out + " " * (width - used)
