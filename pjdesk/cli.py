@@ -49,6 +49,12 @@ def build_parser() -> argparse.ArgumentParser:
     ledger_export.add_argument("file")
     ledger_export.add_argument("--status", choices=sorted(EXPORT_FILTERS), default="all")
 
+    returns = commands.add_parser("return", help="月报表").add_subparsers(dest="return_command", metavar="操作")
+    build = returns.add_parser("build", help="生成某月的报表（PDF 和 Excel）")
+    build.add_argument("--month", required=True, help="报告期 YYYY-MM，如 2026-11")
+    build.add_argument("--form", default="all", help="表2、表3、台账 或 all（默认全部）")
+    build.add_argument("--out", required=True, help="输出文件夹")
+
     status = commands.add_parser("status", help="本机站点与数据概况")
     status.add_argument("--json", action="store_true", help="以 JSON 输出")
 
@@ -61,6 +67,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.command == "ledger" and not args.ledger_command:
         parser.error("ledger 需要 import 或 export")
+    if args.command == "return" and not args.return_command:
+        parser.error("return 需要 build")
     try:
         return _run(args)
     except PjdeskError as e:
@@ -95,6 +103,8 @@ def _run(args) -> int:
             return _demo(session, args)
         if args.command == "ledger":
             return _ledger(session, args)
+        if args.command == "return":
+            return _return_build(session, args)
     finally:
         session.close()
     return 0
@@ -135,6 +145,20 @@ def _ledger(session, args) -> int:
 
     rows = export_ledger(session, args.file, EXPORT_FILTERS[args.status], progress=_progress("导出"))
     print(f"已导出 {rows} 条隐患到 {args.file}", file=sys.stderr)
+    return 0
+
+
+def _return_build(session, args) -> int:
+    from pjdesk.services.returns import FORM_CODES, build_returns, parse_month
+
+    month = parse_month(session, args.month)
+    forms = list(FORM_CODES) if args.form == "all" else [args.form]
+    unknown = [f for f in forms if f not in FORM_CODES]
+    if unknown:
+        raise PjdeskError(f"没有“{unknown[0]}”这张报表；可选：{'、'.join(FORM_CODES)} 或 all")
+    for built in build_returns(session, month, forms, args.out):
+        print(built.pdf)
+        print(built.xlsx)
     return 0
 
 

@@ -2,6 +2,7 @@
 
 from .hazard import HAZARD, HAZARD_EVENT
 from .records import RecordKind
+from .snapshot import RETURN_SNAPSHOT
 from .unit import UNIT
 
-KINDS: dict[str, RecordKind] = {k.name: k for k in (UNIT, HAZARD, HAZARD_EVENT)}
+KINDS: dict[str, RecordKind] = {k.name: k for k in (UNIT, HAZARD, HAZARD_EVENT, RETURN_SNAPSHOT)}

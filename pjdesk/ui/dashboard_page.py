@@ -99,6 +99,13 @@ class DashboardPage(QWidget):
         empty_layout.addWidget(note, 1)
         empty_layout.addWidget(self.demo_button)
         layout.addWidget(self.empty)
+        targets_title = QLabel("工作方案指标（本年 1 月 1 日至今，鼠标停留看分子分母）")
+        targets_title.setStyleSheet("font-size: 15px; font-weight: 600; margin-top: 10px;")
+        layout.addWidget(targets_title)
+        self.targets_row = QHBoxLayout()
+        self.targets_row.setSpacing(10)
+        layout.addLayout(self.targets_row)
+        self.target_labels: dict[str, QLabel] = {}
         self.worst_title = QLabel("逾期最久的隐患（双击打开）")
         self.worst_title.setStyleSheet("font-size: 15px; font-weight: 600; margin-top: 10px;")
         # At most a dozen rows: a plain table widget is right here, unlike the ledger.
@@ -138,6 +145,29 @@ class DashboardPage(QWidget):
                 self.worst.setItem(row, column, item)
         self.worst_title.setVisible(bool(worst))
         self.worst.setVisible(bool(worst))
+        self._show_targets()
+
+    def _show_targets(self) -> None:
+        from pjdesk.services.targets import target_status
+
+        for evaluation in target_status(self.session):
+            label = self.target_labels.get(evaluation.target.id)
+            if label is None:
+                label = QLabel()
+                label.setObjectName(f"target_{evaluation.target.id}")
+                label.setWordWrap(True)
+                label.setMinimumWidth(150)
+                self.targets_row.addWidget(label, 1)
+                self.target_labels[evaluation.target.id] = label
+            colour = {True: "#26734d", False: "#b3261e", None: "#6b6b6b"}[evaluation.met]
+            background = {True: "#e6f4ea", False: "#fdecea", None: "#f1f1f1"}[evaluation.met]
+            t = evaluation.target
+            goal = f"{'≥' if t.comparator == '>=' else ''}{t.target:g}{t.unit}"
+            label.setText(f"<b>{t.id}</b> {t.name}<br><span style='font-size:18px;color:{colour}'>"
+                          f"<b>{evaluation.shown}</b></span>　目标 {goal}")
+            label.setStyleSheet(f"background: {background}; border-left: 4px solid {colour};"
+                                " border-radius: 4px; padding: 6px;")
+            label.setToolTip(evaluation.explained)
 
     def _open_worst(self, row: int, _column: int) -> None:
         self.open_hazard.emit(HazardFilter(overdue=True), self.worst.item(row, 0).data(Qt.UserRole))

@@ -17,6 +17,7 @@ from pjdesk import __version__
 
 from .dashboard_page import DashboardPage
 from .ledger_page import LedgerPage
+from .reports_page import ReportsPage
 from .settings_page import SettingsPage
 from .units_page import UnitsPage
 
@@ -37,8 +38,10 @@ class MainWindow(QMainWindow):
         self.dashboard = DashboardPage(session)
         self.units = UnitsPage(session)
         self.ledger = LedgerPage(session)
+        self.reports = ReportsPage(session)
         self.settings = SettingsPage(session)
-        self.pages = {"工作台": self.dashboard, "单位": self.units, "隐患台账": self.ledger, "设置": self.settings}
+        self.pages = {"工作台": self.dashboard, "单位": self.units, "隐患台账": self.ledger, "报表": self.reports,
+                      "设置": self.settings}
         for name, page in self.pages.items():
             self.nav.addItem(name)
             self.stack.addWidget(page)

@@ -1,0 +1,6 @@
+"""The work plan's targets: declared as data (resources/config/targets.json), computed by rules registered
+by target id. The rules read plain facts handed to them by the services; they never query the database."""
+
+from .targets import Measure, Target, evaluate, rules, targets
+
+__all__ = ["Measure", "Target", "evaluate", "rules", "targets"]

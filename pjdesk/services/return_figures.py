@@ -1,0 +1,119 @@
+"""The figures of the returns, computed from the hazards as they stood at the end of the month.
+
+Pure functions over the facts of pjdesk.storage.period_facts, so that the definitions can be read in one
+place and tested against hand counts. Dates are ISO strings and compare as text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from pjdesk.core.hazard import CLOSED, GENERAL, MAJOR
+from pjdesk.core.periods import Month
+
+TABLE2_COUNTS = (
+    "general_new", "general_fixed", "general_found_ytd", "general_fixed_ytd", "general_open",
+    "major_new", "major_found_ytd", "major_closed", "major_closed_on_time", "major_due", "major_overdue",
+    "major_supervised", "funds",
+)
+
+
+def table2_counts(facts: Iterable[dict], month: Month) -> dict:
+    """表2's counts for one group of hazards (a 行业领域, a township, or all).
+
+    E is the month's last day, Y its year. Every figure is as of E: a hazard's state is the one derived
+    from its events dated on or before E.
+    """
+    m_start, end, y_start = month.start.isoformat(), month.end.isoformat(), month.year_start.isoformat()
+    c = dict.fromkeys(TABLE2_COUNTS, 0)
+    for h in facts:
+        found, rectified, closed, due = h["found_date"], h["rectified_date"], h["closed_date"], h["due_date"]
+        in_month = m_start <= found <= end
+        this_year = found >= y_start
+        fixed_in_month = rectified is not None and m_start <= rectified <= end
+        if fixed_in_month:
+            c["funds"] += h["funds"] or 0
+        if h["level"] == GENERAL:
+            c["general_new"] += in_month
+            c["general_fixed"] += fixed_in_month
+            c["general_found_ytd"] += this_year
+            c["general_fixed_ytd"] += this_year and rectified is not None
+            c["general_open"] += rectified is None
+        elif h["level"] == MAJOR:
+            c["major_new"] += in_month
+            c["major_found_ytd"] += this_year
+            c["major_closed"] += this_year and closed is not None
+            if due and y_start <= due <= end:
+                c["major_due"] += 1
+                c["major_closed_on_time"] += closed is not None and closed <= due
+            c["major_overdue"] += closed is None and bool(due) and due < end
+            c["major_supervised"] += closed is None and bool(h.get("supervision_level"))
+    return c
+
+
+def rate(numerator: int, denominator: int) -> float | None:
+    """A share as a fraction; None (printed “—”) when there is nothing to divide by."""
+    return numerator / denominator if denominator else None
+
+
+def table2_rows(facts: list[dict], month: Month, *, group_by: str = "sector",
+                order: list[str] | None = None) -> tuple[list[dict], dict]:
+    """表2's rows, one per group that has a hazard found this year or a non-zero figure, and 合计.
+
+    ``order`` fixes the row order (the sector vocabulary, the township roster); groups outside it follow.
+    """
+    y_start = month.year_start.isoformat()
+    groups: dict[str, list[dict]] = {}
+    for h in facts:
+        groups.setdefault(h.get(group_by) or "未分类", []).append(h)
+    keys = [k for k in (order or []) if k in groups] + sorted(k for k in groups if k not in (order or []))
+    rows = []
+    for key in keys:
+        counts = table2_counts(groups[key], month)
+        if any(h["found_date"] >= y_start for h in groups[key]) or any(counts.values()):
+            rows.append({"label": key, **_with_rates(counts)})
+    total = _with_rates(table2_counts(facts, month))
+    total["label"] = "合计"
+    return rows, total
+
+
+def _with_rates(counts: dict) -> dict:
+    return {**counts,
+            "general_fix_rate": rate(counts["general_fixed_ytd"], counts["general_found_ytd"]),
+            "major_on_time_rate": rate(counts["major_closed_on_time"], counts["major_due"])}
+
+
+def table3_rows(facts: Iterable[dict], month: Month, today_overdue_label: str = "逾期") -> list[dict]:
+    """表3: every 重大 hazard open at the month's end or closed in the month, oldest first."""
+    m_start, end = month.start.isoformat(), month.end.isoformat()
+    rows = []
+    for h in facts:
+        if h["level"] != MAJOR:
+            continue
+        closed = h["closed_date"]
+        if closed is not None and not (m_start <= closed <= end):
+            continue
+        progress = h["status"]
+        if closed is None and h["due_date"] and h["due_date"] < end:
+            progress += f"（{today_overdue_label}）"
+        rows.append({
+            "hazard_no": h["hazard_no"],
+            "unit": (h["unit_name"] or "") + (f"（{h['unit_uscc']}）" if h.get("unit_uscc") else ""),
+            "description": h["description"], "major_basis": h["major_basis"],
+            "assignment_no": h["assignment_no"],
+            "responsible": "／".join(x for x in (h["resp_unit"], h["resp_person"]) if x),
+            "measures": h["measures"], "funds": h["funds"], "deadline": h["due_date"],
+            "interim_controls": h["interim_controls"], "progress": progress,
+            "review_date": h["review_date"], "closed_date": closed, "notice": h["notice_record"],
+        })
+    return rows
+
+
+def ledger_rows(facts: Iterable[dict], month: Month) -> list[dict]:
+    """The printable ledger of a month: hazards found in it, and those still open at its end."""
+    m_start = month.start.isoformat()
+    return [
+        {**h, "deadline": h["due_date"]}
+        for h in facts
+        if h["found_date"] >= m_start or h["status"] != CLOSED
+    ]

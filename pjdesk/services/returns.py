@@ -1,0 +1,233 @@
+"""Monthly returns: build them for any past month, write PDF and XLSX, freeze what was signed and sent.
+
+The figures come from the hazards as they stood at the month's end (pjdesk.storage.period_facts and
+return_figures); the forms engine draws both files from the same filled form.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import re
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from pjdesk.core.errors import PjdeskError
+from pjdesk.core.periods import Month
+from pjdesk.core.records import vocabulary
+from pjdesk.core.snapshot import RETURN_SNAPSHOT
+from pjdesk.forms import FORMS, FilledForm, render_pdf, render_xlsx
+from pjdesk.storage.database import plain_errors
+from pjdesk.storage.period_facts import hazards_as_of
+
+from . import return_figures as figures
+from .session import Outcome, Session
+
+FORM_CODES = tuple(FORMS)  # 表2, 表3, 台账
+
+
+@dataclass(frozen=True)
+class BuiltReturn:
+    form: str
+    month: Month
+    filled: FilledForm
+    pdf: Path
+    xlsx: Path
+
+    @property
+    def title(self) -> str:
+        return self.filled.spec.title
+
+
+def parse_month(session: Session, text: str) -> Month:
+    return Month.parse(text, session.today())
+
+
+def month_facts(session: Session, month: Month) -> list[dict]:
+    station = session.require_station()
+    return hazards_as_of(session.store, year_start=month.year_start.isoformat(), end=month.end.isoformat(),
+                         township=None if station.is_county else station.code)
+
+
+def fill_form(session: Session, form: str, month: Month, facts: list[dict] | None = None) -> FilledForm:
+    """The form filled with the month's figures, signed by the operator and the station's 审核人."""
+    if form not in FORMS:
+        raise PjdeskError(f"没有“{form}”这张报表；可选：{'、'.join(FORMS)}")
+    facts = month_facts(session, month) if facts is None else facts
+    total = None
+    if form == "表2":
+        rows, total = figures.table2_rows(facts, month, order=vocabulary("sector"))
+    elif form == "表3":
+        rows = figures.table3_rows(facts, month)
+    else:
+        rows = figures.ledger_rows(facts, month)
+    station = session.require_station()
+    return FilledForm(
+        spec=FORMS[form], unit_name=station.name, unit_code=station.code, period_label=month.label,
+        preparer=session.operator, reviewer=session.store.setting("reviewer") or "",
+        filled_date=session.today(), rows=rows, total=total,
+    )
+
+
+def file_stem(form: str, title: str, station_name: str, month: Month) -> str:
+    return re.sub(r'[\\/:*?"<>|]', "_", f"{form}-{title}-{station_name}-{month.key}")
+
+
+def build_return(session: Session, form: str, month: Month, out_dir: str | Path,
+                 facts: list[dict] | None = None) -> BuiltReturn:
+    filled = fill_form(session, form, month, facts)
+    out = Path(out_dir)
+    with plain_errors("写出报表"):
+        out.mkdir(parents=True, exist_ok=True)
+        stem = file_stem(form, filled.spec.title, filled.unit_name, month)
+        pdf = render_pdf(filled, out / f"{stem}.pdf")
+        xlsx = render_xlsx(filled, out / f"{stem}.xlsx")
+    return BuiltReturn(form, month, filled, pdf, xlsx)
+
+
+def build_returns(session: Session, month: Month, forms: list[str] | tuple[str, ...], out_dir: str | Path, *,
+                  progress: Callable[[int, int], None] | None = None,
+                  cancelled: Callable[[], bool] | None = None) -> list[BuiltReturn]:
+    """Several forms of one month; the month's facts are read once."""
+    facts = month_facts(session, month)
+    built = []
+    for i, form in enumerate(forms):
+        if cancelled and cancelled():
+            raise PjdeskError("已取消生成报表")
+        if progress:
+            progress(i, len(forms))
+        built.append(build_return(session, form, month, out_dir, facts))
+    if progress:
+        progress(len(forms), len(forms))
+    return built
+
+
+# --- freezing -------------------------------------------------------------------------------------------------
+def figures_of(filled: FilledForm) -> dict:
+    """The numbers of a filled form as JSON-able data: the rows' declared values and the 合计 row."""
+    keys = sorted({*filled.spec.value_keys, *(c.key for c in filled.spec.columns), "label", "hazard_no"})
+    return {"rows": [{k: _plain(r.get(k)) for k in keys if k in r} for r in filled.rows],
+            "total": {k: _plain(v) for k, v in (filled.total or {}).items()}}
+
+
+def _plain(value):
+    return value.isoformat() if isinstance(value, dt.date) else value
+
+
+def sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def frozen_folder(session: Session) -> Path:
+    return session.data_dir / "returns"
+
+
+def freeze_return(session: Session, built: BuiltReturn, note: str | None = None) -> Outcome:
+    """Keep the built files and their numbers, signer and date, so they can be reopened exactly later."""
+    station = session.require_station()
+    folder = frozen_folder(session) / built.month.key
+    with plain_errors("冻结报表"):
+        folder.mkdir(parents=True, exist_ok=True)
+        stamp = dt.datetime.now().strftime("%Y%m%d%H%M%S")
+        kept = {}
+        for path in (built.pdf, built.xlsx):
+            target = folder / f"{path.stem}-冻结{stamp}{path.suffix}"
+            shutil.copyfile(path, target)
+            kept[path.suffix] = target
+    values = {
+        "form": built.form, "period": built.month.key, "title": built.title, "preparer": built.filled.preparer,
+        "reviewer": built.filled.reviewer or None, "filled_date": _plain(built.filled.filled_date),
+        "figures": json.dumps(figures_of(built.filled), ensure_ascii=False),
+        "pdf_file": kept[".pdf"].relative_to(session.data_dir).as_posix(), "pdf_sha256": sha256(kept[".pdf"]),
+        "xlsx_file": kept[".xlsx"].relative_to(session.data_dir).as_posix(), "xlsx_sha256": sha256(kept[".xlsx"]),
+        "note": note,
+    }
+    with session.store.transaction():
+        snapshot_id = session.store.insert(RETURN_SNAPSHOT, values, township=station.code, operator=session.operator)
+    return Outcome(snapshot_id, {"return_snapshot": frozenset({snapshot_id})})
+
+
+def list_frozen(session: Session) -> list[dict]:
+    station = session.require_station()
+    return session.store._rows(
+        "SELECT id, form, period, title, preparer, reviewer, filled_date, created_at, note FROM return_snapshot"
+        " WHERE deleted = 0 AND township = ? ORDER BY period DESC, created_at DESC", [station.code])
+
+
+def frozen_return(session: Session, snapshot_id: str) -> dict:
+    """A frozen return with its kept files, each checked against the SHA-256 taken when it was frozen."""
+    snapshot = session.store.get(RETURN_SNAPSHOT, snapshot_id)
+    if snapshot is None or snapshot["deleted"]:
+        raise PjdeskError("找不到该冻结报表")
+    result = {**snapshot, "figures": json.loads(snapshot["figures"]), "files": {}}
+    for kind in ("pdf", "xlsx"):
+        path = session.data_dir / snapshot[f"{kind}_file"]
+        intact = path.exists() and sha256(path) == snapshot[f"{kind}_sha256"]
+        result["files"][kind] = {"path": path, "intact": intact}
+    return result
+
+
+def compare_with_today(session: Session, snapshot_id: str) -> list[dict]:
+    """What the ledger says now that differs from the frozen numbers: one entry per changed cell.
+
+    Rows are matched by their label (表2) or hazard number (表3, 台账); a row present on one side only is
+    listed as added or gone.
+    """
+    frozen = frozen_return(session, snapshot_id)
+    month = Month.parse(frozen["period"])
+    spec = FORMS[frozen["form"]]
+    now = figures_of(fill_form(session, frozen["form"], month))
+    labels = {c.key: (f"{c.group}·{c.label}" if c.group else c.label) for c in spec.columns}
+    key = "label" if spec.row_label else "hazard_no"
+    then_rows = {r[key]: r for r in frozen["figures"]["rows"]}
+    now_rows = {r[key]: r for r in now["rows"]}
+    if spec.total_row:
+        then_rows[spec.total_row] = frozen["figures"]["total"]
+        now_rows[spec.total_row] = now["total"]
+    differences = []
+    for row in [*then_rows, *(k for k in now_rows if k not in then_rows)]:
+        before, after = then_rows.get(row), now_rows.get(row)
+        if before is None or after is None:
+            differences.append({"row": row, "column": "整行", "frozen": "无" if before is None else "有",
+                                "now": "无" if after is None else "有"})
+            continue
+        for column in spec.columns:
+            if column.key in labels and before.get(column.key) != after.get(column.key):
+                differences.append({"row": row, "column": labels[column.key], "frozen": before.get(column.key),
+                                    "now": after.get(column.key)})
+    return differences
+
+
+def set_reviewer(session: Session, name: str) -> None:
+    """审核人 (the 分管领导 who signs the returns), kept for the next return."""
+    session.store.set_settings({"reviewer": (name or "").strip() or None})
+
+
+def reviewer(session: Session) -> str:
+    return session.store.setting("reviewer") or ""
+
+
+def recent_months(session: Session, count: int = 36) -> list[Month]:
+    """The months a return can be built for, newest first (the current month too: a draft before month end)."""
+    months, month = [], Month.of(session.today())
+    for _ in range(count):
+        months.append(month)
+        month = month.previous()
+    return months
+
+
+def scratch_folder(session: Session) -> Path:
+    """Where the program builds returns before the user saves or freezes them."""
+    return session.data_dir / "tmp" / "returns"
+
+
+def frozen_time(snapshot: dict) -> str:
+    ms = int(snapshot["created_at"].split(".", 1)[0])
+    return dt.datetime.fromtimestamp(ms / 1000).strftime("%Y-%m-%d %H:%M")

@@ -1,0 +1,277 @@
+"""报表: build a month's return in the background, preview it, print it, save it, freeze it, and compare a
+frozen return with what the ledger says today."""
+
+from __future__ import annotations
+
+import shutil
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtPdf import QPdfDocument
+from PySide6.QtPdfWidgets import QPdfView
+from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+from PySide6.QtWidgets import (
+    QAbstractItemView, QButtonGroup, QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QGroupBox,
+    QHBoxLayout, QHeaderView, QLabel, QLineEdit, QMessageBox, QPushButton, QRadioButton, QSplitter, QTableWidget,
+    QTableWidgetItem, QVBoxLayout, QWidget,
+)
+
+from pjdesk.core.errors import PjdeskError
+from pjdesk.forms import FORMS
+from pjdesk.services import returns as return_service
+
+from .pdf_printing import prepare_printer, print_document
+from .tasks import run_task
+
+
+class ReportsPage(QWidget):
+    changed = Signal(dict)
+
+    def __init__(self, session, parent=None):
+        super().__init__(parent)
+        self.session = session
+        self.built = None  # the BuiltReturn shown in the preview
+        self.document = QPdfDocument(self)
+        self.preview = QPdfView()
+        self.preview.setObjectName("report_preview")
+        self.preview.setDocument(self.document)
+        self.preview.setPageMode(QPdfView.PageMode.MultiPage)
+        self.preview.setZoomMode(QPdfView.ZoomMode.FitToWidth)
+        self.caption = QLabel("选择报告期和报表，点“生成”。")
+        self.caption.setObjectName("report_caption")
+        self.caption.setStyleSheet("font-weight: 600;")
+
+        self.month_box = QComboBox()
+        self.month_box.setObjectName("report_month")
+        for month in return_service.recent_months(session):
+            self.month_box.addItem(month.label, month.key)
+        self.month_box.setCurrentIndex(1 if self.month_box.count() > 1 else 0)  # last month: the one to report
+        self.form_buttons = QButtonGroup(self)
+        forms_box = QVBoxLayout()
+        for i, (code, spec) in enumerate(FORMS.items()):
+            button = QRadioButton(f"{code}　{spec.title}")
+            button.setObjectName(f"form_{code}")
+            button.setProperty("form", code)
+            button.setChecked(i == 0)
+            self.form_buttons.addButton(button)
+            forms_box.addWidget(button)
+        self.reviewer = QLineEdit(return_service.reviewer(session))
+        self.reviewer.setObjectName("reviewer")
+        self.reviewer.setPlaceholderText("分管领导姓名")
+        self.build_button = QPushButton("生成")
+        self.build_button.setObjectName("build_return")
+        self.build_button.setDefault(True)
+        self.build_button.clicked.connect(self.build)
+        self.print_button = QPushButton("打印…")
+        self.print_button.setObjectName("print_return")
+        self.print_button.clicked.connect(self.print_dialog)
+        self.save_pdf_button = QPushButton("另存 PDF…")
+        self.save_pdf_button.clicked.connect(lambda: self.save_as("pdf"))
+        self.save_xlsx_button = QPushButton("另存 Excel…")
+        self.save_xlsx_button.clicked.connect(lambda: self.save_as("xlsx"))
+        self.freeze_button = QPushButton("冻结（签字报送的版本）")
+        self.freeze_button.setObjectName("freeze_return")
+        self.freeze_button.clicked.connect(self.freeze)
+
+        choose = QGroupBox("生成报表")
+        form = QFormLayout(choose)
+        form.addRow("报告期", self.month_box)
+        form.addRow("报表", forms_box)
+        form.addRow("审核人", self.reviewer)
+        form.addRow(self.build_button)
+        actions = QGroupBox("当前报表")
+        actions_layout = QVBoxLayout(actions)
+        for b in (self.print_button, self.save_pdf_button, self.save_xlsx_button, self.freeze_button):
+            actions_layout.addWidget(b)
+
+        frozen = QGroupBox("已冻结的报表")
+        frozen_layout = QVBoxLayout(frozen)
+        self.frozen = QTableWidget(0, 3)
+        self.frozen.setObjectName("frozen_returns")
+        self.frozen.setHorizontalHeaderLabels(["报告期", "报表", "冻结"])
+        self.frozen.verticalHeader().hide()
+        self.frozen.setEditTriggers(QAbstractItemView.NoEditTriggers)
+        self.frozen.setSelectionBehavior(QAbstractItemView.SelectRows)
+        self.frozen.setSelectionMode(QAbstractItemView.SingleSelection)
+        self.frozen.horizontalHeader().setSectionResizeMode(2, QHeaderView.Stretch)
+        self.frozen.cellDoubleClicked.connect(lambda *_: self.open_frozen())
+        open_button = QPushButton("打开")
+        open_button.clicked.connect(self.open_frozen)
+        compare_button = QPushButton("与当前台账比较")
+        compare_button.setObjectName("compare_frozen")
+        compare_button.clicked.connect(self.compare_frozen)
+        row = QHBoxLayout()
+        row.addWidget(open_button)
+        row.addWidget(compare_button)
+        frozen_layout.addWidget(self.frozen)
+        frozen_layout.addLayout(row)
+
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        heading = QLabel("报表")
+        heading.setStyleSheet("font-size: 18px; font-weight: 600;")
+        left_layout.addWidget(heading)
+        left_layout.addWidget(choose)
+        left_layout.addWidget(actions)
+        left_layout.addWidget(frozen, 1)
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(0, 0, 0, 0)
+        right_layout.addWidget(self.caption)
+        right_layout.addWidget(self.preview, 1)
+        splitter = QSplitter(Qt.Horizontal)
+        splitter.addWidget(left)
+        splitter.addWidget(right)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([330, 900])
+        layout = QVBoxLayout(self)
+        layout.addWidget(splitter)
+        self._enable_actions(False)
+        self.refresh_frozen()
+
+    # --- building ---------------------------------------------------------------------------------------
+    def chosen_form(self) -> str:
+        return self.form_buttons.checkedButton().property("form")
+
+    def build(self) -> None:
+        try:
+            month = return_service.parse_month(self.session, self.month_box.currentData())
+        except PjdeskError as e:
+            QMessageBox.warning(self, "不能生成", str(e))
+            return
+        return_service.set_reviewer(self.session, self.reviewer.text())
+        form = self.chosen_form()
+        folder = return_service.scratch_folder(self.session)
+        self.build_button.setEnabled(False)
+
+        def work(session, progress, cancelled):
+            return return_service.build_returns(session, month, [form], folder, progress=progress,
+                                                cancelled=cancelled)[0]
+
+        def failed(message):
+            self.build_button.setEnabled(True)
+            QMessageBox.warning(self, "未生成", message)
+
+        self.build_thread = run_task(self, self.session, f"正在生成{form}", work, self.show_built, failed)
+
+    def show_built(self, built) -> None:
+        self.build_button.setEnabled(True)
+        self.built = built
+        self.show_pdf(built.pdf, f"{built.form}　{built.title}　{built.month.label}")
+        self._enable_actions(True)
+
+    def show_pdf(self, path, caption: str) -> None:
+        self.document.close()
+        self.document.load(str(path))
+        self.caption.setText(f"{caption}　共 {self.document.pageCount()} 页")
+
+    def _enable_actions(self, enabled: bool) -> None:
+        for b in (self.print_button, self.save_pdf_button, self.save_xlsx_button, self.freeze_button):
+            b.setEnabled(enabled)
+
+    # --- printing and saving -------------------------------------------------------------------------------
+    def print_dialog(self) -> None:
+        printer = QPrinter(QPrinter.HighResolution)
+        prepare_printer(printer, self.document)
+        dialog = QPrintDialog(printer, self)
+        dialog.setWindowTitle("打印报表")
+        if dialog.exec() == QDialog.Accepted:
+            self.print_to(printer)
+
+    def print_to(self, printer: QPrinter) -> int:
+        """Print the previewed return on ``printer`` (page size and orientation taken from the PDF)."""
+        if printer.outputFormat() == QPrinter.PdfFormat:  # printing to a file: no dialog set the page up
+            prepare_printer(printer, self.document)
+        return print_document(self.document, printer)
+
+    def save_as(self, kind: str) -> None:
+        if not self.built:
+            return
+        source = self.built.pdf if kind == "pdf" else self.built.xlsx
+        filters = "PDF 文件 (*.pdf)" if kind == "pdf" else "Excel 表格 (*.xlsx)"
+        path, _ = QFileDialog.getSaveFileName(self, "另存为", source.name, filters)
+        if path:
+            try:
+                shutil.copyfile(source, path)
+            except OSError as e:
+                QMessageBox.warning(self, "未保存", f"不能写入 {path}：{e.strerror}。请换一个文件夹。")
+
+    # --- freezing ------------------------------------------------------------------------------------------
+    def freeze(self) -> None:
+        if not self.built:
+            return
+        try:
+            outcome = return_service.freeze_return(self.session, self.built)
+        except PjdeskError as e:
+            QMessageBox.warning(self, "未冻结", str(e))
+            return
+        self.refresh_frozen()
+        self.changed.emit(dict(outcome.changed))
+
+    def refresh_frozen(self) -> None:
+        rows = return_service.list_frozen(self.session)
+        self.frozen.setRowCount(len(rows))
+        for i, r in enumerate(rows):
+            stamp = return_service.frozen_time(r)
+            for column, text in enumerate((r["period"], r["form"], f"{stamp}　{r['preparer']}")):
+                item = QTableWidgetItem(text)
+                item.setData(Qt.UserRole, r["id"])
+                self.frozen.setItem(i, column, item)
+
+    def _selected_frozen(self) -> str | None:
+        row = self.frozen.currentRow()
+        return self.frozen.item(row, 0).data(Qt.UserRole) if row >= 0 else None
+
+    def open_frozen(self) -> None:
+        snapshot_id = self._selected_frozen()
+        if not snapshot_id:
+            return
+        frozen = return_service.frozen_return(self.session, snapshot_id)
+        pdf = frozen["files"]["pdf"]
+        if not pdf["intact"]:
+            QMessageBox.warning(self, "文件不符", "冻结时保存的 PDF 已丢失或被改动，无法原样打开。")
+            return
+        self.built = None
+        self._enable_actions(False)
+        self.print_button.setEnabled(True)
+        self.show_pdf(pdf["path"], f"已冻结：{frozen['form']}　{frozen['title']}　{frozen['period']}")
+
+    def compare_frozen(self) -> None:
+        snapshot_id = self._selected_frozen()
+        if not snapshot_id:
+            return
+        differences = return_service.compare_with_today(self.session, snapshot_id)
+        DifferencesDialog(differences, self).exec()
+
+
+class DifferencesDialog(QDialog):
+    def __init__(self, differences: list[dict], parent=None):
+        super().__init__(parent)
+        self.setObjectName("differences")
+        self.setWindowTitle("冻结报表与当前台账的差异")
+        layout = QVBoxLayout(self)
+        if not differences:
+            layout.addWidget(QLabel("冻结后台账没有改动影响这张报表的数字。"))
+        else:
+            layout.addWidget(QLabel(f"冻结后有 {len(differences)} 处数字与当前台账不同（多为补录、改动或延后的处理记录）："))
+            table = QTableWidget(len(differences), 4)
+            table.setObjectName("differences_table")
+            table.setHorizontalHeaderLabels(["行", "栏目", "冻结时", "现在"])
+            table.verticalHeader().hide()
+            table.horizontalHeader().setSectionResizeMode(1, QHeaderView.Stretch)
+            for i, d in enumerate(differences):
+                for j, value in enumerate((d["row"], d["column"], _shown(d["frozen"]), _shown(d["now"]))):
+                    table.setItem(i, j, QTableWidgetItem(value))
+            layout.addWidget(table)
+        buttons = QDialogButtonBox(QDialogButtonBox.Close)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        self.resize(640, 420)
+
+
+def _shown(value) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, float):
+        return f"{value:.1%}"
+    return str(value)

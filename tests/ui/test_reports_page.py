@@ -1,0 +1,44 @@
+"""The 报表 page: build a return in the background, preview it, print it through QPrinter, freeze it."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtPrintSupport import QPrinter
+from pypdf import PdfReader
+
+from pjdesk.services import hazards
+from pjdesk.ui.main_window import MainWindow
+
+
+def test_build_preview_print_and_freeze(qtbot, session, unit, tmp_path, monkeypatch):
+    hazards.record_hazard(session, {"unit_id": unit, "description": "配电箱电线老化", "found_date": "2026-10-08",
+                                    "deadline": "2026-10-20"})
+    window = MainWindow(session)
+    qtbot.addWidget(window)
+    window.show()
+    window.show_page("报表")
+    page = window.reports
+    assert page.month_box.currentText() == "2026年10月"  # last month: the one to report
+    assert not page.print_button.isEnabled()
+    page.reviewer.setText("李局长")
+    qtbot.mouseClick(page.build_button, Qt.LeftButton)
+    qtbot.waitUntil(lambda: page.built is not None, timeout=15000)
+    assert page.document.pageCount() == 1
+    assert page.caption.text().startswith("表2　隐患排查治理统计表　2026年10月")
+    assert page.print_button.isEnabled() and page.freeze_button.isEnabled()
+
+    printer = QPrinter(QPrinter.HighResolution)
+    printer.setOutputFormat(QPrinter.PdfFormat)
+    printer.setOutputFileName(str(tmp_path / "printed.pdf"))
+    assert page.print_to(printer) == 1
+    printed = PdfReader(tmp_path / "printed.pdf")
+    width, height = (float(v) for v in printed.pages[0].mediabox[2:])
+    assert width > height  # landscape, as the return is drawn
+    assert abs(width - 842) < 3 and abs(height - 595) < 3  # A4
+
+    qtbot.mouseClick(page.freeze_button, Qt.LeftButton)
+    assert page.frozen.rowCount() == 1
+    assert (page.frozen.item(0, 0).text(), page.frozen.item(0, 1).text()) == ("2026-10", "表2")
+    page.frozen.selectRow(0)
+    page.open_frozen()
+    assert page.caption.text().startswith("已冻结：表2")
