@@ -137,9 +137,14 @@ def _ledger(session, args) -> int:
     if args.ledger_command == "import":
         from pjdesk.services.ledger_import import import_ledger
 
-        report = import_ledger(session, args.file, dry_run=args.dry_run)
-        for line in report.lines():
-            print(line)
+        result = import_ledger(session, args.file, dry_run=args.dry_run, progress=_progress("导入"))
+        preview = result.preview
+        for issue in [*preview.refused, *preview.warnings]:
+            print(issue.text)
+        print(result.summary())
+        if args.dry_run and not preview.can_apply:
+            print(f"pjdesk: {preview.refusal()}", file=sys.stderr)
+            return 1
         return 0
     from pjdesk.services.ledger_export import export_ledger
 

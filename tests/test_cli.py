@@ -84,3 +84,41 @@ def test_townships_lists_the_25_and_the_park():
     assert len(lines) == 26
     assert lines[0].split("\t") == ["430626001", "汉昌街道", "街道"]
     assert "430626400\t平江高新区\t园区" in lines
+
+
+def test_demo_import_export_and_returns_from_the_command_line(tmp_path):
+    station = tmp_path / "station"
+    assert pjdesk("init", "--township", "430626101", "--operator", "张三", data_dir=station).returncode == 0
+    assert pjdesk("demo", "--seed", "3", "--hazards", "300", data_dir=station).returncode == 0
+    counts = json.loads(pjdesk("status", "--json", data_dir=station).stdout)["counts"]
+    assert counts["hazards"] == 300 and counts["units"] > 0
+    exported = tmp_path / "open.xlsx"
+    done = pjdesk("ledger", "export", str(exported), "--status", "open", data_dir=station)
+    assert done.returncode == 0 and exported.exists()
+
+    other = tmp_path / "other"
+    pjdesk("init", "--township", "430626102", "--operator", "李四", data_dir=other)
+    dry = pjdesk("ledger", "import", str(exported), "--dry-run", data_dir=other)
+    assert dry.returncode == 0, dry.stderr
+    assert json.loads(pjdesk("status", "--json", data_dir=other).stdout)["counts"]["hazards"] == 0
+    done = pjdesk("ledger", "import", str(exported), data_dir=other)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(pjdesk("status", "--json", data_dir=other).stdout)["counts"]["hazards"] == counts["hazards_open"]
+
+    out = tmp_path / "returns"
+    built = pjdesk("return", "build", "--month", "2026-10", "--out", str(out), data_dir=station)
+    assert built.returncode == 0, built.stderr
+    paths = built.stdout.strip().splitlines()
+    assert len(paths) == 6 and all(p.endswith((".pdf", ".xlsx")) for p in paths)
+    assert all(os.path.exists(p) for p in paths)
+    assert pjdesk("return", "build", "--month", "2026/10", "--out", str(out), data_dir=station).returncode == 1
+    future = pjdesk("return", "build", "--month", "2099-01", "--out", str(out), data_dir=station)
+    assert future.returncode == 1 and "还没到" in future.stderr
+
+
+def test_import_of_a_file_that_is_not_a_spreadsheet(tmp_path):
+    pjdesk("init", "--township", "430626101", "--operator", "张三", data_dir=tmp_path / "s")
+    fake = tmp_path / "台账.xlsx"
+    fake.write_text("不是表格", encoding="utf-8")
+    done = pjdesk("ledger", "import", str(fake), data_dir=tmp_path / "s")
+    assert done.returncode == 1 and "Traceback" not in done.stderr and "xlsx" in done.stderr

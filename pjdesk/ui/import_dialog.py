@@ -1,0 +1,168 @@
+"""Importing an Excel ledger: the preview first (how each column is read, every row that cannot be taken
+and why), remapping columns by hand, then an all-or-nothing import in the background."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import (
+    QAbstractItemView, QComboBox, QDialog, QHBoxLayout, QHeaderView, QLabel, QMessageBox, QPushButton, QTableWidget,
+    QTableWidgetItem, QTabWidget, QVBoxLayout,
+)
+
+from pjdesk.core.errors import PjdeskError
+from pjdesk.services import ledger_import
+
+from .tasks import run_task
+
+
+class ImportDialog(QDialog):
+    def __init__(self, session, path, parent=None):
+        super().__init__(parent)
+        self.setObjectName("import_dialog")
+        self.setWindowTitle("从 Excel 导入隐患台账")
+        self.session, self.path = session, path
+        self.preview = None
+        self.outcome = None
+        self.summary = QLabel(wordWrap=True)
+        self.summary.setObjectName("import_summary")
+        self.sheet_box = QComboBox()
+        self.sheet_box.setObjectName("import_sheet")
+        self.mapping = QTableWidget(0, 4)
+        self.mapping.setObjectName("import_mapping")
+        self.mapping.setHorizontalHeaderLabels(["列", "原表头", "导入为", "示例"])
+        self.mapping.verticalHeader().hide()
+        self.mapping.horizontalHeader().setSectionResizeMode(3, QHeaderView.Stretch)
+        self.mapping.setColumnWidth(1, 180)
+        self.mapping.setColumnWidth(2, 180)
+        self.mapping.setEditTriggers(QAbstractItemView.NoEditTriggers)
+        self.issues = QTabWidget()
+        self.refused = self._issue_table("refused_rows")
+        self.warnings = self._issue_table("warning_rows")
+        self.skipped = self._issue_table("skipped_rows")
+        self.recheck = QPushButton("按所选对应关系重新检查")
+        self.recheck.setObjectName("import_recheck")
+        self.recheck.clicked.connect(self.check_again)
+        self.import_button = QPushButton("导入")
+        self.import_button.setObjectName("import_apply")
+        self.import_button.setDefault(True)
+        self.import_button.clicked.connect(self.apply)
+        cancel = QPushButton("取消")
+        cancel.clicked.connect(self.reject)
+
+        sheet_row = QHBoxLayout()
+        sheet_row.addWidget(QLabel("工作表"))
+        sheet_row.addWidget(self.sheet_box, 1)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.recheck)
+        buttons.addStretch(1)
+        buttons.addWidget(self.import_button)
+        buttons.addWidget(cancel)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.summary)
+        layout.addLayout(sheet_row)
+        layout.addWidget(QLabel("各列的导入方式（识别不了的列可在“导入为”中手动选择）："))
+        layout.addWidget(self.mapping, 2)
+        layout.addWidget(self.issues, 2)
+        layout.addLayout(buttons)
+        self.resize(980, 720)
+        self.sheet_box.currentIndexChanged.connect(self._sheet_changed)
+        self.load()
+
+    @staticmethod
+    def _issue_table(name: str) -> QTableWidget:
+        table = QTableWidget(0, 2)
+        table.setObjectName(name)
+        table.setHorizontalHeaderLabels(["行号", "原因"])
+        table.verticalHeader().hide()
+        table.horizontalHeader().setSectionResizeMode(1, QHeaderView.Stretch)
+        table.setEditTriggers(QAbstractItemView.NoEditTriggers)
+        return table
+
+    # --- preview -----------------------------------------------------------------------------------------
+    def load(self, sheet: str | None = None, mapping: dict | None = None) -> bool:
+        QGuiApplication.setOverrideCursor(Qt.WaitCursor)
+        try:
+            self.preview = ledger_import.preview_import(self.session, self.path, sheet=sheet, mapping=mapping)
+        except PjdeskError as e:
+            self.preview = None
+            self.summary.setText(str(e))
+            self.summary.setStyleSheet("color: #b3261e;")
+            self.import_button.setEnabled(False)
+            self.recheck.setEnabled(False)
+            return False
+        finally:
+            QGuiApplication.restoreOverrideCursor()
+        self._show()
+        return True
+
+    def _show(self) -> None:
+        p = self.preview
+        self.summary.setText(p.summary())
+        self.summary.setStyleSheet("color: #b3261e;" if (p.refused or p.missing) else "")
+        self.sheet_box.blockSignals(True)
+        self.sheet_box.clear()
+        self.sheet_box.addItems(list(p.sheet_names))
+        self.sheet_box.setCurrentText(p.sheet)
+        self.sheet_box.blockSignals(False)
+        self.mapping.setRowCount(len(p.columns))
+        for row, column in enumerate(p.columns):
+            self.mapping.setItem(row, 0, QTableWidgetItem(column.letter))
+            self.mapping.setItem(row, 1, QTableWidgetItem(column.header))
+            combo = QComboBox()
+            combo.addItem("（不导入）", None)
+            for target in ledger_import.TARGETS:
+                combo.addItem(f"{target.group}·{target.label}", target.key)
+            combo.setCurrentIndex(max(combo.findData(column.target), 0))
+            combo.setProperty("column", column.index)
+            self.mapping.setCellWidget(row, 2, combo)
+            self.mapping.setItem(row, 3, QTableWidgetItem("；".join(column.sample)))
+        for table, issues, title in ((self.refused, p.refused, "不能导入"), (self.warnings, p.warnings, "提示"),
+                                     (self.skipped, p.skipped, "跳过的行")):
+            table.setRowCount(len(issues))
+            for i, issue in enumerate(issues):
+                table.setItem(i, 0, QTableWidgetItem(f"第 {issue.row} 行"))
+                table.setItem(i, 1, QTableWidgetItem(issue.reason))
+        self.issues.clear()
+        self.issues.addTab(self.refused, f"不能导入（{len(p.refused)}）")
+        self.issues.addTab(self.warnings, f"提示（{len(p.warnings)}）")
+        self.issues.addTab(self.skipped, f"跳过的行（{len(p.skipped)}）")
+        self.issues.setCurrentIndex(0 if p.refused else 1)
+        self.import_button.setEnabled(p.can_apply)
+        self.import_button.setText(f"导入 {p.hazards} 条" if p.can_apply else "导入")
+        self.recheck.setEnabled(True)
+
+    def chosen_mapping(self) -> dict[int, str | None]:
+        mapping = {}
+        for row in range(self.mapping.rowCount()):
+            combo = self.mapping.cellWidget(row, 2)
+            mapping[combo.property("column")] = combo.currentData()
+        return mapping
+
+    def check_again(self) -> None:
+        self.load(self.preview.sheet if self.preview else None, self.chosen_mapping())
+
+    def _sheet_changed(self) -> None:
+        self.load(self.sheet_box.currentText())
+
+    # --- import -------------------------------------------------------------------------------------------
+    def apply(self) -> None:
+        preview = self.preview
+        if preview is None or not preview.can_apply:
+            return
+        self.import_button.setEnabled(False)
+
+        def done(result) -> None:
+            self.outcome = result
+            QMessageBox.information(self, "导入完成", result.summary())
+            self.accept()
+
+        def failed(message: str) -> None:
+            self.import_button.setEnabled(True)
+            QMessageBox.warning(self, "未导入", message)
+
+        self.import_thread = run_task(
+            self, self.session, "正在导入台账",
+            lambda s, progress, cancelled: ledger_import.apply_import(s, preview, progress=progress,
+                                                                      cancelled=cancelled),
+            done, failed)
