@@ -6,8 +6,18 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
-    QAbstractItemView, QComboBox, QDialog, QHBoxLayout, QHeaderView, QLabel, QMessageBox, QPushButton, QTableWidget,
-    QTableWidgetItem, QTabWidget, QVBoxLayout,
+    QAbstractItemView,
+    QComboBox,
+    QDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
 )
 
 from pjdesk.core.errors import PjdeskError
@@ -117,8 +127,7 @@ class ImportDialog(QDialog):
             combo.setProperty("column", column.index)
             self.mapping.setCellWidget(row, 2, combo)
             self.mapping.setItem(row, 3, QTableWidgetItem("；".join(column.sample)))
-        for table, issues, title in ((self.refused, p.refused, "不能导入"), (self.warnings, p.warnings, "提示"),
-                                     (self.skipped, p.skipped, "跳过的行")):
+        for table, issues in ((self.refused, p.refused), (self.warnings, p.warnings), (self.skipped, p.skipped)):
             table.setRowCount(len(issues))
             for i, issue in enumerate(issues):
                 table.setItem(i, 0, QTableWidgetItem(f"第 {issue.row} 行"))

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from pypdf import PdfReader
 from PySide6.QtCore import Qt
 from PySide6.QtPrintSupport import QPrinter
-from pypdf import PdfReader
 
 from pjdesk.services import hazards
 from pjdesk.ui.main_window import MainWindow
