@@ -5,7 +5,8 @@
 On a 安定镇 demo station of --rows hazards (built once by bench/common.py, kept in bench/out/), times
 ``export_ledger`` of the whole ledger: paging the ledger, 21 styled columns, dates as dates, print setup.
 Baseline, in the same run: the same rows, already in memory, written by openpyxl in write-only mode without
-any style; a plain csv write of them is shown too. ``--large`` also exports the county's 200,000-hazard
+any style. Shown beside it: a plain csv write of them, and xlsxwriter writing the same cells with the same
+formats but no query, no title and no print setup (what the export costs beyond the library). ``--large`` also exports the county's 200,000-hazard
 station once (no budget: it shows that a large export pages through and completes).
 """
 
@@ -40,11 +41,13 @@ def main(argv: list[str] | None = None) -> int:
         target = Path(folder) / "台账.xlsx"
         raw = median_time(lambda: _raw_openpyxl(rows, Path(folder) / "raw.xlsx"), repeat=args.repeat)
         plain = median_time(lambda: _raw_csv(rows, Path(folder) / "raw.csv"), repeat=args.repeat)
+        cells = median_time(lambda: _raw_xlsxwriter(rows, Path(folder) / "cells.xlsx"), repeat=args.repeat)
         figure = median_time(lambda: export_ledger(session, target), repeat=args.repeat)
         size = target.stat().st_size
         heading(f"ledger export, {len(rows):,} rows × {len(COLUMNS)} columns, median of {args.repeat}")
         report("raw: openpyxl write-only, no styles", raw, None, raw)
         report("raw: csv.writer", plain, None, raw)
+        report("raw: xlsxwriter, same cells and formats", cells, None, raw)
         results.append(report("export_ledger (print-ready XLSX)", figure, BUDGET_S, raw, f"{size // 1024} KB"))
         session.close()
         if args.large:
@@ -75,6 +78,32 @@ def _raw_openpyxl(rows: list[list], path: Path) -> None:
     for row in rows:
         sheet.append(row)
     book.save(path)
+
+
+def _raw_xlsxwriter(rows: list[list], path: Path) -> None:
+    import datetime as dt
+
+    import xlsxwriter
+
+    book = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False})
+    sheet = book.add_worksheet()
+    base = {"font_name": "宋体", "font_size": 10, "border": 1, "valign": "top"}
+    formats = {kind: book.add_format({**base, **extra}) for kind, extra in (
+        ("text", {}), ("wrap", {"text_wrap": True}), ("center", {"align": "center"}),
+        ("date", {"num_format": "yyyy-mm-dd"}), ("money", {"num_format": "#,##0.00"}))}
+    kinds = [formats[c.kind] for c in COLUMNS]
+    for r, row in enumerate(rows, 1):
+        cells = [*row[:-1], "否", row[-1]]  # 是否逾期 sits before 备注, as in the export
+        for c, (value, fmt) in enumerate(zip(cells, kinds, strict=True)):
+            if value is None:
+                sheet.write_blank(r, c, None, fmt)
+            elif fmt is formats["date"]:
+                sheet.write_datetime(r, c, dt.date.fromisoformat(value), fmt)
+            elif isinstance(value, (int, float)):
+                sheet.write_number(r, c, value, fmt)
+            else:
+                sheet.write_string(r, c, value, fmt)
+    book.close()
 
 
 def _raw_csv(rows: list[list], path: Path) -> None:

@@ -53,13 +53,13 @@ def demo_station(hazards: int, *, county: bool = True, seed: int = 1, rebuild: b
 
 
 def _station_key(hazards: int, county: bool, seed: int) -> str:
-    """A new demo generator or a new schema makes a new station rather than reuse (or migrate) an old one."""
+    """A changed demo generator or schema makes a new station rather than reuse (or migrate) an old one."""
     from pjdesk.services import demo
-    from pjdesk.storage.migrations import SCHEMA_VERSION
+    from pjdesk.storage import migrations
 
-    source = Path(demo.__file__).read_bytes()
+    source = Path(demo.__file__).read_bytes() + Path(migrations.__file__).read_bytes()
     version = hashlib.sha1(source).hexdigest()[:8]
-    return f"demo-{'county' if county else 'anding'}-{hazards}-seed{seed}-schema{SCHEMA_VERSION}-{version}"
+    return f"demo-{'county' if county else 'anding'}-{hazards}-seed{seed}-schema{migrations.SCHEMA_VERSION}-{version}"
 
 
 def _build(folder: Path, hazards: int, county: bool, seed: int) -> None:
@@ -81,7 +81,12 @@ def _build(folder: Path, hazards: int, county: bool, seed: int) -> None:
         session.close()
         info = {**counts, "build_s": build_s, "built": time.strftime("%Y-%m-%d %H:%M")}
         (building / "demo.json").write_text(json.dumps(info, ensure_ascii=False), encoding="utf-8")
-        building.rename(folder)
+        try:
+            building.rename(folder)
+        except OSError:
+            if not (folder / "demo.json").exists():
+                raise
+            shutil.rmtree(building)  # another benchmark built the same station meanwhile: keep the first
     except BaseException:
         shutil.rmtree(building, ignore_errors=True)
         raise

@@ -55,6 +55,15 @@ def build_parser() -> argparse.ArgumentParser:
     build.add_argument("--form", default="all", help="表2、表3、台账 或 all（默认全部）")
     build.add_argument("--out", required=True, help="输出文件夹")
 
+    sync = commands.add_parser("sync", help="数据交换（签名的交换文件 .pjz）").add_subparsers(
+        dest="sync_command", metavar="操作")
+    export = sync.add_parser("export", help="写出交换文件")
+    export.add_argument("--out", required=True, help="输出文件夹（如 U 盘）")
+    export.add_argument("--to", help="接收方：county（默认）、乡镇代码（县级用）或本乡镇另一台设备的编号")
+    sync_import = sync.add_parser("import", help="读入交换文件")
+    sync_import.add_argument("files", nargs="+")
+    sync_import.add_argument("--trust-new", action="store_true", help="接受首次出现的设备密钥（会列出其指纹）")
+
     status = commands.add_parser("status", help="本机站点与数据概况")
     status.add_argument("--json", action="store_true", help="以 JSON 输出")
 
@@ -69,6 +78,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error("ledger 需要 import 或 export")
     if args.command == "return" and not args.return_command:
         parser.error("return 需要 build")
+    if args.command == "sync" and not args.sync_command:
+        parser.error("sync 需要 export 或 import")
     try:
         return _run(args)
     except PjdeskError as e:
@@ -105,6 +116,8 @@ def _run(args) -> int:
             return _ledger(session, args)
         if args.command == "return":
             return _return_build(session, args)
+        if args.command == "sync":
+            return _sync(session, args)
     finally:
         session.close()
     return 0
@@ -165,6 +178,20 @@ def _return_build(session, args) -> int:
         print(built.pdf)
         print(built.xlsx)
     return 0
+
+
+def _sync(session, args) -> int:
+    from pjdesk.services import sync
+
+    if args.sync_command == "export":
+        print(sync.export_bundle(session, args.out, to=args.to))
+        return 0
+    results = sync.import_bundles(session, args.files, trust_new=args.trust_new)
+    for result in results:
+        for fingerprint in result.fingerprints:
+            print(f"已接受新设备密钥：{fingerprint}")
+        print(result.message)
+    return 1 if any(r.status == "refused" for r in results) else 0
 
 
 def _progress(label: str):

@@ -122,3 +122,23 @@ def test_import_of_a_file_that_is_not_a_spreadsheet(tmp_path):
     fake.write_text("不是表格", encoding="utf-8")
     done = pjdesk("ledger", "import", str(fake), data_dir=tmp_path / "s")
     assert done.returncode == 1 and "Traceback" not in done.stderr and "xlsx" in done.stderr
+
+
+def test_sync_between_a_township_and_the_county_from_the_command_line(tmp_path):
+    town, county = tmp_path / "town", tmp_path / "county"
+    pjdesk("init", "--township", "430626101", "--operator", "张三", data_dir=town)
+    pjdesk("init", "--county", "430626", "--operator", "县局", data_dir=county)
+    pjdesk("demo", "--hazards", "50", data_dir=town)
+    exported = pjdesk("sync", "export", "--out", str(tmp_path / "usb"), data_dir=town)
+    assert exported.returncode == 0, exported.stderr
+    bundle = exported.stdout.strip()
+    assert bundle.endswith(".pjz")
+    refused = pjdesk("sync", "import", bundle, data_dir=county)
+    assert refused.returncode == 1 and "指纹" in refused.stdout + refused.stderr
+    accepted = pjdesk("sync", "import", bundle, "--trust-new", data_dir=county)
+    assert accepted.returncode == 0, accepted.stdout + accepted.stderr
+    assert "已接受新设备密钥" in accepted.stdout
+    status = json.loads(pjdesk("status", "--json", data_dir=county).stdout)
+    assert status["counts"]["hazards"] == 50
+    again = pjdesk("sync", "import", bundle, data_dir=county)
+    assert again.returncode == 0

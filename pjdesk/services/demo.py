@@ -8,7 +8,9 @@ ids and hazard numbers included — on every run; only the HLC stamps (when the 
 The first-run wizard loads it into an empty station; ``pjdesk demo`` may also add it to a station that has
 records (nothing is overwritten: the demo's ids are new and its hazard numbers continue the station's).
 On the county station the units are spread over the 25 townships, as the county's ledger would be.
-``hazards=200000`` builds the benchmark ledger (five years of a whole county).
+``hazards=200000`` builds the benchmark ledger (five years of a whole county): about a million records and
+as many change-log rows, two to three minutes on a two-core PC, nearly all of it SQLite writing them with
+their indexes; memory stays near 130 MB, as each batch's state and log are written as it goes.
 """
 
 from __future__ import annotations

@@ -176,6 +176,11 @@ def dashboard(session: Session) -> dict:
     return ledger.dashboard(session.store, session.today(), None if station.is_county else station.code)
 
 
+def has_hazards(session: Session) -> bool:
+    station = session.require_station()
+    return ledger.has_hazards(session.store, None if station.is_county else station.code)
+
+
 def _scoped(session: Session, f: HazardFilter) -> HazardFilter:
     station = session.require_station()
     if station.is_county or f.township:

@@ -5,8 +5,8 @@ header row that repeats on every printed page and stays frozen on screen, A4 lan
 width, 第 x 页 共 y 页 in the footer; dates are real Excel dates (yyyy-mm-dd) and money is 元 with two decimals.
 The header names are those the ledger import recognises, so an exported ledger imports again as it is.
 
-It is written with xlsxwriter, a page of the ledger at a time: 10,000 rows take about a second and a half
-where openpyxl takes several (DESIGN §8). The file is written beside the target
+It is written with xlsxwriter, a page of the ledger at a time, and costs about what xlsxwriter alone takes
+for the same cells (DESIGN §8 measured 1.5 s for 10,000 styled rows, where openpyxl takes several). The file is written beside the target
 under a temporary name and renamed at the end, so a failed or cancelled export leaves no broken file.
 """
 

@@ -127,7 +127,11 @@ def init_station(data_dir: str | Path | None, *, code: str, operator: str, count
         "operator": operator,
     })
     session.close()
-    return open_session(data_dir, operator=operator, today=today)
+    session = open_session(data_dir, operator=operator, today=today)
+    from .sync import device_key  # the device's signing key is made at setup, as its id is
+
+    device_key(session)
+    return session
 
 
 def set_operator(session: Session, name: str) -> None:

@@ -165,14 +165,14 @@ class Store:
         return self.clock.now()
 
     def _log_change(self, kind: str, record_id: str, township: str, op: str, fields: Mapping, stamp: str,
-                    operator: str | None) -> None:
+                    operator: str | None, base: str | None = None) -> None:
         if self._next_dseq is None:
             row = self.db.execute("SELECT MAX(dseq) FROM change_log WHERE device = ?", [self.device]).fetchone()
             self._next_dseq = (row[0] or 0) + 1
         dseq = self._next_dseq
         self._next_dseq += 1
         self._log.append((f"{self.device}:{dseq}", self.device, dseq, stamp, operator, kind, record_id, township, op,
-                          _json(fields)))
+                          _json(fields), base))
 
     def flush(self) -> None:
         """Write what the open transaction has queued (derived hazard state, change-log rows) now, not at commit.
@@ -189,8 +189,8 @@ class Store:
             self._dirty_hazards = set()
         if self._log:
             self.db.conn.executemany(
-                "INSERT INTO change_log(id, device, dseq, hlc, operator, kind, record_id, township, op, fields)"
-                " VALUES (?,?,?,?,?,?,?,?,?,?)", self._log)
+                "INSERT INTO change_log(id, device, dseq, hlc, operator, kind, record_id, township, op, fields, base)"
+                " VALUES (?,?,?,?,?,?,?,?,?,?,?)", self._log)
             self._log = []
 
     def insert(self, kind: RecordKind, values: Mapping, *, township: str, operator: str | None) -> str:
@@ -256,7 +256,9 @@ class Store:
         sets = {**changed, **derived, "updated_at": stamp, "updated_by": operator}
         self.db.conn.execute(
             f"UPDATE {kind.table} SET {', '.join(f'{k} = ?' for k in sets)} WHERE id = ?", [*sets.values(), record_id])
-        self._log_change(kind.name, record_id, current["township"], "update", changed, stamp, operator)
+        # The stamp of the record as this edit saw it: sync tells a concurrent edit (a conflict) from a later one.
+        self._log_change(kind.name, record_id, current["township"], "update", changed, stamp, operator,
+                         base=current["updated_at"])
         self._mark(kind, merged, record_id)
         return changed
 

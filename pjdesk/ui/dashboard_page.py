@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
@@ -106,6 +106,9 @@ class DashboardPage(QWidget):
         self.targets_row.setSpacing(10)
         layout.addLayout(self.targets_row)
         self.target_labels: dict[str, QLabel] = {}
+        self._targets_thread = None
+        self._targets_again = False
+        self._targets_timer = QTimer(self, singleShot=True, interval=400, timeout=self._show_targets)
         self.worst_title = QLabel("逾期最久的隐患（双击打开）")
         self.worst_title.setStyleSheet("font-size: 15px; font-weight: 600; margin-top: 10px;")
         # At most a dozen rows: a plain table widget is right here, unlike the ledger.
@@ -132,8 +135,7 @@ class DashboardPage(QWidget):
         counts = hazard_service.dashboard(self.session)
         for key, card in self.cards.items():
             card.number.setText(f"{counts.get(key, 0):,}")
-        total = hazard_service.count_hazards(self.session, HazardFilter())
-        self.empty.setVisible(total == 0)
+        self.empty.setVisible(not hazard_service.has_hazards(self.session))
         worst = hazard_service.list_hazards(self.session, HazardFilter(overdue=True), sort=("due_date", False), limit=12)
         self.worst.setRowCount(len(worst))
         for row, h in enumerate(worst):
@@ -145,12 +147,37 @@ class DashboardPage(QWidget):
                 self.worst.setItem(row, column, item)
         self.worst_title.setVisible(bool(worst))
         self.worst.setVisible(bool(worst))
-        self._show_targets()
+        if self.target_labels:
+            self._show_targets()
+        else:  # at start-up: let the window paint first, then compute the targets beside it
+            self._targets_timer.start()
 
     def _show_targets(self) -> None:
+        """The targets read a year of hazards (a second or two for a whole county): off the GUI thread, so
+        the cards show at once and the targets follow. Results come back to bound methods of this page, so
+        a page that is gone receives nothing."""
         from pjdesk.services.targets import target_status
 
-        for evaluation in target_status(self.session):
+        from .tasks import run_quietly
+
+        if self._targets_thread is not None:
+            self._targets_again = True
+            return
+        self._targets_again = False
+        self._targets_thread = run_quietly(self, self.session, target_status, self._targets_done)
+        self._targets_thread.failed.connect(self._targets_failed)
+
+    def _targets_done(self, evaluations) -> None:
+        self._targets_thread = None
+        self._fill_targets(evaluations)
+        if self._targets_again:
+            self._show_targets()
+
+    def _targets_failed(self, _message: str) -> None:
+        self._targets_thread = None
+
+    def _fill_targets(self, evaluations) -> None:
+        for evaluation in evaluations:
             label = self.target_labels.get(evaluation.target.id)
             if label is None:
                 label = QLabel()

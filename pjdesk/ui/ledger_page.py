@@ -132,8 +132,8 @@ class LedgerPage(QWidget):
         super().showEvent(event)
         if not getattr(self, "_sized", False):
             self._sized = True
-            width = self.splitter.width()
-            self.splitter.setSizes([max(width - 420, 400), 420])
+            # After the layout has given the splitter its width: the list gets all but ~400 px of it.
+            QTimer.singleShot(0, lambda: self.splitter.setSizes([max(self.splitter.width() - 400, 400), 400]))
 
     # --- filters ----------------------------------------------------------------------------------------
     def _build_filters(self) -> None:
@@ -147,9 +147,11 @@ class LedgerPage(QWidget):
         self.tag_box = self._combo("tag_filter", [("全部专项", None)] + [(v, v) for v in vocabulary("hazard_tag")])
         self.due_box = self._combo("due_filter", DUE_CHOICES)
         self.found_from, self.found_to = DateField(), DateField()
-        self.found_from.edit.setPlaceholderText("发现日期起")
-        self.found_to.edit.setPlaceholderText("止")
+        self.found_from.edit.setPlaceholderText("发现日期从")
+        self.found_to.edit.setPlaceholderText("到")
+        self.found_from.setToolTip("发现日期范围，如 2026-01-01 到 2026-06-30")
         for w in (self.found_from, self.found_to):
+            w.edit.setMinimumWidth(96)
             w.edit.setMaximumWidth(110)
         self.incomplete_box = QCheckBox("待补充")
         self.clear_button = QToolButton(text="清除筛选")
@@ -232,10 +234,10 @@ class LedgerPage(QWidget):
             return ""
 
         def level(v, r):
-            return f"{v}（待补充）" if r.get("incomplete") else (v or "")
+            return f"{v}·待补充" if r.get("incomplete") else (v or "")
 
         return [
-            Column("hazard_no", "编号", 150), Column("status", "状态", 90), Column("level", "等级", 70, format=level),
+            Column("hazard_no", "编号", 150), Column("status", "状态", 90), Column("level", "等级", 86, format=level),
             Column("unit_name", "单位", 200), Column("description", "隐患描述", 300), Column("location", "部位", 110),
             Column("sector", "行业", 90), Column("source", "来源", 80), Column("found_date", "发现日期", 95),
             Column("due_date", "整改期限", 95), Column("resp_person", "责任人", 80),

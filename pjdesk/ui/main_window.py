@@ -16,10 +16,10 @@ from PySide6.QtWidgets import (
 from pjdesk import __version__
 
 from .dashboard_page import DashboardPage
-from .ledger_page import LedgerPage
-from .reports_page import ReportsPage
-from .settings_page import SettingsPage
-from .units_page import UnitsPage
+
+# Pages other than the dashboard are built the first time they are shown: start-up pays only for what the
+# officer sees first (the ledger page counts the whole ledger; the 报表 page loads the PDF engine).
+PAGES = ("工作台", "单位", "隐患台账", "报表", "设置")
 
 
 class MainWindow(QMainWindow):
@@ -35,26 +35,17 @@ class MainWindow(QMainWindow):
                                "QListWidget::item { padding: 10px 14px; }"
                                "QListWidget::item:selected { background: #1a5fb4; color: white; }")
         self.stack = QStackedWidget()
+        self._pages: dict[str, QWidget | None] = dict.fromkeys(PAGES)
         self.dashboard = DashboardPage(session)
-        self.units = UnitsPage(session)
-        self.ledger = LedgerPage(session)
-        self.reports = ReportsPage(session)
-        self.settings = SettingsPage(session)
-        self.pages = {"工作台": self.dashboard, "单位": self.units, "隐患台账": self.ledger, "报表": self.reports,
-                      "设置": self.settings}
-        for name, page in self.pages.items():
-            self.nav.addItem(name)
-            self.stack.addWidget(page)
-        self.nav.currentRowChanged.connect(self._show_page)
-        self.nav.setCurrentRow(0)
-
         self.dashboard.open_ledger.connect(self.open_ledger)
         self.dashboard.open_hazard.connect(self.open_hazard)
         self.dashboard.load_demo.connect(self.load_demo)
-        self.units.show_hazards.connect(self.open_ledger)
-        self.ledger.changed.connect(self._changed)
-        self.units.changed.connect(self._changed)
-        self.settings.changed.connect(self._changed)
+        self._pages["工作台"] = self.dashboard
+        for name in PAGES:
+            self.nav.addItem(name)
+            self.stack.addWidget(self.dashboard if name == "工作台" else QWidget())
+        self.nav.currentRowChanged.connect(self._show_page)
+        self.nav.setCurrentRow(0)
 
         body = QWidget()
         layout = QHBoxLayout(body)
@@ -67,13 +58,67 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(status)
         self.resize(1360, 820)
 
+    # --- pages, built on first use ------------------------------------------------------------------------
+    def page(self, name: str) -> QWidget:
+        page = self._pages[name]
+        if page is None:
+            page = self._build_page(name)
+            self._pages[name] = page
+            index = PAGES.index(name)
+            placeholder = self.stack.widget(index)
+            self.stack.insertWidget(index, page)
+            self.stack.removeWidget(placeholder)
+            placeholder.deleteLater()
+        return page
+
+    def _build_page(self, name: str) -> QWidget:
+        if name == "单位":
+            from .units_page import UnitsPage
+
+            page = UnitsPage(self.session)
+            page.show_hazards.connect(self.open_ledger)
+        elif name == "隐患台账":
+            from .ledger_page import LedgerPage
+
+            page = LedgerPage(self.session)
+        elif name == "报表":
+            from .reports_page import ReportsPage
+
+            page = ReportsPage(self.session)
+        else:
+            from .settings_page import SettingsPage
+
+            page = SettingsPage(self.session)
+        if hasattr(page, "changed"):
+            page.changed.connect(self._changed)
+        return page
+
+    def built(self, name: str) -> QWidget | None:
+        return self._pages[name]
+
+    @property
+    def units(self):
+        return self.page("单位")
+
+    @property
+    def ledger(self):
+        return self.page("隐患台账")
+
+    @property
+    def reports(self):
+        return self.page("报表")
+
+    @property
+    def settings(self):
+        return self.page("设置")
+
     def show_page(self, name: str) -> None:
-        self.nav.setCurrentRow(list(self.pages).index(name))
+        self.nav.setCurrentRow(PAGES.index(name))
 
     def _show_page(self, row: int) -> None:
-        page = list(self.pages.values())[row]
+        page = self.page(PAGES[row])
         self.stack.setCurrentWidget(page)
-        if page is self.dashboard:
+        if page is self.dashboard and self.isVisible():
             self.dashboard.refresh()
 
     def open_ledger(self, f) -> None:
@@ -86,21 +131,23 @@ class MainWindow(QMainWindow):
         self.ledger.select_hazard(hazard_id)
 
     def _changed(self, changed: dict) -> None:
-        """Refresh only the pages that show what changed."""
-        if "unit" in changed:
-            self.units.reload()
+        """Refresh only the pages that show what changed (and only those already built)."""
+        units, ledger = self.built("单位"), self.built("隐患台账")
+        if "unit" in changed and units is not None:
+            units.reload()
         if "hazard" in changed or "unit" in changed:
             self.dashboard.refresh()
-            if self.sender() is not self.ledger:
-                self.ledger.reload()
+            if ledger is not None and self.sender() is not ledger:
+                ledger.reload()
 
     def start_daily_backup(self) -> None:
         from pjdesk.services.backups import daily_backup
 
         from .tasks import run_quietly
 
-        self.backup_thread = run_quietly(self, self.session, daily_backup,
-                                         lambda path: path and self.settings.refresh_backups())
+        self.backup_thread = run_quietly(
+            self, self.session, daily_backup,
+            lambda path: path and self.built("设置") is not None and self.built("设置").refresh_backups())
 
     def load_demo(self) -> None:
         from pjdesk.services.demo import load_demo
@@ -108,8 +155,9 @@ class MainWindow(QMainWindow):
         from .tasks import run_task
 
         def done(counts) -> None:
-            self.units.reload()
-            self.ledger.reload()
+            for name in ("单位", "隐患台账"):
+                if self.built(name) is not None:
+                    self.built(name).reload()
             self.dashboard.refresh()
             self.statusBar().showMessage(f"已载入演示数据：单位 {counts['units']} 家，隐患 {counts['hazards']} 条", 8000)
 
@@ -122,6 +170,11 @@ class MainWindow(QMainWindow):
             keep = getattr(dialog, "keep_draft_now", None)
             if keep:
                 keep()
+        # Background work (targets, the daily backup) finishes before its widgets go: a thread must not
+        # outlive the objects it reports to.
+        from .tasks import wait_for_all
+
+        wait_for_all()
         super().closeEvent(event)
 
 

@@ -15,6 +15,16 @@ from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
 
 from pjdesk.core.errors import PjdeskError
 
+# Running threads, kept alive here rather than by a widget: a QThread must never be destroyed while it runs,
+# and a dialog or page may be closed (and deleted) before its background work ends.
+_RUNNING: set[TaskThread] = set()
+
+
+def wait_for_all(timeout_ms: int = 30000) -> None:
+    """Let background work finish (at exit, and before tests tear their windows down)."""
+    for thread in list(_RUNNING):
+        thread.wait(timeout_ms)
+
 
 class TaskThread(QThread):
     progressed = Signal(int, int)
@@ -35,15 +45,18 @@ class TaskThread(QThread):
             session = self._session.reopen()
             result = self._work(session, self.progressed.emit, self._cancel.is_set)
         except PjdeskError as e:
-            self.failed.emit(str(e))
+            outcome = (self.failed, str(e))
         except Exception:  # noqa: BLE001 - shown to the user as a message, never a crash of the window
             logging.getLogger("pjdesk").exception("background task failed")
-            self.failed.emit("处理时出现意外错误，数据未改动。请重试；如仍出错，请把数据目录中的 pjdesk.log 发给技术支持。")
+            outcome = (self.failed, "处理时出现意外错误，数据未改动。请重试；如仍出错，请把数据目录中的 pjdesk.log 发给技术支持。")
         else:
-            self.succeeded.emit(result)
+            outcome = (self.succeeded, result)
         finally:
             if session is not None:
                 session.close()
+        # The result goes out last, once this thread holds nothing: the receiver may close the window.
+        signal, value = outcome
+        signal.emit(value)
 
 
 def run_task(parent: QWidget, session, title: str, work: Callable, on_done: Callable[[object], None],
@@ -54,7 +67,7 @@ def run_task(parent: QWidget, session, title: str, work: Callable, on_done: Call
     dialog.setMinimumDuration(300)
     dialog.setAutoClose(False)
     dialog.setAutoReset(False)
-    thread = TaskThread(session, work, parent)
+    thread = _start_kept(TaskThread(session, work))
 
     def progressed(done: int, total: int) -> None:
         dialog.setMaximum(max(total, 1))
@@ -81,19 +94,28 @@ def run_task(parent: QWidget, session, title: str, work: Callable, on_done: Call
     thread.progressed.connect(progressed)
     thread.succeeded.connect(succeeded)
     thread.failed.connect(failed)
-    thread.finished.connect(thread.deleteLater)
     thread.start()
+    return thread
+
+
+def _start_kept(thread: TaskThread) -> TaskThread:
+    _RUNNING.add(thread)
+
+    def finished() -> None:
+        _RUNNING.discard(thread)
+        thread.deleteLater()
+
+    thread.finished.connect(finished)
     return thread
 
 
 def run_quietly(parent: QWidget, session, work: Callable, on_done: Callable[[object], None] | None = None) -> TaskThread:
     """Background work the user need not watch (the daily backup): no dialog; a failure goes to the status bar."""
-    thread = TaskThread(session, lambda s, progress, cancelled: work(s), parent)
+    thread = _start_kept(TaskThread(session, lambda s, progress, cancelled: work(s)))
     if on_done:
         thread.succeeded.connect(on_done)
     status_bar = getattr(parent, "statusBar", None)
     if status_bar:
         thread.failed.connect(lambda message: status_bar().showMessage(message, 15000))
-    thread.finished.connect(thread.deleteLater)
     thread.start()
     return thread

@@ -28,7 +28,8 @@ from pjdesk.services.ledger_import import (
 )
 from pjdesk.services.units import save_unit
 
-TODAY = dt.date(2026, 11, 29)
+TODAY = dt.date(2026, 11, 29)  # as the conftest's session has it
+APRIL_30_SERIAL = (dt.date(2026, 4, 30) - dt.date(1899, 12, 30)).days  # a date cell left in General format
 GOOD_CODE, PILOT_CODE = "91310110666007217T", "91350211M00013FA1N"  # valid; fails its check digit (computed 3)
 
 # The template: 序号, unit, hazard columns, then 整改情况 over four children, then 备注.
@@ -102,15 +103,6 @@ def warnings_of(preview, row):
     return [w.reason for w in preview.warnings if w.row == row]
 
 
-@pytest.fixture
-def session(data_dir):
-    from pjdesk.services.session import init_station
-
-    s = init_station(data_dir, code="430626101", operator="张三", today=lambda: TODAY)
-    yield s
-    s.close()
-
-
 # --- a real ledger, end to end ------------------------------------------------------------------------
 
 GOOD_ROWS = [
@@ -122,7 +114,7 @@ GOOD_ROWS = [
     record(3, 单位="安定镇便民超市", 描述="灭火器过期", 等级="一般", 发现="2026/3/5", 完成="2026-03-10", 复查人="李四",
            复查="2026-03-12", 资金="800元"),
     record(4, 单位="湘北烟花爆竹厂", 行业="烟花爆竹", 描述="药物总库超量储存", 部位="药物总库", 等级="重大事故隐患",
-           发现="2026.3.5", 期限="2026-04-30", 责任人="赵六", 备注="县应急局交办"),
+           发现="2026.3.5", 期限=APRIL_30_SERIAL, 责任人="赵六", 备注="县应急局交办"),
     record(5, 单位="湘北烟花爆竹厂", 描述="防静电设施失效", 等级="重大隐患", 发现="2026年3月5日", 销号="2026-06-01"),
     record(6, 单位="安定镇福寿宾馆", 行业="其他", 描述="疏散指示标志损坏", 等级="重大", 发现="20260305"),
 ]
@@ -157,6 +149,7 @@ def test_a_real_ledger_is_imported_with_its_lifecycle(session):
     assert (first["rectified_date"], first["review_date"], first["closed_date"]) == ("2026-03-18", "2026-03-19", "2026-03-20")
     assert rows["安全出口堵塞"]["deadline"] == "2026-03-05"  # 立即整改: the day it was found
     assert rows["安全出口堵塞"]["funds"] == 200_000 and rows["灭火器过期"]["funds"] == 80_000
+    assert rows["药物总库超量储存"]["deadline"] == "2026-04-30"
 
 
 def test_the_lifecycle_events_carry_the_ledger_dates_and_the_reviewer(session):

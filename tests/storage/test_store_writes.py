@@ -61,7 +61,7 @@ def columns(store, table):
 def test_a_new_file_gets_every_migration(tmp_path):
     store = open_store(tmp_path / "new" / "pjdesk.db")
     applied = [r[0] for r in store.db.execute("SELECT name FROM _sqlite_migrations WHERE migration_set = 'pjdesk'")]
-    assert applied == known_migrations() and len(applied) == SCHEMA_VERSION >= 1
+    assert applied == list(known_migrations()) and len(applied) == SCHEMA_VERSION >= 1
     assert store.db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
     assert store.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert store.db.execute("PRAGMA foreign_keys").fetchone()[0] == 1

@@ -46,3 +46,12 @@ def type_into(widget, text: str) -> None:
     for ch in text:
         for kind in (QEvent.KeyPress, QEvent.KeyRelease):
             QApplication.sendEvent(target, QKeyEvent(kind, Qt.Key_unknown, Qt.NoModifier, ch))
+
+
+@pytest.fixture(autouse=True)
+def background_work_ends_with_the_test():
+    """A test's background threads finish before its widgets and its session are torn down."""
+    yield
+    from pjdesk.ui.tasks import wait_for_all
+
+    wait_for_all()

@@ -210,3 +210,21 @@ def test_restore_a_backup_from_the_settings_page(qtbot, window, unit, session, m
     qtbot.mouseClick(window.settings.findChild(QPushButton, "restore_backup"), Qt.LeftButton)
     assert window.ledger.model.rowCount() == 0
     assert [b["reason"] for b in backups.list_backups(session)][:2] == ["恢复前", "手动"]
+
+
+def test_dashboard_shows_the_plans_targets_or_says_there_is_no_data(qtbot, window, unit, session):
+    major = {"level": "重大", "major_basis": "判定标准第四条", "resp_person": "王五", "measures": "停产整改",
+             "funds": 0, "emergency_plan": "现场处置方案"}
+    late = hazards.record_hazard(session, {"unit_id": unit, "description": "反应釜无自动化控制", "found_date": "2026-03-01",
+                                           "deadline": "2026-04-30", **major}).id
+    hazards.record_hazard(session, {"unit_id": unit, "description": "储罐区防火堤破损", "found_date": "2026-03-01",
+                                    "deadline": "2026-05-30", **major})
+    hazards.complete_rectification(session, late, "2026-04-20")
+    hazards.review_hazard(session, late, "2026-04-25", True, "李四")
+    hazards.close_hazard(session, late, "2026-04-28")
+    window.dashboard.refresh()
+    labels = window.dashboard.target_labels
+    # The targets are computed in the background after the cards: wait for the figures of this ledger.
+    qtbot.waitUntil(lambda: "T03" in labels and "50.0%" in labels["T03"].text(), timeout=10000)
+    assert "按期销号的重大隐患数 1 ÷ 到期的重大隐患数 2" in labels["T03"].toolTip()
+    assert "暂无数据" in labels["T01"].text()  # nothing tagged 回头看: no data, not 0% or 100%

@@ -1,0 +1,144 @@
+"""Benchmark: bundle export and import (DESIGN.md §8 and the sync issue's figures).
+
+    python bench/bench_sync.py [--month 2000] [--large 200000] [--repeat 5]
+
+A township's month of changes (--month, ~2,000: units and hazards) exported (budget ≤ 0.5 s) and imported by a
+fresh county (≤ 1 s); then a bundle of --large changes imported (budget: within 4× of the raw baseline) and
+its size (≤ 25 MB). Baseline, in the same run: the same change rows and record rows written by raw sqlite3
+executemany into plain tables of the same columns, in one transaction.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import sqlite3
+import sys
+import tempfile
+import time
+import zipfile
+from pathlib import Path
+
+from common import ANDING, COUNTY, TODAY, heading, median_time, once, report, summary
+
+from pjdesk.core.hazard import HAZARD
+from pjdesk.core.unit import UNIT
+from pjdesk.services.session import init_station
+from pjdesk.services.sync import device_key, export_bundle, import_bundles
+
+BUDGET_EXPORT_S, BUDGET_IMPORT_S, RATIO_LARGE, BUDGET_SIZE_MB = 0.5, 1.0, 4.0, 25
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--month", type=int, default=2_000)
+    parser.add_argument("--large", type=int, default=200_000)
+    parser.add_argument("--repeat", type=int, default=5)
+    args = parser.parse_args(argv)
+    results = []
+    with tempfile.TemporaryDirectory() as folder:
+        root = Path(folder)
+        county_template = _station(root / "county-template", county=True)
+        township = _township_with(root / "month", args.month)
+        out = root / "usb"
+        export_s = median_time(lambda: export_bundle(township, out), repeat=args.repeat)
+        bundle = export_bundle(township, out)
+        import_s = _median_import(county_template, bundle, root, args.repeat)
+        raw = _raw_baseline(bundle, root / "raw-month.db")
+        heading(f"a township's month: {args.month:,} changes, median of {args.repeat}")
+        report("raw: sqlite3 executemany of the same rows", raw, None, raw)
+        results.append(report("export_bundle", export_s, BUDGET_EXPORT_S, raw, f"{bundle.stat().st_size // 1024} KB"))
+        results.append(report("import_bundles (fresh county)", import_s, BUDGET_IMPORT_S, raw))
+        township.close()
+        if args.large:
+            township = _township_with(root / "large", args.large)
+            large_export = once(lambda: export_bundle(township, out))
+            bundle = sorted(out.glob("*.pjz"), key=lambda p: p.stat().st_mtime)[-1]
+            township.close()
+            raw = _raw_baseline(bundle, root / "raw-large.db")
+            county = _copy(county_template, root / "county-large")
+            large_import = once(lambda: _import(county, bundle))
+            county.close()
+            size_mb = bundle.stat().st_size / 1e6
+            heading(f"a bundle of {args.large:,} changes (once)")
+            report("raw: sqlite3 executemany of the same rows", raw, None, raw)
+            report("export_bundle", large_export, None, raw, f"{size_mb:.1f} MB")
+            results.append(report("import_bundles (fresh county)", large_import, raw * RATIO_LARGE, raw))
+            results.append(size_mb <= BUDGET_SIZE_MB)
+            print(f"bundle size {size_mb:.1f} MB (budget {BUDGET_SIZE_MB} MB)")
+        county_template.close()
+    return summary(results)
+
+
+def _station(folder: Path, *, county: bool = False):
+    session = init_station(folder, code=COUNTY if county else ANDING, operator="基准测试", county=county,
+                           device_name="县安委办" if county else "站内电脑", today=lambda: TODAY)
+    device_key(session)
+    return session
+
+
+def _township_with(folder: Path, changes: int):
+    """A township whose log holds ``changes`` inserts: one unit per ten hazards."""
+    session = _station(folder)
+    units = max(changes // 10, 1)
+    with session.store.transaction():
+        unit_ids = session.store.insert_many(UNIT, [
+            {"name": f"平江县安定第{i}号企业", "sector": "工贸其他", "status": "正常", "village": "安定村"}
+            for i in range(units)], township=ANDING, operator="基准测试")
+        session.store.insert_many(HAZARD, [
+            {"unit_id": unit_ids[i % units], "description": f"第{i}处：消防通道堵塞，灭火器过期", "location": "仓库",
+             "level": "一般", "source": "乡镇检查", "found_date": "2026-11-01", "deadline": "2026-12-01",
+             "resp_person": "王五", "measures": "清理通道，更换灭火器"} for i in range(changes - units)],
+            township=ANDING, operator="基准测试")
+    return session
+
+
+def _copy(template, folder: Path):
+    from pjdesk.services.session import open_session
+
+    shutil.copytree(template.data_dir, folder)
+    return open_session(folder, today=lambda: TODAY)
+
+
+def _import(county, bundle: Path) -> None:
+    [result] = import_bundles(county, [bundle], trust_new=True)
+    assert result.status == "accepted", result.message
+
+
+def _median_import(template, bundle: Path, root: Path, repeat: int) -> float:
+    times = []
+    for attempt in range(repeat + 1):
+        county = _copy(template, root / f"county-{attempt}")
+        start = time.perf_counter()
+        _import(county, bundle)
+        times.append(time.perf_counter() - start)
+        county.close()
+    return sorted(times[1:])[len(times[1:]) // 2]  # the first run warms the caches
+
+
+def _raw_baseline(bundle: Path, path: Path) -> float:
+    """The bundle's change rows and the records they make, written by raw executemany in one transaction."""
+    with zipfile.ZipFile(bundle) as zf:
+        changes = [json.loads(line) for name in zf.namelist() if name.startswith("changes/")
+                   for line in zf.read(name).splitlines()]
+    log_rows = [(c["id"], c["device"], c["dseq"], c["hlc"], c["operator"], c["kind"], c["record_id"], c["township"],
+                 c["op"], json.dumps(c["fields"], ensure_ascii=False), c.get("base")) for c in changes]
+    width = max(len(c["fields"]) for c in changes) + 6
+    record_rows = [(c["record_id"], c["township"], c["hlc"], c["hlc"], c["operator"], c["operator"],
+                    *list(c["fields"].values())[:width - 6], *[None] * (width - 6 - len(c["fields"])))
+                   for c in changes]
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE log (id, device, dseq, hlc, operator, kind, record_id, township, op, fields, base)")
+    conn.execute(f"CREATE TABLE record ({', '.join(f'c{i}' for i in range(width))})")
+    start = time.perf_counter()
+    with conn:
+        conn.executemany("INSERT INTO log VALUES (?,?,?,?,?,?,?,?,?,?,?)", log_rows)
+        conn.executemany(f"INSERT INTO record VALUES ({', '.join('?' * width)})", record_rows)
+    elapsed = time.perf_counter() - start
+    conn.close()
+    return elapsed
+
+
+if __name__ == "__main__":
+    sys.exit(main())

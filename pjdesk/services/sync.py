@@ -1,0 +1,374 @@
+"""Data exchange (数据交换): export a signed bundle for a peer, import bundles, trust and revoke devices, and
+settle conflicts (冲突待确认).
+
+A bundle carries every change the receiver has not acknowledged, so a lost or skipped file costs nothing:
+the next one covers it. An import is all or nothing: a bundle that fails any check is refused with the
+cause and leaves the database as it was.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pjdesk.core.clock import parse_stamp
+from pjdesk.core.errors import PjdeskError
+from pjdesk.core.ids import new_id
+from pjdesk.core.kinds import KINDS
+from pjdesk.core.townships import COUNTY_CODE, station_name, township
+from pjdesk.storage import sync_store
+from pjdesk.sync import BundleRefused, DeviceKey, fingerprint, load_or_create_key, open_bundle, write_bundle
+from pjdesk.sync.bundle import CHANGES_DIR, encode_changes
+from pjdesk.sync.keys import public_key_bytes
+
+from .backups import backup_now
+from .session import COUNTY, TOWNSHIP, Outcome, Session, Station
+
+ACCEPTED, DUPLICATE, REFUSED = "accepted", "duplicate", "refused"
+# Data only the county's key may write, whatever township a row names (目标任务, 乡镇与设备名册, 交办事项).
+COUNTY_OWNED_KINDS = frozenset({"target", "township_roster", "device_roster", "assignment"})
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    """One file's outcome: ``status`` is accepted, duplicate or refused; ``message`` is the line to show."""
+
+    path: Path
+    status: str
+    message: str
+    fingerprints: tuple[str, ...] = ()
+    changed: dict[str, frozenset[str]] = field(default_factory=dict)
+    conflicts: int = 0
+
+
+@dataclass(frozen=True)
+class Receiver:
+    station: str
+    device: str | None
+
+    @property
+    def peer(self) -> str:
+        """Whose acknowledgements decide what to send: the device when one is named, else the station."""
+        return self.device or self.station
+
+
+# --- keys and devices --------------------------------------------------------------------------------------
+def device_key(session: Session) -> DeviceKey:
+    """This device's key pair, made at first use; its public half is registered (and trusted) here."""
+    station = session.require_station()
+    key = load_or_create_key(session.data_dir)
+    own = sync_store.device(session.store, station.device)
+    if own is None or own["public_key"] != key.public_b64:
+        with session.store.transaction():
+            sync_store.register_device(session.store, _own_device(station, key), trusted_at=_now(),
+                                       trusted_by=session.operator)
+    return key
+
+
+def list_devices(session: Session) -> list[dict]:
+    """Every device known here, with station name, fingerprint, trust and revocation."""
+    device_key(session)
+    own = session.require_station().device
+    return [{**d, "station_name": _station_name(d["station"]), "own": d["device"] == own}
+            for d in sync_store.devices(session.store)]
+
+
+def revoke_device(session: Session, device_id: str) -> Outcome:
+    """County only: bundles signed by this device are refused from now on."""
+    station = _county_only(session, "吊销设备")
+    known = _known_device(session, device_id)
+    if known["device"] == station.device:
+        raise PjdeskError("不能吊销本机")
+    with session.store.transaction():
+        sync_store.revoke_device(session.store, device_id, at=_now(), by=session.operator)
+    return Outcome(device_id, {"device": frozenset({device_id})})
+
+
+def trust_device(session: Session, device_id: str) -> Outcome:
+    """County only: trust a known device again (after a revocation made in error)."""
+    _county_only(session, "恢复设备")
+    known = _known_device(session, device_id)
+    with session.store.transaction():
+        sync_store.register_device(session.store, known, trusted_at=_now(), trusted_by=session.operator)
+    return Outcome(device_id, {"device": frozenset({device_id})})
+
+
+# --- export ------------------------------------------------------------------------------------------------
+def export_bundle(session: Session, out_dir: str | Path, to: str | None = None) -> Path:
+    """Write a bundle of every change the receiver has not acknowledged into out_dir; returns its path.
+
+    ``to``: None or "county" (a township's default), a township code (the county's choice), or the id of
+    another device of the same township.
+    """
+    station = session.require_station()
+    key = device_key(session)
+    receiver = _receiver(session, station, to)
+    store = session.store
+    changes = sync_store.unacknowledged(store, sync_store.acks_of(store, receiver.peer),
+                                        _townships_for(station, receiver),
+                                        skip_devices=[receiver.device] if receiver.device else [])
+    by_device: dict[str, list[dict]] = defaultdict(list)
+    for change in changes:
+        by_device[change["device"]].append(change)
+    members = {f"{CHANGES_DIR}{device}.jsonl": encode_changes(rows) for device, rows in by_device.items()}
+    manifest = {
+        "bundle": new_id(),
+        "created_at": _now(),
+        "app": "pjdesk",
+        "sender": {"station": station.code, "station_name": station.name, "role": station.role,
+                   "device": station.device, "device_name": station.device_name, "operator": session.operator},
+        "receiver": {"station": receiver.station, "device": receiver.device},
+        "period": {"from": min((c["hlc"] for c in changes), default=None),
+                   "to": max((c["hlc"] for c in changes), default=None)},
+        "counts": {"changes": len(changes), "kinds": dict(Counter(c["kind"] for c in changes))},
+        "ranges": {device: {"first": rows[0]["dseq"], "last": rows[-1]["dseq"], "count": len(rows)}
+                   for device, rows in by_device.items()},
+        "acks": sync_store.held(store),
+    }
+    out = Path(out_dir)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+        name = f"pjdesk-{station.code}-{station.device}-to-{receiver.peer}-{stamp}-{manifest['bundle'][-6:]}.pjz"
+        return write_bundle(out / name, manifest, members, key)
+    except OSError as e:
+        raise PjdeskError(f"导出失败：无法写入 {out}（{e.strerror or e}）。请检查 U 盘或文件夹后重试。") from e
+
+
+def _receiver(session: Session, station: Station, to: str | None) -> Receiver:
+    to = (to or "").strip()
+    if not to or to == "county" or to == COUNTY_CODE:
+        if station.is_county and not to:
+            raise PjdeskError("县级导出须指定接收的乡镇：--to 乡镇代码")
+        return Receiver(COUNTY_CODE, None)
+    if to.isdigit() and len(to) in (6, 9):  # device ids are 10 hex digits: never taken for a code
+        code = township(to).code
+        if not station.is_county and code != station.code:
+            raise PjdeskError(f"乡镇只能向县级或本乡镇的其他设备导出，不能发给 {station_name(code)}（{code}）")
+        return Receiver(code, None)
+    known = sync_store.device(session.store, to)
+    if known is None:
+        raise PjdeskError(f"未知的设备“{to}”：请先导入一次该设备的文件，或用 --to county / 乡镇代码")
+    if not station.is_county and known["station"] not in (station.code, COUNTY_CODE):
+        raise PjdeskError(f"设备“{known['name']}”属于 {_station_name(known['station'])}，乡镇只能发给本乡镇的设备或县级")
+    return Receiver(known["station"], known["device"])
+
+
+def _townships_for(station: Station, receiver: Receiver) -> list[str] | None:
+    """A township's key may carry only its own rows; the county sends a township its rows and the county's."""
+    if not station.is_county:
+        return [station.code]
+    if receiver.station == COUNTY_CODE:
+        return None
+    return [receiver.station, COUNTY_CODE]
+
+
+# --- import ------------------------------------------------------------------------------------------------
+def import_bundles(session: Session, paths, trust_new: bool = False) -> list[ImportResult]:
+    """Import each file on its own: one refused file does not stop the others.
+
+    The station file is backed up once, before the first bundle that passed every check is written.
+    """
+    backed_up = []
+
+    def before_write() -> None:
+        if not backed_up:
+            backed_up.append(backup_now(session, "before-import"))
+
+    return [import_bundle(session, Path(p), trust_new=trust_new, before_write=before_write) for p in paths]
+
+
+def import_bundle(session: Session, path: Path, trust_new: bool = False,
+                  before_write: Callable[[], None] | None = None) -> ImportResult:
+    path = Path(path)
+    try:
+        return _import(session, path, trust_new, before_write or (lambda: backup_now(session, "before-import")))
+    except PjdeskError as e:
+        return ImportResult(path, REFUSED, f"已拒绝：{e}")
+
+
+def _import(session: Session, path: Path, trust_new: bool, before_write: Callable[[], None]) -> ImportResult:
+    station = session.require_station()
+    device_key(session)
+    store = session.store
+    bundle = open_bundle(path)
+    try:
+        sender = bundle.sender
+        public, newcomer = _sender_key(session, station, sender, trust_new)
+        bundle.check_signature(public)
+        changes = bundle.read_changes()
+        _check_receiver(station, bundle.receiver)
+        _check_authority(sender, changes)
+        acks = _acks(bundle.manifest)
+        previous = sync_store.imported(store, bundle.bundle_id)
+        if previous:
+            return ImportResult(path, DUPLICATE, f"已于 {previous['imported_at']} 导入过，本次未做任何改动")
+        gaps = _gaps(sync_store.held(store), bundle.manifest.get("ranges") or {})
+        before_write()
+        with store.transaction():
+            if newcomer:
+                sync_store.register_device(store, newcomer, trusted_at=_now(), trusted_by=session.operator)
+            applied = sync_store.apply_changes(store, changes)
+            sync_store.record_acks(store, {sender["station"], sender["device"]}, acks)
+            sync_store.record_import(store, bundle.bundle_id, sender=sender, file_name=path.name, at=_now(),
+                                     by=session.operator, changes=len(changes), new_changes=applied.new_changes)
+    finally:
+        bundle.close()
+    message = f"已导入：来自 {_station_name(sender['station'])}（设备“{sender.get('device_name') or sender['device']}”），" \
+              f"{applied.new_changes} 条新变更（共 {len(changes)} 条）"
+    if applied.conflicts:
+        message += f"；{applied.conflicts} 处冲突待确认"
+    if gaps:
+        message += "；尚缺 " + "、".join(gaps) + "，请让对方重新导出"
+    if newcomer:
+        message += f"；已接受新设备，密钥指纹 {newcomer['fingerprint']}"
+    return ImportResult(path, ACCEPTED, message, (newcomer["fingerprint"],) if newcomer else (),
+                        {k: frozenset(v) for k, v in applied.changed.items()}, applied.conflicts)
+
+
+def _sender_key(session: Session, station: Station, sender: dict, trust_new: bool) -> tuple[bytes, dict | None]:
+    """The sender's public key as trusted here, or (with trust_new) the bundle's own, to be registered."""
+    known = sync_store.device(session.store, sender["device"])
+    who = f"{_station_name(sender['station'])}（{sender['station']}），设备“{sender.get('device_name') or sender['device']}”"
+    if known is not None:
+        if known["revoked_at"]:
+            raise BundleRefused(f"{who} 已于 {known['revoked_at']} 被吊销，不再接受其数据")
+        if (known["station"], known["role"]) != (sender["station"], sender["role"]):
+            raise BundleRefused(f"{who} 已登记为 {_station_name(known['station'])} 的设备，与文件所写站点不符")
+        return public_key_bytes(known["public_key"]), None
+    _check_sender_station(station, sender)
+    public = public_key_bytes(sender["public_key"])
+    shown = fingerprint(public)
+    if not trust_new:
+        raise BundleRefused(f"来自未登记的设备：{who}，密钥指纹 {shown}。请电话核对指纹后用 --trust-new 接受")
+    newcomer = {"device": sender["device"], "station": sender["station"], "role": sender["role"],
+                "name": sender.get("device_name"), "public_key": sender["public_key"], "fingerprint": shown}
+    return public, newcomer
+
+
+def _check_sender_station(station: Station, sender: dict) -> None:
+    code, role = sender["station"], sender["role"]
+    if role not in (TOWNSHIP, COUNTY) or (role == COUNTY) != (code == COUNTY_CODE):
+        raise BundleRefused(f"发送站点不正确：{code}（{role}）")
+    if role == TOWNSHIP:
+        township(code)  # a code not in the roster is refused with its own message
+        if not station.is_county and code != station.code:
+            raise BundleRefused(f"此文件来自 {_station_name(code)}（{code}），本站只接受县级和本乡镇设备的文件")
+
+
+def _check_receiver(station: Station, receiver: dict) -> None:
+    if receiver["station"] != station.code or receiver.get("device") not in (None, station.device):
+        meant = _station_name(receiver["station"])
+        if receiver.get("device"):
+            meant += f" 的设备 {receiver['device']}"
+        raise BundleRefused(f"此文件是发给 {meant} 的，不是发给本站（{station.label}）的")
+
+
+def _check_authority(sender: dict, changes: list[dict]) -> None:
+    """A township's key writes only that township's rows; county-owned data comes only from the county."""
+    if sender["role"] == COUNTY:
+        return
+    for change in changes:
+        if change["township"] != sender["station"]:
+            raise BundleRefused(f"{_station_name(sender['station'])} 的文件含有其他站点"
+                                f"（{_station_name(change['township'])}）的数据，乡镇只能写本乡镇的数据")
+        if change["kind"] in COUNTY_OWNED_KINDS:
+            raise BundleRefused(f"{_station_name(sender['station'])} 的文件含有只能由县级下发的数据（{change['kind']}）")
+
+
+def _acks(manifest: dict) -> dict[str, int]:
+    acks = manifest.get("acks") or {}
+    if not isinstance(acks, dict) or not all(isinstance(k, str) and isinstance(v, int) for k, v in acks.items()):
+        raise BundleRefused("清单（manifest.json）的确认记录（acks）格式错误")
+    return acks
+
+
+def _gaps(held: dict[str, int], ranges: dict) -> list[str]:
+    """Changes the bundle starts after, that this station never received (a skipped file of a relay)."""
+    gaps = []
+    for device, span in sorted(ranges.items()):
+        first = span.get("first") if isinstance(span, dict) else None
+        if isinstance(first, int) and first > held.get(device, 0) + 1:
+            gaps.append(f"设备 {device} 的第 {held.get(device, 0) + 1}–{first - 1} 条")
+    return gaps
+
+
+# --- conflicts ---------------------------------------------------------------------------------------------
+def list_conflicts(session: Session) -> list[dict]:
+    """冲突待确认: each concurrent edit of one field, both values with device, operator and time."""
+    station = session.require_station()
+    names = {d["device"]: d["name"] for d in sync_store.devices(session.store)}
+    out = []
+    for c in sync_store.open_conflicts(session.store, station.code):
+        kind = KINDS.get(c["kind"])
+        record = session.store.get(kind, c["record_id"]) if kind else None
+        out.append({
+            "id": c["id"], "kind": c["kind"], "kind_label": kind.label if kind else c["kind"],
+            "record_id": c["record_id"], "title": (record or {}).get(kind.title_field) if kind else None,
+            "field": c["field"], "field_label": _field_label(kind, c["field"]),
+            "current": (record or {}).get(c["field"]),
+            **{f"{side}_{what}": c[f"{side}_{what}"] for side in "ab" for what in ("value", "device", "operator")},
+            **{f"{side}_device_name": names.get(c[f"{side}_device"], c[f"{side}_device"]) for side in "ab"},
+            **{f"{side}_time": _stamp_time(c[f"{side}_hlc"]) for side in "ab"},
+        })
+    return out
+
+
+def resolve_conflict(session: Session, conflict_id: int, choice: str) -> Outcome:
+    """Keep value a or b. Written as an ordinary edit, so the choice travels to the other stations too."""
+    if choice not in ("a", "b"):
+        raise PjdeskError("请选择保留哪一个值（a 或 b）")
+    c = sync_store.conflict(session.store, conflict_id)
+    if c is None or c["resolved_at"]:
+        raise PjdeskError("此冲突不存在或已处理")
+    kind = KINDS[c["kind"]]
+    with session.store.transaction():
+        session.store.update(kind, c["record_id"], {c["field"]: c[f"{choice}_value"]}, operator=session.operator)
+        sync_store.mark_resolved(session.store, conflict_id, chosen=choice, at=_now(), by=session.operator)
+    return Outcome(c["record_id"], {kind.name: frozenset({c["record_id"]})})
+
+
+# --- helpers -----------------------------------------------------------------------------------------------
+def _own_device(station: Station, key: DeviceKey) -> dict:
+    return {"device": station.device, "station": station.code, "role": station.role, "name": station.device_name,
+            "public_key": key.public_b64, "fingerprint": key.fingerprint}
+
+
+def _known_device(session: Session, device_id: str) -> dict:
+    known = sync_store.device(session.store, device_id)
+    if known is None:
+        raise PjdeskError(f"未知的设备“{device_id}”")
+    return known
+
+
+def _county_only(session: Session, action: str) -> Station:
+    station = session.require_station()
+    if not station.is_county:
+        raise PjdeskError(f"{action}只能在县级站点操作")
+    return station
+
+
+def _station_name(code: str) -> str:
+    try:
+        return station_name(code)
+    except PjdeskError:
+        return code
+
+
+def _field_label(kind, name: str) -> str:
+    try:
+        return kind.field(name).label if kind else name
+    except KeyError:
+        return name
+
+
+def _stamp_time(stamp: str) -> str:
+    ms = parse_stamp(stamp)[0]
+    return dt.datetime.fromtimestamp(ms / 1000).strftime("%Y-%m-%d %H:%M")
+
+
+def _now() -> str:
+    return dt.datetime.now().strftime("%Y-%m-%d %H:%M:%S")

@@ -1,0 +1,377 @@
+"""All SQL of sync: devices and their trust, acknowledgements, imported bundles, applying remote changes, conflicts.
+
+Applying is a fold: a record's synced state is a function of the *set* of its change-log rows, taken in HLC
+order — per field the latest stamp wins, a delete is a tombstone — so bundles applied in any order, skipped
+and repeated, give the same tables (DESIGN §5, property 2). Remote rows keep their origin id, device, dseq
+and stamp; one already present is skipped, which makes a second import change nothing.
+
+Tombstones win: once any device deleted a record it stays deleted, whatever field edits arrive later (they
+are kept in the log and fold into the deleted row). A local delete is refused on a deleted record, so there
+is no "undelete" to race with, and two stations can never disagree on whether a record exists.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+from pjdesk.core.errors import PjdeskError
+from pjdesk.core.hazard import FOUND, HAZARD, HAZARD_EVENT, missing_major_items
+from pjdesk.core.kinds import KINDS
+from pjdesk.core.records import BOOL, REF, RecordKind
+from pjdesk.core.townships import COUNTY_CODE
+
+from .database import Store
+from .search import initials
+
+_json = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+CHANGE_COLUMNS = ("id", "device", "dseq", "hlc", "operator", "kind", "record_id", "township", "op", "fields", "base")
+CHUNK = 500
+
+
+# --- devices -----------------------------------------------------------------------------------------------
+def device(store: Store, device_id: str) -> dict | None:
+    rows = store._rows("SELECT * FROM sync_device WHERE device = ?", [device_id])
+    return rows[0] if rows else None
+
+
+def devices(store: Store) -> list[dict]:
+    return store._rows("SELECT * FROM sync_device ORDER BY station, name, device")
+
+
+def register_device(store: Store, values: Mapping, *, trusted_at: str, trusted_by: str) -> None:
+    """Trust a device's key (this station's own, or one a person accepted). Must run inside a transaction."""
+    store.db.conn.execute(
+        "INSERT INTO sync_device(device, station, role, name, public_key, fingerprint, trusted_at, trusted_by)"
+        " VALUES (?,?,?,?,?,?,?,?) ON CONFLICT(device) DO UPDATE SET station = excluded.station,"
+        " role = excluded.role, name = excluded.name, public_key = excluded.public_key,"
+        " fingerprint = excluded.fingerprint, trusted_at = excluded.trusted_at, trusted_by = excluded.trusted_by,"
+        " revoked_at = NULL, revoked_by = NULL",
+        [values["device"], values["station"], values["role"], values.get("name"), values["public_key"],
+         values["fingerprint"], trusted_at, trusted_by])
+
+
+def revoke_device(store: Store, device_id: str, *, at: str, by: str) -> None:
+    store.db.conn.execute("UPDATE sync_device SET revoked_at = ?, revoked_by = ? WHERE device = ?", [at, by, device_id])
+
+
+# --- acknowledgements and what to send ---------------------------------------------------------------------
+def held(store: Store) -> dict[str, int]:
+    """The highest dseq this station holds from each device: what its bundles acknowledge."""
+    return dict(store.db.execute("SELECT device, MAX(dseq) FROM change_log GROUP BY device").fetchall())
+
+
+def acks_of(store: Store, peer: str) -> dict[str, int]:
+    return dict(store.db.execute("SELECT origin, dseq FROM sync_ack WHERE peer = ?", [peer]).fetchall())
+
+
+def record_acks(store: Store, peers: Iterable[str], acks: Mapping[str, int]) -> None:
+    """What a peer says it holds; only ever moves forward (an older bundle read late cannot move it back)."""
+    store.db.conn.executemany(
+        "INSERT INTO sync_ack(peer, origin, dseq) VALUES (?,?,?)"
+        " ON CONFLICT(peer, origin) DO UPDATE SET dseq = MAX(dseq, excluded.dseq)",
+        [(peer, origin, int(dseq)) for peer in peers for origin, dseq in acks.items()])
+
+
+def unacknowledged(store: Store, acks: Mapping[str, int], townships: Iterable[str] | None,
+                   skip_devices: Iterable[str] = ()) -> list[dict]:
+    """Change-log rows the peer has not acknowledged, per origin device in dseq order.
+
+    ``townships`` limits them to rows of those townships (None: all), ``skip_devices`` leaves out what the
+    peer itself wrote.
+    """
+    skip = set(skip_devices)
+    where, params = "", []
+    if townships is not None:
+        codes = list(townships)
+        where = f" AND township IN ({','.join('?' * len(codes))})"
+        params = codes
+    rows = []
+    for origin in sorted(held(store)):
+        if origin in skip:
+            continue
+        cursor = store.db.conn.execute(
+            f"SELECT {', '.join(CHANGE_COLUMNS)} FROM change_log WHERE device = ? AND dseq > ?{where} ORDER BY dseq",
+            [origin, acks.get(origin, 0), *params])
+        for values in cursor:
+            row = dict(zip(CHANGE_COLUMNS, values, strict=True))
+            row["fields"] = json.loads(row["fields"])
+            rows.append(row)
+    return rows
+
+
+# --- imported bundles --------------------------------------------------------------------------------------
+def imported(store: Store, bundle_id: str) -> dict | None:
+    rows = store._rows("SELECT * FROM sync_import WHERE bundle = ?", [bundle_id])
+    return rows[0] if rows else None
+
+
+def record_import(store: Store, bundle_id: str, *, sender: Mapping, file_name: str, at: str, by: str,
+                  changes: int, new_changes: int) -> None:
+    store.db.conn.execute(
+        "INSERT INTO sync_import(bundle, sender_station, sender_device, file_name, imported_at, imported_by,"
+        " changes, new_changes) VALUES (?,?,?,?,?,?,?,?)",
+        [bundle_id, sender["station"], sender["device"], file_name, at, by, changes, new_changes])
+
+
+# --- applying ----------------------------------------------------------------------------------------------
+@dataclass
+class Applied:
+    new_changes: int = 0
+    changed: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    conflicts: int = 0
+
+
+def apply_changes(store: Store, changes: list[dict]) -> Applied:
+    """Add the changes not yet in the log and bring the record tables up to date. Inside a transaction."""
+    assert store.db.conn.in_transaction, "apply_changes outside Store.transaction()"
+    present = _present_ids(store, [c["id"] for c in changes])
+    fresh = list({c["id"]: c for c in changes if c["id"] not in present}.values())
+    result = Applied(new_changes=len(fresh))
+    if not fresh:
+        return result
+    # Read before the bundle's rows join the log: its own inserts are not "held back", they are in hand.
+    earlier = _logged_records(store, sorted({c["record_id"] for c in fresh})) | _held_back(store)
+    store.db.conn.executemany(
+        f"INSERT INTO change_log({', '.join(CHANGE_COLUMNS)}) VALUES ({', '.join('?' * len(CHANGE_COLUMNS))})",
+        [[_json(c["fields"]) if k == "fields" else c.get(k) for k in CHANGE_COLUMNS] for c in fresh])
+    if store.clock is not None:
+        # Whatever this station writes next must order after everything it has seen.
+        store.clock.observe(max(c["hlc"] for c in fresh))
+    # A record first seen in this bundle folds from the rows in hand; only the others are read back.
+    history = _history(store, earlier)
+    for change in fresh:
+        if change["record_id"] not in earlier:
+            history[change["record_id"]].append(change)
+    for rows in history.values():
+        rows.sort(key=lambda r: (r["hlc"], r["id"]))
+    _materialise(store, history, result)
+    return result
+
+
+def _present_ids(store: Store, ids: list[str]) -> set[str]:
+    present = set()
+    for start in range(0, len(ids), CHUNK):
+        chunk = ids[start:start + CHUNK]
+        present.update(r[0] for r in store.db.execute(
+            f"SELECT id FROM change_log WHERE id IN ({','.join('?' * len(chunk))})", chunk))
+    return present
+
+
+def _held_back(store: Store) -> set[str]:
+    """Records whose insert is in the log but not yet in their table: they wait for what they refer to."""
+    ids: set[str] = set()
+    for kind in KINDS.values():
+        ids.update(r[0] for r in store.db.execute(
+            f"SELECT record_id FROM change_log c WHERE kind = ? AND op = 'insert'"
+            f" AND NOT EXISTS (SELECT 1 FROM {kind.table} t WHERE t.id = c.record_id)", [kind.name]))
+    return ids
+
+
+def _logged_records(store: Store, record_ids: list[str]) -> set[str]:
+    """Which of these records the log already has changes of (before the bundle's rows are added)."""
+    found = set()
+    for start in range(0, len(record_ids), CHUNK):
+        chunk = record_ids[start:start + CHUNK]
+        found.update(r[0] for r in store.db.execute(
+            f"SELECT DISTINCT record_id FROM change_log WHERE record_id IN ({','.join('?' * len(chunk))})", chunk))
+    return found
+
+
+def _history(store: Store, record_ids: Iterable[str]) -> dict[str, list[dict]]:
+    """Every logged change of these records (this bundle's included, as they are in the log by now)."""
+    record_ids = sorted(record_ids)
+    history: dict[str, list[dict]] = defaultdict(list)
+    for start in range(0, len(record_ids), CHUNK):
+        chunk = record_ids[start:start + CHUNK]
+        cursor = store.db.conn.execute(
+            f"SELECT {', '.join(CHANGE_COLUMNS)} FROM change_log WHERE record_id IN ({','.join('?' * len(chunk))})",
+            chunk)
+        for values in cursor:
+            row = dict(zip(CHANGE_COLUMNS, values, strict=True))
+            row["fields"] = json.loads(row["fields"])
+            history[row["record_id"]].append(row)
+    return history
+
+
+# Referred-to kinds first, so that a record is written only once what it refers to exists.
+def _kind_order() -> list[RecordKind]:
+    first = [k for k in KINDS.values() if not any(f.type == REF for f in k.fields)]
+    return first + [k for k in KINDS.values() if k not in first and k is not HAZARD_EVENT] + [HAZARD_EVENT]
+
+
+def _materialise(store: Store, history: Mapping[str, list[dict]], result: Applied) -> None:
+    """Write the records folded from their histories (each in HLC order), referred-to kinds first."""
+    by_kind: dict[str, list[str]] = defaultdict(list)
+    for record_id, rows in history.items():
+        by_kind[rows[0]["kind"]].append(record_id)  # a kind this pjdesk does not know stays in the log only
+    dirty_hazards: set[str] = set()
+    for kind in _kind_order():
+        folded = [_fold(kind, history[i]) for i in by_kind.get(kind.name, [])]
+        folded = [f for f in folded if f is not None]
+        ready = _with_references(store, kind, folded)
+        _upsert(store, kind, [f.row for f in ready])
+        result.conflicts += _keep_conflicts(store, kind, [f for f in ready if f.conflicts])
+        for f in ready:
+            result.changed[kind.name].add(f.row["id"])
+            if kind is HAZARD_EVENT:
+                dirty_hazards.add(f.row["hazard_id"])
+    dirty_hazards |= _with_events(store, result.changed.get(HAZARD.name, set()))
+    if dirty_hazards:
+        store.refresh_hazard_state(dirty_hazards)
+        result.changed["hazard"].update(dirty_hazards)
+
+
+@dataclass
+class _Folded:
+    row: dict
+    conflicts: list[tuple[dict, dict, str]]  # (earlier change, later change, field)
+
+
+def _fold(kind: RecordKind, changes: list[dict]) -> _Folded | None:
+    """A record's state from its changes in HLC order; None while its insert has not arrived."""
+    inserts = [c for c in changes if c["op"] == "insert"]
+    if not inserts:
+        return None
+    created, last = inserts[0], changes[-1]
+    columns, names, flags = _shape(kind)
+    values: dict = dict.fromkeys(flags, 0)
+    holders: dict[str, dict] = {}
+    conflicts = []
+    deleted, reason = 0, None
+    for change in changes:
+        if change["op"] == "delete":
+            deleted, reason = 1, change["fields"].get("delete_reason")
+            continue
+        for name, value in change["fields"].items():
+            if name not in names:
+                continue  # a field of a newer pjdesk: kept in the log, shown once this pjdesk knows it
+            holder = holders.get(name)
+            if holder is not None and _concurrent(holder, change) and values.get(name) != value:
+                conflicts.append((holder, change, name))
+            values[name], holders[name] = value, change
+    row = {"id": created["record_id"], "township": created["township"], "created_at": created["hlc"],
+           "updated_at": last["hlc"], "created_by": created["operator"], "updated_by": last["operator"],
+           "deleted": deleted, "delete_reason": reason,
+           **{n: values.get(n) for n in columns}, **_derived(kind, values)}
+    return _Folded(row, conflicts)
+
+
+_shapes: dict[str, tuple[tuple[str, ...], frozenset[str], tuple[str, ...]]] = {}
+
+
+def _shape(kind: RecordKind) -> tuple[tuple[str, ...], frozenset[str], tuple[str, ...]]:
+    """A kind's synced columns, as a set, and its flags: asked once per record, built once per kind."""
+    if kind.name not in _shapes:
+        columns = (*kind.assigned, *kind.field_names())
+        _shapes[kind.name] = (columns, frozenset(columns), tuple(f.name for f in kind.fields if f.type == BOOL))
+    return _shapes[kind.name]
+
+
+def _concurrent(earlier: dict, later: dict) -> bool:
+    """The later update was made without seeing the earlier one: its base (the record's stamp as its writer
+    saw it) is older than the earlier change. One device's own changes are always in sequence."""
+    return (later["op"] == "update" and earlier["device"] != later["device"]
+            and (later.get("base") or "") < earlier["hlc"])
+
+
+def _with_events(store: Store, hazard_ids: Iterable[str]) -> set[str]:
+    """The hazards among these that have events: only their state needs deriving again."""
+    ids, found = sorted(hazard_ids), set()
+    for start in range(0, len(ids), CHUNK):
+        chunk = ids[start:start + CHUNK]
+        found.update(r[0] for r in store.db.execute(
+            f"SELECT DISTINCT hazard_id FROM hazard_event WHERE hazard_id IN ({','.join('?' * len(chunk))})", chunk))
+    return found
+
+
+def _derived(kind: RecordKind, values: Mapping) -> dict:
+    """What the write path derives at insert (the hazard's event state is refreshed afterwards)."""
+    if kind is HAZARD:
+        # The state of a hazard without events, as derive_state gives it; one with events is refreshed after.
+        return {"incomplete": 1 if missing_major_items(values) else 0, "status": FOUND,
+                "due_date": values.get("deadline"), "rectified_date": None, "review_date": None,
+                "closed_date": None}
+    if "name_initials" in kind.derived:
+        return {"name_initials": initials(values.get("name") or "")}
+    return {}
+
+
+def _with_references(store: Store, kind: RecordKind, folded: list[_Folded]) -> list[_Folded]:
+    refs = [f for f in kind.fields if f.type == REF and f.ref in KINDS]
+    if not refs or not folded:
+        return folded
+    ready = folded
+    for ref in refs:
+        wanted = sorted({f.row[ref.name] for f in ready if f.row.get(ref.name)})
+        table = KINDS[ref.ref].table
+        existing = set()
+        for start in range(0, len(wanted), CHUNK):
+            chunk = wanted[start:start + CHUNK]
+            existing.update(r[0] for r in store.db.execute(
+                f"SELECT id FROM {table} WHERE id IN ({','.join('?' * len(chunk))})", chunk))
+        ready = [f for f in ready if not f.row.get(ref.name) or f.row[ref.name] in existing]
+    return ready
+
+
+def _upsert(store: Store, kind: RecordKind, rows: list[dict]) -> None:
+    """Insert or overwrite the synced columns, as one INSERT … SELECT (see Store._insert_in_one_statement)."""
+    if not rows:
+        return
+    columns = list(rows[0])
+    listed = ", ".join(columns)
+    stage = f"{kind.table}_sync_stage"
+    conn = store.db.conn
+    conn.execute(f"CREATE TEMP TABLE IF NOT EXISTS {stage} AS SELECT {listed} FROM main.{kind.table} WHERE 0")
+    conn.execute(f"DELETE FROM temp.{stage}")
+    conn.executemany(f"INSERT INTO temp.{stage} ({listed}) VALUES ({', '.join('?' * len(columns))})",
+                     [[r[c] for c in columns] for r in rows])
+    updates = ", ".join(f"{c} = excluded.{c}" for c in columns if c != "id")
+    try:
+        conn.execute(f"INSERT INTO main.{kind.table} ({listed}) SELECT {listed} FROM temp.{stage} WHERE true"
+                     f" ORDER BY rowid ON CONFLICT(id) DO UPDATE SET {updates}")
+    except sqlite3.IntegrityError as e:
+        # A signed bundle whose records lack what every record must have: refused whole (rolled back).
+        raise PjdeskError(f"文件中的{kind.label}记录不完整，无法写入（{e}），整个文件未导入") from e
+    conn.execute(f"DELETE FROM temp.{stage}")
+
+
+# --- conflicts ---------------------------------------------------------------------------------------------
+def _keep_conflicts(store: Store, kind: RecordKind, records: list[_Folded]) -> int:
+    """Each conflict once, however often its record is folded again; returns how many are new."""
+    before = store.db.conn.total_changes
+    store.db.conn.executemany(
+        "INSERT OR IGNORE INTO sync_conflict(kind, record_id, township, field, a_value, a_hlc, a_device, a_operator,"
+        " b_value, b_hlc, b_device, b_operator) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+        [(kind.name, f.row["id"], f.row["township"], name,
+          _json(a["fields"][name]), a["hlc"], a["device"], a["operator"],
+          _json(b["fields"][name]), b["hlc"], b["device"], b["operator"])
+         for f in records for a, b, name in f.conflicts])
+    return store.db.conn.total_changes - before
+
+
+def open_conflicts(store: Store, township: str | None = None) -> list[dict]:
+    sql = "SELECT * FROM sync_conflict WHERE resolved_at IS NULL"
+    params = []
+    if township is not None and township != COUNTY_CODE:
+        sql += " AND township = ?"
+        params.append(township)
+    rows = store._rows(sql + " ORDER BY b_hlc, id", params)
+    return [_decoded(r) for r in rows]
+
+
+def conflict(store: Store, conflict_id: int) -> dict | None:
+    rows = store._rows("SELECT * FROM sync_conflict WHERE id = ?", [conflict_id])
+    return _decoded(rows[0]) if rows else None
+
+
+def mark_resolved(store: Store, conflict_id: int, *, chosen: str, at: str, by: str) -> None:
+    store.db.conn.execute("UPDATE sync_conflict SET resolved_at = ?, resolved_by = ?, chosen = ? WHERE id = ?",
+                          [at, by, chosen, conflict_id])
+
+
+def _decoded(row: dict) -> dict:
+    return {**row, "a_value": json.loads(row["a_value"]), "b_value": json.loads(row["b_value"])}
