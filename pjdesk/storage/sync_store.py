@@ -152,13 +152,17 @@ def apply_changes(store: Store, changes: list[dict]) -> Applied:
     return result
 
 
+def _column_in(store: Store, select: str, values: list[str]) -> set:
+    """``select`` (ending in ``IN``) for every value, a chunk at a time: SQLite limits the number of parameters."""
+    found = set()
+    for start in range(0, len(values), CHUNK):
+        chunk = values[start:start + CHUNK]
+        found.update(r[0] for r in store.db.execute(f"{select} ({','.join('?' * len(chunk))})", chunk))
+    return found
+
+
 def _present_ids(store: Store, ids: list[str]) -> set[str]:
-    present = set()
-    for start in range(0, len(ids), CHUNK):
-        chunk = ids[start:start + CHUNK]
-        present.update(r[0] for r in store.db.execute(
-            f"SELECT id FROM change_log WHERE id IN ({','.join('?' * len(chunk))})", chunk))
-    return present
+    return _column_in(store, "SELECT id FROM change_log WHERE id IN", ids)
 
 
 def _held_back(store: Store) -> set[str]:
@@ -173,12 +177,7 @@ def _held_back(store: Store) -> set[str]:
 
 def _logged_records(store: Store, record_ids: list[str]) -> set[str]:
     """Which of these records the log already has changes of (before the bundle's rows are added)."""
-    found = set()
-    for start in range(0, len(record_ids), CHUNK):
-        chunk = record_ids[start:start + CHUNK]
-        found.update(r[0] for r in store.db.execute(
-            f"SELECT DISTINCT record_id FROM change_log WHERE record_id IN ({','.join('?' * len(chunk))})", chunk))
-    return found
+    return _column_in(store, "SELECT DISTINCT record_id FROM change_log WHERE record_id IN", record_ids)
 
 
 def _history(store: Store, record_ids: Iterable[str]) -> dict[str, list[dict]]:

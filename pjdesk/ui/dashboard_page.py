@@ -6,21 +6,19 @@ import datetime as dt
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QFrame,
     QGridLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
-    QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
 from pjdesk.core.hazard import MAJOR, HazardFilter
 from pjdesk.services import hazards as hazard_service
+
+from .small_table import fill_rows, small_table
 
 CARDS = (
     # key, title, colour, filter (a function of today)
@@ -112,15 +110,8 @@ class DashboardPage(QWidget):
         self.worst_title = QLabel("逾期最久的隐患（双击打开）")
         self.worst_title.setStyleSheet("font-size: 15px; font-weight: 600; margin-top: 10px;")
         # At most a dozen rows: a plain table widget is right here, unlike the ledger.
-        self.worst = QTableWidget(0, 5)
-        self.worst.setObjectName("most_overdue")
-        self.worst.setHorizontalHeaderLabels(["逾期", "编号", "单位", "隐患描述", "整改期限"])
-        self.worst.verticalHeader().hide()
-        self.worst.setEditTriggers(QAbstractItemView.NoEditTriggers)
-        self.worst.setSelectionBehavior(QAbstractItemView.SelectRows)
-        self.worst.horizontalHeader().setSectionResizeMode(3, QHeaderView.Stretch)
-        for column, width in ((0, 80), (1, 150), (2, 220), (4, 100)):
-            self.worst.setColumnWidth(column, width)
+        self.worst = small_table("most_overdue", ["逾期", "编号", "单位", "隐患描述", "整改期限"], stretch=3,
+                                 widths={0: 80, 1: 150, 2: 220, 4: 100})
         self.worst.cellDoubleClicked.connect(self._open_worst)
         layout.addWidget(self.worst_title)
         layout.addWidget(self.worst, 1)
@@ -137,14 +128,9 @@ class DashboardPage(QWidget):
             card.number.setText(f"{counts.get(key, 0):,}")
         self.empty.setVisible(not hazard_service.has_hazards(self.session))
         worst = hazard_service.list_hazards(self.session, HazardFilter(overdue=True), sort=("due_date", False), limit=12)
-        self.worst.setRowCount(len(worst))
-        for row, h in enumerate(worst):
-            days = (today - dt.date.fromisoformat(h["due_date"])).days
-            for column, text in enumerate((f"{days} 天", h["hazard_no"], h["unit_name"] or "", h["description"],
-                                           h["due_date"])):
-                item = QTableWidgetItem(text)
-                item.setData(Qt.UserRole, h["id"])
-                self.worst.setItem(row, column, item)
+        fill_rows(self.worst, [(f"{(today - dt.date.fromisoformat(h['due_date'])).days} 天", h["hazard_no"],
+                                h["unit_name"] or "", h["description"], h["due_date"]) for h in worst],
+                  [h["id"] for h in worst])
         self.worst_title.setVisible(bool(worst))
         self.worst.setVisible(bool(worst))
         if self.target_labels:

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 from pjdesk.core.errors import PjdeskError
 from pjdesk.services import ledger_import
 
+from .small_table import fill_rows, small_table
 from .tasks import run_task
 
 
@@ -81,13 +82,7 @@ class ImportDialog(QDialog):
 
     @staticmethod
     def _issue_table(name: str) -> QTableWidget:
-        table = QTableWidget(0, 2)
-        table.setObjectName(name)
-        table.setHorizontalHeaderLabels(["行号", "原因"])
-        table.verticalHeader().hide()
-        table.horizontalHeader().setSectionResizeMode(1, QHeaderView.Stretch)
-        table.setEditTriggers(QAbstractItemView.NoEditTriggers)
-        return table
+        return small_table(name, ["行号", "原因"], stretch=1)
 
     # --- preview -----------------------------------------------------------------------------------------
     def load(self, sheet: str | None = None, mapping: dict | None = None) -> bool:
@@ -128,10 +123,7 @@ class ImportDialog(QDialog):
             self.mapping.setCellWidget(row, 2, combo)
             self.mapping.setItem(row, 3, QTableWidgetItem("；".join(column.sample)))
         for table, issues in ((self.refused, p.refused), (self.warnings, p.warnings), (self.skipped, p.skipped)):
-            table.setRowCount(len(issues))
-            for i, issue in enumerate(issues):
-                table.setItem(i, 0, QTableWidgetItem(f"第 {issue.row} 行"))
-                table.setItem(i, 1, QTableWidgetItem(issue.reason))
+            fill_rows(table, [(f"第 {issue.row} 行", issue.reason) for issue in issues])
         self.issues.clear()
         self.issues.addTab(self.refused, f"不能导入（{len(p.refused)}）")
         self.issues.addTab(self.warnings, f"提示（{len(p.warnings)}）")

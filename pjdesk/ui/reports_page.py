@@ -10,7 +10,6 @@ from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QButtonGroup,
     QComboBox,
     QDialog,
@@ -37,6 +36,7 @@ from pjdesk.forms import FORMS
 from pjdesk.services import returns as return_service
 
 from .pdf_printing import prepare_printer, print_document
+from .small_table import fill_rows, small_table
 from .tasks import run_task
 
 
@@ -102,14 +102,7 @@ class ReportsPage(QWidget):
 
         frozen = QGroupBox("已冻结的报表")
         frozen_layout = QVBoxLayout(frozen)
-        self.frozen = QTableWidget(0, 3)
-        self.frozen.setObjectName("frozen_returns")
-        self.frozen.setHorizontalHeaderLabels(["报告期", "报表", "冻结"])
-        self.frozen.verticalHeader().hide()
-        self.frozen.setEditTriggers(QAbstractItemView.NoEditTriggers)
-        self.frozen.setSelectionBehavior(QAbstractItemView.SelectRows)
-        self.frozen.setSelectionMode(QAbstractItemView.SingleSelection)
-        self.frozen.horizontalHeader().setSectionResizeMode(2, QHeaderView.Stretch)
+        self.frozen = small_table("frozen_returns", ["报告期", "报表", "冻结"], stretch=2)
         self.frozen.cellDoubleClicked.connect(lambda *_: self.open_frozen())
         open_button = QPushButton("打开")
         open_button.clicked.connect(self.open_frozen)
@@ -227,13 +220,8 @@ class ReportsPage(QWidget):
 
     def refresh_frozen(self) -> None:
         rows = return_service.list_frozen(self.session)
-        self.frozen.setRowCount(len(rows))
-        for i, r in enumerate(rows):
-            stamp = return_service.frozen_time(r)
-            for column, text in enumerate((r["period"], r["form"], f"{stamp}　{r['preparer']}")):
-                item = QTableWidgetItem(text)
-                item.setData(Qt.UserRole, r["id"])
-                self.frozen.setItem(i, column, item)
+        fill_rows(self.frozen, [(r["period"], r["form"], f"{return_service.frozen_time(r)}　{r['preparer']}")
+                                for r in rows], [r["id"] for r in rows])
 
     def _selected_frozen(self) -> str | None:
         row = self.frozen.currentRow()

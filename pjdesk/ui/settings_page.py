@@ -4,17 +4,13 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QMessageBox,
     QPushButton,
-    QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -23,6 +19,8 @@ from pjdesk import __version__
 from pjdesk.core.errors import PjdeskError
 from pjdesk.services import backups
 from pjdesk.services.session import set_operator
+
+from .small_table import fill_rows, small_table
 
 
 class SettingsPage(QWidget):
@@ -53,14 +51,7 @@ class SettingsPage(QWidget):
         kept_layout = QVBoxLayout(kept)
         kept_layout.addWidget(QLabel("程序每天自动备份一次，导入和升级前也会备份。恢复前会先检查备份是否完好，并把当前数据另存一份。",
                                      wordWrap=True))
-        self.backups = QTableWidget(0, 3)
-        self.backups.setObjectName("backups")
-        self.backups.setHorizontalHeaderLabels(["时间", "类型", "大小"])
-        self.backups.verticalHeader().hide()
-        self.backups.setEditTriggers(QAbstractItemView.NoEditTriggers)
-        self.backups.setSelectionBehavior(QAbstractItemView.SelectRows)
-        self.backups.setSelectionMode(QAbstractItemView.SingleSelection)
-        self.backups.horizontalHeader().setSectionResizeMode(0, QHeaderView.Stretch)
+        self.backups = small_table("backups", ["时间", "类型", "大小"], stretch=0)
         kept_layout.addWidget(self.backups)
         row = QHBoxLayout()
         backup_button = QPushButton("立即备份")
@@ -82,12 +73,8 @@ class SettingsPage(QWidget):
 
     def refresh_backups(self) -> None:
         rows = backups.list_backups(self.session)
-        self.backups.setRowCount(len(rows))
-        for i, b in enumerate(rows):
-            for column, text in enumerate((f"{b['time']:%Y-%m-%d %H:%M:%S}", b["reason"], f"{b['size'] / 1048576:.1f} MB")):
-                item = QTableWidgetItem(text)
-                item.setData(Qt.UserRole, str(b["path"]))
-                self.backups.setItem(i, column, item)
+        fill_rows(self.backups, [(f"{b['time']:%Y-%m-%d %H:%M:%S}", b["reason"], f"{b['size'] / 1048576:.1f} MB")
+                                 for b in rows], [str(b["path"]) for b in rows])
 
     def backup_now(self) -> None:
         try:
