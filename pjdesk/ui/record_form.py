@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLabel,
+    QLayout,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
@@ -165,6 +166,8 @@ class RecordForm(QWidget):
         self.general.hide()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
+        # Never squeeze the rows below their height: a long form scrolls instead (the 重大 items).
+        layout.setSizeConstraint(QLayout.SetMinimumSize)
         layout.addWidget(self.general)
         forms: dict[str, QFormLayout] = {}
         for f in self.fields:
