@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from pjdesk.core.hazard import CLOSED, GENERAL, MAJOR
+from pjdesk.core.hazard import GENERAL, MAJOR
 from pjdesk.core.periods import Month
 
 TABLE2_COUNTS = (
@@ -110,10 +110,7 @@ def table3_rows(facts: Iterable[dict], month: Month, today_overdue_label: str = 
 
 
 def ledger_rows(facts: Iterable[dict], month: Month) -> list[dict]:
-    """The printable ledger of a month: hazards found in it, and those still open at its end."""
+    """The printable ledger of a month: the hazards found in it, each as it stood at the month's end. (Those
+    still open from earlier months are on their own months' ledgers, and in 表2's 累计未整改.)"""
     m_start = month.start.isoformat()
-    return [
-        {**h, "deadline": h["due_date"]}
-        for h in facts
-        if h["found_date"] >= m_start or h["status"] != CLOSED
-    ]
+    return [{**h, "deadline": h["due_date"]} for h in facts if h["found_date"] >= m_start]

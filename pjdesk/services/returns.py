@@ -19,6 +19,7 @@ from pjdesk.core.errors import PjdeskError
 from pjdesk.core.periods import Month
 from pjdesk.core.records import vocabulary
 from pjdesk.core.snapshot import RETURN_SNAPSHOT
+from pjdesk.core.townships import station_name
 from pjdesk.forms import FORMS, FilledForm, render_pdf, render_xlsx
 from pjdesk.storage.database import plain_errors
 from pjdesk.storage.period_facts import hazards_as_of
@@ -46,17 +47,26 @@ def parse_month(session: Session, text: str) -> Month:
     return Month.parse(text, session.today())
 
 
-def month_facts(session: Session, month: Month) -> list[dict]:
-    station = session.require_station()
+def month_facts(session: Session, month: Month, township: str | None = None) -> list[dict]:
+    """The month's hazards as they stood at its end: this township's, or on the county station the whole
+    county's (or one township's, when ``township`` is given)."""
     return hazards_as_of(session.store, year_start=month.year_start.isoformat(), end=month.end.isoformat(),
-                         township=None if station.is_county else station.code)
+                         township=_scope(session, township))
 
 
-def fill_form(session: Session, form: str, month: Month, facts: list[dict] | None = None) -> FilledForm:
+def _scope(session: Session, township: str | None) -> str | None:
+    station = session.require_station()
+    if not station.is_county:
+        return station.code
+    return township
+
+
+def fill_form(session: Session, form: str, month: Month, facts: list[dict] | None = None, *,
+              township: str | None = None) -> FilledForm:
     """The form filled with the month's figures, signed by the operator and the station's 审核人."""
     if form not in FORMS:
         raise PjdeskError(f"没有“{form}”这张报表；可选：{'、'.join(FORMS)}")
-    facts = month_facts(session, month) if facts is None else facts
+    facts = month_facts(session, month, township) if facts is None else facts
     total = None
     if form == "表2":
         rows, total = figures.table2_rows(facts, month, order=vocabulary("sector"))
@@ -64,9 +74,9 @@ def fill_form(session: Session, form: str, month: Month, facts: list[dict] | Non
         rows = figures.table3_rows(facts, month)
     else:
         rows = figures.ledger_rows(facts, month)
-    station = session.require_station()
+    code = _scope(session, township) or session.require_station().code
     return FilledForm(
-        spec=FORMS[form], unit_name=station.name, unit_code=station.code, period_label=month.label,
+        spec=FORMS[form], unit_name=station_name(code), unit_code=code, period_label=month.label,
         preparer=session.operator, reviewer=session.store.setting("reviewer") or "",
         filled_date=session.today(), rows=rows, total=total,
     )
@@ -77,8 +87,8 @@ def file_stem(form: str, title: str, station_name: str, month: Month) -> str:
 
 
 def build_return(session: Session, form: str, month: Month, out_dir: str | Path,
-                 facts: list[dict] | None = None) -> BuiltReturn:
-    filled = fill_form(session, form, month, facts)
+                 facts: list[dict] | None = None, *, township: str | None = None) -> BuiltReturn:
+    filled = fill_form(session, form, month, facts, township=township)
     out = Path(out_dir)
     with plain_errors("写出报表"):
         out.mkdir(parents=True, exist_ok=True)
@@ -89,17 +99,17 @@ def build_return(session: Session, form: str, month: Month, out_dir: str | Path,
 
 
 def build_returns(session: Session, month: Month, forms: list[str] | tuple[str, ...], out_dir: str | Path, *,
-                  progress: Callable[[int, int], None] | None = None,
+                  township: str | None = None, progress: Callable[[int, int], None] | None = None,
                   cancelled: Callable[[], bool] | None = None) -> list[BuiltReturn]:
     """Several forms of one month; the month's facts are read once."""
-    facts = month_facts(session, month)
+    facts = month_facts(session, month, township)
     built = []
     for i, form in enumerate(forms):
         if cancelled and cancelled():
             raise PjdeskError("已取消生成报表")
         if progress:
             progress(i, len(forms))
-        built.append(build_return(session, form, month, out_dir, facts))
+        built.append(build_return(session, form, month, out_dir, facts, township=township))
     if progress:
         progress(len(forms), len(forms))
     return built
