@@ -1052,7 +1052,9 @@ class DemoWorld:
             note = "隐患已消除，同意销号"
         steps.append((CLOSE, review + self.between(0, 6), None, self.pick(officers), None, note))
 
-        stall = self._random()
+        # Stalls are mostly recent: a township chases an old overdue item long before it is years late.
+        age = self.today - found
+        stall = self._random() / (1 if age < 180 else 0.3 if age < 365 else 0.05)
         if stall < 0.015:  # the unit never finished the work
             steps = steps[:first_done]
         elif stall < 0.03:  # nobody came back to review it
