@@ -12,14 +12,14 @@ import json
 import re
 import shutil
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from pjdesk.core.errors import PjdeskError
 from pjdesk.core.periods import Month
 from pjdesk.core.records import vocabulary
 from pjdesk.core.snapshot import RETURN_SNAPSHOT
-from pjdesk.core.townships import station_name
+from pjdesk.core.townships import station_name, townships
 from pjdesk.forms import FORMS, FilledForm, render_pdf, render_xlsx
 from pjdesk.storage.database import plain_errors
 from pjdesk.storage.period_facts import hazards_as_of
@@ -28,6 +28,7 @@ from . import return_figures as figures
 from .session import Outcome, Session
 
 FORM_CODES = tuple(FORMS)  # 表2, 表3, 台账
+COUNTY_TABLE2 = replace(FORMS["表2"], code="表2（汇总）", title="隐患排查治理统计表（汇总）", row_label="乡镇（街道）")
 
 
 @dataclass(frozen=True)
@@ -68,7 +69,15 @@ def fill_form(session: Session, form: str, month: Month, facts: list[dict] | Non
         raise PjdeskError(f"没有“{form}”这张报表；可选：{'、'.join(FORMS)}")
     facts = month_facts(session, month, township) if facts is None else facts
     total = None
-    if form == "表2":
+    spec = FORMS[form]
+    county_wide = session.require_station().is_county and township is None
+    if form == "表2" and county_wide:
+        # The county's 表2 (汇总): one row per township in the roster's order, the same columns and rules.
+        spec = COUNTY_TABLE2
+        rows, total = figures.table2_rows(facts, month, group_by="township", order=[t.code for t in townships()])
+        for row in rows:
+            row["label"] = station_name(row["label"]) if row["label"] != "未分类" else row["label"]
+    elif form == "表2":
         rows, total = figures.table2_rows(facts, month, order=vocabulary("sector"))
     elif form == "表3":
         rows = figures.table3_rows(facts, month)
@@ -76,7 +85,7 @@ def fill_form(session: Session, form: str, month: Month, facts: list[dict] | Non
         rows = figures.ledger_rows(facts, month)
     code = _scope(session, township) or session.require_station().code
     return FilledForm(
-        spec=FORMS[form], unit_name=station_name(code), unit_code=code, period_label=month.label,
+        spec=spec, unit_name=station_name(code), unit_code=code, period_label=month.label,
         preparer=session.operator, reviewer=session.store.setting("reviewer") or "",
         filled_date=session.today(), rows=rows, total=total,
     )
