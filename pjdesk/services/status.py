@@ -7,9 +7,14 @@ from .session import Session
 
 
 def station_status(session: Session) -> dict:
+    """On the county, ``counts`` covers every township's rows it holds, and ``townships`` has one entry per
+    township: its hazards, those open, and when its last exchange file arrived (null: never)."""
     station = session.station
-    return {
+    status = {
         "station": {"role": station.role, "code": station.code, "name": station.name} if station else None,
         "schema_version": SCHEMA_VERSION,
         "counts": ledger.summary_counts(session.store, session.today()),
     }
+    if station and station.is_county:
+        status["townships"] = ledger.township_counts(session.store)
+    return status

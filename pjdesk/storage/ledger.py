@@ -313,6 +313,19 @@ def dashboard(store: Store, today: dt.date, township: str | None = None) -> dict
     return {k: v or 0 for k, v in zip(keys, row, strict=True)}
 
 
+def township_counts(store: Store) -> dict[str, dict]:
+    """Per township held in this file: its hazards, those open, and when its last exchange file arrived."""
+    rows = store._rows(
+        "SELECT township, COUNT(*) AS hazards, SUM(status != ?) AS hazards_open FROM hazard WHERE deleted = 0"
+        " GROUP BY township", [CLOSED])
+    received = dict(store.db.execute("SELECT sender_station, MAX(imported_at) FROM sync_import GROUP BY sender_station"))
+    out = {r["township"]: {"hazards": r["hazards"], "hazards_open": r["hazards_open"] or 0,
+                           "last_received": received.get(r["township"])} for r in rows}
+    for code, at in received.items():
+        out.setdefault(code, {"hazards": 0, "hazards_open": 0, "last_received": at})
+    return out
+
+
 def has_hazards(store: Store, township: str | None = None) -> bool:
     sql = "SELECT 1 FROM hazard WHERE deleted = 0" + (" AND township = ?" if township else "") + " LIMIT 1"
     return store.db.execute(sql, [township] if township else []).fetchone() is not None

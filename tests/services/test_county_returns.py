@@ -34,3 +34,17 @@ def test_county_table2_has_a_row_per_township_and_their_total(tmp_path):
     # The county can still print one township's own 表2, by sector.
     one = returns.fill_form(county, "表2", Month(2026, 10), township="430626102")
     assert one.unit_name == "三市镇" and [r["label"] for r in one.rows] == ["危化"]
+
+
+def test_county_status_has_a_block_per_township(tmp_path):
+    from pjdesk.services.status import station_status
+
+    county = init_station(tmp_path / "county", code="430626", operator="县局", county=True, today=lambda: TODAY)
+    town = township_with(tmp_path, "430626105", ["2026-10-03", "2026-10-09"])
+    sync.import_bundles(county, [sync.export_bundle(town, tmp_path / "usb")], trust_new=True)
+    status = station_status(county)
+    block = status["townships"]["430626105"]
+    assert (block["hazards"], block["hazards_open"]) == (2, 2)
+    assert block["last_received"] is not None
+    assert status["counts"]["hazards"] == 2
+    assert "townships" not in station_status(town)
