@@ -23,6 +23,7 @@ from pjdesk.core.townships import station_name, townships
 from pjdesk.forms import FORMS, FilledForm, render_pdf, render_xlsx
 from pjdesk.storage.database import plain_errors
 from pjdesk.storage.period_facts import hazards_as_of
+from pjdesk.storage.snapshots import frozen_returns
 
 from . import return_figures as figures
 from .session import Outcome, Session
@@ -174,10 +175,7 @@ def freeze_return(session: Session, built: BuiltReturn, note: str | None = None)
 
 
 def list_frozen(session: Session) -> list[dict]:
-    station = session.require_station()
-    return session.store._rows(
-        "SELECT id, form, period, title, preparer, reviewer, filled_date, created_at, note FROM return_snapshot"
-        " WHERE deleted = 0 AND township = ? ORDER BY period DESC, created_at DESC", [station.code])
+    return frozen_returns(session.store, session.require_station().code)
 
 
 def frozen_return(session: Session, snapshot_id: str) -> dict:

@@ -55,8 +55,7 @@ def delete_unit(session: Session, unit_id: str, reason: str) -> Outcome:
     if not (reason or "").strip():
         raise PjdeskError("删除须写明原因")
     _own(session, unit_id)
-    open_hazards = session.store.db.execute(
-        "SELECT COUNT(*) FROM hazard WHERE unit_id = ? AND deleted = 0 AND status != '销号'", [unit_id]).fetchone()[0]
+    open_hazards = queries.open_hazards_of(session.store, unit_id)
     if open_hazards:
         raise PjdeskError(f"该单位还有 {open_hazards} 条未销号的隐患，不能删除；如已关闭，请把经营状态改为“关闭”。")
     with session.store.transaction():

@@ -54,3 +54,4 @@ def hazards_as_of(store: Store, *, year_start: str, end: str, township: str | No
         h.update(status=state.status, due_date=state.due_date, rectified_date=state.rectified_date,
                  review_date=state.review_date, closed_date=state.closed_date)
     return hazards
+

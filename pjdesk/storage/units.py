@@ -58,3 +58,8 @@ def all_units_brief(store: Store, township: str | None = None) -> list[dict]:
     return store._rows("SELECT id, name, uscc, sector FROM unit WHERE deleted = 0"
                        + (" AND township = ?" if township else "") + " ORDER BY name",
                        [township] if township else [])
+
+
+def open_hazards_of(store: Store, unit_id: str) -> int:
+    return store.db.execute("SELECT COUNT(*) FROM hazard WHERE unit_id = ? AND deleted = 0 AND status != '销号'",
+                            [unit_id]).fetchone()[0]
