@@ -42,6 +42,17 @@ class ImportResult:
     fingerprints: tuple[str, ...] = ()
     changed: dict[str, frozenset[str]] = field(default_factory=dict)
     conflicts: int = 0
+    # Refused only because its device is not yet trusted here: station, station_name, device, device_name
+    # and fingerprint, for a person to check (by telephone) before importing again with trust_new.
+    unknown: dict | None = None
+
+
+class UnknownDevice(BundleRefused):
+    """The sender's key is not yet trusted here; ``device`` says whose it is, for a person to decide."""
+
+    def __init__(self, message: str, device: dict):
+        super().__init__(message)
+        self.device = device
 
 
 @dataclass(frozen=True)
@@ -186,6 +197,8 @@ def import_bundle(session: Session, path: Path, trust_new: bool = False,
     path = Path(path)
     try:
         return _import(session, path, trust_new, before_write or (lambda: backup_now(session, "before-import")))
+    except UnknownDevice as e:
+        return ImportResult(path, REFUSED, f"已拒绝：{e}", unknown=e.device)
     except PjdeskError as e:
         return ImportResult(path, REFUSED, f"已拒绝：{e}")
 
@@ -207,6 +220,7 @@ def _import(session: Session, path: Path, trust_new: bool, before_write: Callabl
         if previous:
             return ImportResult(path, DUPLICATE, f"已于 {previous['imported_at']} 导入过，本次未做任何改动")
         gaps = _gaps(sync_store.held(store), bundle.manifest.get("ranges") or {})
+        created_at = bundle.manifest.get("created_at") if isinstance(bundle.manifest.get("created_at"), str) else None
         before_write()
         with store.transaction():
             if newcomer:
@@ -214,7 +228,8 @@ def _import(session: Session, path: Path, trust_new: bool, before_write: Callabl
             applied = sync_store.apply_changes(store, changes)
             sync_store.record_acks(store, {sender["station"], sender["device"]}, acks)
             sync_store.record_import(store, bundle.bundle_id, sender=sender, file_name=path.name, at=_now(),
-                                     by=session.operator, changes=len(changes), new_changes=applied.new_changes)
+                                     by=session.operator, changes=len(changes), new_changes=applied.new_changes,
+                                     created_at=created_at, gaps=gaps)
     finally:
         bundle.close()
     message = f"已导入：来自 {_station_name(sender['station'])}（设备“{sender.get('device_name') or sender['device']}”），" \
@@ -222,7 +237,7 @@ def _import(session: Session, path: Path, trust_new: bool, before_write: Callabl
     if applied.conflicts:
         message += f"；{applied.conflicts} 处冲突待确认"
     if gaps:
-        message += "；尚缺 " + "、".join(gaps) + "，请让对方重新导出"
+        message += "；尚缺 " + "、".join(f"设备 {d} 的第 {a}–{b} 条" for d, (a, b) in gaps.items()) + "，请让对方重新导出"
     if newcomer:
         message += f"；已接受新设备，密钥指纹 {newcomer['fingerprint']}"
     return ImportResult(path, ACCEPTED, message, (newcomer["fingerprint"],) if newcomer else (),
@@ -243,7 +258,10 @@ def _sender_key(session: Session, station: Station, sender: dict, trust_new: boo
     public = public_key_bytes(sender["public_key"])
     shown = fingerprint(public)
     if not trust_new:
-        raise BundleRefused(f"来自未登记的设备：{who}，密钥指纹 {shown}。请电话核对指纹后用 --trust-new 接受")
+        raise UnknownDevice(f"来自未登记的设备：{who}，密钥指纹 {shown}。请电话核对指纹后用 --trust-new 接受",
+                            {"station": sender["station"], "station_name": _station_name(sender["station"]),
+                             "device": sender["device"], "device_name": sender.get("device_name") or sender["device"],
+                             "fingerprint": shown})
     newcomer = {"device": sender["device"], "station": sender["station"], "role": sender["role"],
                 "name": sender.get("device_name"), "public_key": sender["public_key"], "fingerprint": shown}
     return public, newcomer
@@ -286,13 +304,14 @@ def _acks(manifest: dict) -> dict[str, int]:
     return acks
 
 
-def _gaps(held: dict[str, int], ranges: dict) -> list[str]:
-    """Changes the bundle starts after, that this station never received (a skipped file of a relay)."""
-    gaps = []
+def _gaps(held: dict[str, int], ranges: dict) -> dict[str, tuple[int, int]]:
+    """Changes the bundle starts after, that this station never received (a skipped file of a relay):
+    per device, the first and last missing sequence number."""
+    gaps = {}
     for device, span in sorted(ranges.items()):
         first = span.get("first") if isinstance(span, dict) else None
         if isinstance(first, int) and first > held.get(device, 0) + 1:
-            gaps.append(f"设备 {device} 的第 {held.get(device, 0) + 1}–{first - 1} 条")
+            gaps[device] = (held.get(device, 0) + 1, first - 1)
     return gaps
 
 

@@ -214,6 +214,18 @@ def m005_change_log_hlc(db: Database) -> None:
     _run(db, "CREATE INDEX change_log_hlc ON change_log(hlc);")
 
 
+@migrations()
+def m006_reports_received(db: Database) -> None:
+    """What the county's 报送情况 needs of each bundle read: when its sender made it (the month it reports is
+    the last one ended before that), and the changes it found missing (a gap: the report is partial until
+    a later bundle fills it), as JSON ``{device: [first, last]}``."""
+    _run(db, """
+    ALTER TABLE sync_import ADD COLUMN created_at TEXT;
+    ALTER TABLE sync_import ADD COLUMN gaps TEXT;
+    CREATE INDEX sync_import_sender ON sync_import(sender_station, created_at);
+    """)
+
+
 @cache
 def known_migrations() -> tuple[str, ...]:
     """Every migration this pjdesk knows, in order (all are pending on an empty database)."""

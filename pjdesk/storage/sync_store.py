@@ -110,11 +110,33 @@ def imported(store: Store, bundle_id: str) -> dict | None:
 
 
 def record_import(store: Store, bundle_id: str, *, sender: Mapping, file_name: str, at: str, by: str,
-                  changes: int, new_changes: int) -> None:
+                  changes: int, new_changes: int, created_at: str | None = None,
+                  gaps: Mapping[str, tuple[int, int]] | None = None) -> None:
     store.db.conn.execute(
         "INSERT INTO sync_import(bundle, sender_station, sender_device, file_name, imported_at, imported_by,"
-        " changes, new_changes) VALUES (?,?,?,?,?,?,?,?)",
-        [bundle_id, sender["station"], sender["device"], file_name, at, by, changes, new_changes])
+        " changes, new_changes, created_at, gaps) VALUES (?,?,?,?,?,?,?,?,?,?)",
+        [bundle_id, sender["station"], sender["device"], file_name, at, by, changes, new_changes, created_at,
+         _json({d: list(span) for d, span in gaps.items()}) if gaps else None])
+
+
+def imports_from(store: Store, stations: Iterable[str] | None = None) -> list[dict]:
+    """Bundles read from these stations (None: all), oldest made first, ``gaps`` decoded."""
+    sql, params = "SELECT * FROM sync_import", []
+    if stations is not None:
+        codes = list(stations)
+        sql += f" WHERE sender_station IN ({','.join('?' * len(codes))})"
+        params = codes
+    rows = store._rows(sql + " ORDER BY COALESCE(created_at, imported_at), imported_at", params)
+    for row in rows:
+        row["gaps"] = json.loads(row["gaps"]) if row.get("gaps") else {}
+    return rows
+
+
+def missing_changes(store: Store, device_id: str, first: int, last: int) -> int:
+    """How many of a device's changes first..last this station still lacks."""
+    held_count = store.db.execute("SELECT COUNT(*) FROM change_log WHERE device = ? AND dseq BETWEEN ? AND ?",
+                                  [device_id, first, last]).fetchone()[0]
+    return last - first + 1 - held_count
 
 
 # --- applying ----------------------------------------------------------------------------------------------

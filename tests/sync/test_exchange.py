@@ -53,6 +53,9 @@ def test_each_export_carries_what_the_county_has_not_acknowledged(pc, county, ou
     back = export_bundle(county, outbox, to=ANDING)
     [refused] = import_bundles(pc, [back])
     assert refused.status == "refused" and "未登记的设备" in refused.message and "县安委办" in refused.message
+    county_key = load_or_create_key(county.data_dir)
+    assert refused.unknown == {"station": "430626", "station_name": "平江县", "device": county.station.device,
+                               "device_name": county.station.device_name, "fingerprint": county_key.fingerprint}
     [accepted] = import_bundles(pc, [back], trust_new=True)
     assert accepted.fingerprints == (load_or_create_key(county.data_dir).fingerprint,)
     add_unit(pc)
