@@ -52,7 +52,7 @@ def build_parser() -> argparse.ArgumentParser:
     returns = commands.add_parser("return", help="月报表").add_subparsers(dest="return_command", metavar="操作")
     build = returns.add_parser("build", help="生成某月的报表（PDF 和 Excel）")
     build.add_argument("--month", required=True, help="报告期 YYYY-MM，如 2026-11")
-    build.add_argument("--form", default="all", help="表2、表3、台账 或 all（默认全部）")
+    build.add_argument("--form", default="all", help="表2、表3、台账（县级另有 排名）或 all（默认全部）")
     build.add_argument("--out", required=True, help="输出文件夹")
 
     sync = commands.add_parser("sync", help="数据交换（签名的交换文件 .pjz）").add_subparsers(
@@ -167,13 +167,14 @@ def _ledger(session, args) -> int:
 
 
 def _return_build(session, args) -> int:
-    from pjdesk.services.returns import FORM_CODES, build_returns, parse_month
+    from pjdesk.services.returns import available_forms, build_returns, parse_month
 
     month = parse_month(session, args.month)
-    forms = list(FORM_CODES) if args.form == "all" else [args.form]
-    unknown = [f for f in forms if f not in FORM_CODES]
+    codes = list(available_forms(session))
+    forms = codes if args.form == "all" else [args.form]
+    unknown = [f for f in forms if f not in codes]
     if unknown:
-        raise PjdeskError(f"没有“{unknown[0]}”这张报表；可选：{'、'.join(FORM_CODES)} 或 all")
+        raise PjdeskError(f"没有“{unknown[0]}”这张报表；可选：{'、'.join(codes)} 或 all")
     for built in build_returns(session, month, forms, args.out):
         print(built.pdf)
         print(built.xlsx)

@@ -3,7 +3,7 @@ plain values, drawn to PDF and XLSX by generic renderers that read the same cell
 
 from .fonts import register_cjk_font
 from .pdf import render_pdf
-from .returns import FORMS, LEDGER, TABLE2, TABLE3
+from .returns import FORMS, LEDGER, TABLE2, TABLE3, ranking_form
 from .spec import (
     DATE,
     INT,
@@ -22,5 +22,6 @@ from .xlsx import render_xlsx
 
 __all__ = [
     "DATE", "FORMS", "INT", "LEDGER", "MONEY", "PERCENT", "ROW_LABEL_KEY", "TABLE2", "TABLE3", "TEXT", "WANYUAN",
-    "YUAN", "Column", "FilledForm", "FormSpec", "Ratio", "register_cjk_font", "render_pdf", "render_xlsx",
+    "YUAN", "Column", "FilledForm", "FormSpec", "Ratio", "ranking_form", "register_cjk_font", "render_pdf",
+    "render_xlsx",
 ]

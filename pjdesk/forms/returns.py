@@ -113,3 +113,27 @@ LEDGER = FormSpec(
 )
 
 FORMS: dict[str, FormSpec] = {spec.code: spec for spec in (TABLE2, TABLE3, LEDGER)}
+
+
+def ranking_form(indicators: list[tuple[str, str]]) -> FormSpec:
+    """排名: the county's monthly ranking of the townships, a column per counted indicator (key, name).
+
+    The indicators and their weights are the county's choice, so the columns are made per ranking.
+    """
+    return FormSpec(
+        code="排名",
+        title="乡镇（街道）安全生产工作月度排名表",
+        period_kind="month",
+        orientation="landscape",
+        row_label="乡镇（街道）",
+        row_label_width=7,
+        columns=(
+            Column("rank", "名次", INT, width=3, in_total=False),
+            Column("score", "综合得分", TEXT, width=4.5),
+            *(Column(key, name, PERCENT, "指标完成情况", width=max(5.0, len(name) * 0.55)) for key, name in indicators),
+            Column("interview", "约谈", TEXT, width=3),
+        ),
+        total_row=None,
+        signature_labels=("填报人（签字）", "审核人（签字）", "单位（盖章）"),
+    )
+

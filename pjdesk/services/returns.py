@@ -29,6 +29,8 @@ from . import return_figures as figures
 from .session import Outcome, Session
 
 FORM_CODES = tuple(FORMS)  # 表2, 表3, 台账
+RANKING = "排名"  # the county's monthly ranking of the townships (pjdesk.services.ranking)
+RANKING_TITLE = "乡镇（街道）安全生产工作月度排名表"
 COUNTY_TABLE2 = replace(FORMS["表2"], code="表2（汇总）", title="隐患排查治理统计表（汇总）", row_label="乡镇（街道）")
 
 
@@ -63,11 +65,24 @@ def _scope(session: Session, township: str | None) -> str | None:
     return township
 
 
+def available_forms(session: Session) -> dict[str, str]:
+    """The forms this station builds, code → title: a township's returns; on the county also 排名."""
+    forms = {code: spec.title for code, spec in FORMS.items()}
+    if session.require_station().is_county:
+        forms[RANKING] = RANKING_TITLE
+    return forms
+
+
 def fill_form(session: Session, form: str, month: Month, facts: list[dict] | None = None, *,
               township: str | None = None) -> FilledForm:
     """The form filled with the month's figures, signed by the operator and the station's 审核人."""
-    if form not in FORMS:
-        raise PjdeskError(f"没有“{form}”这张报表；可选：{'、'.join(FORMS)}")
+    forms = available_forms(session)
+    if form not in forms:
+        raise PjdeskError(f"没有“{form}”这张报表；可选：{'、'.join(forms)}")
+    if form == RANKING:
+        from .ranking import fill_ranking
+
+        return fill_ranking(session, month)
     facts = month_facts(session, month, township) if facts is None else facts
     total = None
     spec = FORMS[form]
@@ -199,8 +214,8 @@ def compare_with_today(session: Session, snapshot_id: str) -> list[dict]:
     """
     frozen = frozen_return(session, snapshot_id)
     month = Month.parse(frozen["period"])
-    spec = FORMS[frozen["form"]]
-    now = figures_of(fill_form(session, frozen["form"], month))
+    filled = fill_form(session, frozen["form"], month)
+    spec, now = filled.spec, figures_of(filled)
     labels = {c.key: (f"{c.group}·{c.label}" if c.group else c.label) for c in spec.columns}
     key = "label" if spec.row_label else "hazard_no"
     then_rows = {r[key]: r for r in frozen["figures"]["rows"]}

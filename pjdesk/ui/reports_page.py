@@ -32,7 +32,6 @@ from PySide6.QtWidgets import (
 )
 
 from pjdesk.core.errors import PjdeskError
-from pjdesk.forms import FORMS
 from pjdesk.services import returns as return_service
 
 from .pdf_printing import prepare_printer, print_document
@@ -64,8 +63,8 @@ class ReportsPage(QWidget):
         self.month_box.setCurrentIndex(1 if self.month_box.count() > 1 else 0)  # last month: the one to report
         self.form_buttons = QButtonGroup(self)
         forms_box = QVBoxLayout()
-        for i, (code, spec) in enumerate(FORMS.items()):
-            button = QRadioButton(f"{code}　{spec.title}")
+        for i, (code, title) in enumerate(return_service.available_forms(session).items()):
+            button = QRadioButton(f"{code}　{title}")
             button.setObjectName(f"form_{code}")
             button.setProperty("form", code)
             button.setChecked(i == 0)

@@ -1,0 +1,217 @@
+"""排名: the county's monthly ranking of the townships on the hazard targets (plan §二(五)1).
+
+Each indicator is a rate over the year to the month's end, computed from the hazards as they stood then
+(the same definitions as 表2 and the targets). A township's score is the weighted mean of the indicators it
+has data for, times 100: an indicator with nothing to count (no hazards due, none found) neither helps nor
+hurts it. A township with no data at all is listed unranked. The bottom places are marked for 约谈, when
+enough townships are ranked for a bottom to mean something.
+
+Which indicators count and their weights are county data: defaults in resources/config/ranking.json, the
+county's own choice in its settings, sent down to the townships with the ranking.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
+
+from pjdesk.core.errors import PjdeskError
+from pjdesk.core.periods import Month
+from pjdesk.core.resources import load_config
+from pjdesk.core.townships import county_name, townships
+from pjdesk.forms import FilledForm, ranking_form
+from pjdesk.indicators import Measure, rules
+from pjdesk.storage.period_facts import hazards_as_of
+
+from .return_figures import table2_counts
+from .session import Session
+
+CONFIG_KEY = "ranking_config"
+INTERVIEW = "约谈"
+SENT_MONTHS = 3  # the rankings a county bundle carries: the last months ended
+
+
+@dataclass(frozen=True)
+class Indicator:
+    id: str
+    name: str
+    weight: float
+
+
+@dataclass(frozen=True)
+class RankingConfig:
+    indicators: tuple[Indicator, ...]
+    interview: int  # how many places at the bottom are marked for 约谈
+    min_ranked: int  # with fewer townships ranked than this, nobody is marked
+
+    @property
+    def counted(self) -> tuple[Indicator, ...]:
+        return tuple(i for i in self.indicators if i.weight > 0)
+
+    def to_json(self) -> dict:
+        return {"indicators": [{"id": i.id, "name": i.name, "weight": i.weight} for i in self.indicators],
+                "interview": self.interview, "min_ranked": self.min_ranked}
+
+    @property
+    def described(self) -> str:
+        weights = "、".join(f"{i.name} {i.weight:g}" for i in self.counted)
+        return f"权重：{weights}。"
+
+
+@dataclass(frozen=True)
+class Standing:
+    code: str
+    name: str
+    measures: dict[str, Measure]
+    score: float | None  # 0–100, rounded to 0.1; None: no data for any counted indicator
+    rank: int | None = None
+    interview: bool = False
+
+    def value(self, indicator_id: str) -> float | None:
+        return self.measures[indicator_id].value
+
+
+@dataclass(frozen=True)
+class Ranking:
+    month: Month
+    config: RankingConfig
+    standings: list[Standing]  # ranked by place, then the unranked in roster order
+
+    @property
+    def interviewed(self) -> list[Standing]:
+        return [s for s in self.standings if s.interview]
+
+
+# --- configuration -----------------------------------------------------------------------------------------
+def default_config() -> RankingConfig:
+    return _config(load_config("ranking"))
+
+
+def ranking_config(session: Session) -> RankingConfig:
+    """The county's weights (or, on a township, the defaults)."""
+    saved = session.store.setting(CONFIG_KEY)
+    if not saved:
+        return default_config()
+    chosen = json.loads(saved)
+    base = default_config()
+    weights = chosen.get("weights", {})
+    return replace(base, indicators=tuple(replace(i, weight=float(weights.get(i.id, i.weight)))
+                                          for i in base.indicators),
+                   interview=int(chosen.get("interview", base.interview)))
+
+
+def set_ranking_config(session: Session, weights: Mapping[str, float], interview: int) -> RankingConfig:
+    """County only: the weight of each indicator (0 leaves it out) and how many are marked for 约谈."""
+    if not session.require_station().is_county:
+        raise PjdeskError("排名的指标和权重由县级设置")
+    known = {i.id: i for i in default_config().indicators}
+    unknown = sorted(set(weights) - set(known))
+    if unknown:
+        raise PjdeskError(f"没有这些排名指标：{'、'.join(unknown)}")
+    for key, weight in weights.items():
+        if not isinstance(weight, int | float) or not 0 <= weight <= 100:
+            raise PjdeskError(f"“{known[key].name}”的权重应在 0 至 100 之间")
+    if not any(weights.get(k, i.weight) > 0 for k, i in known.items()):
+        raise PjdeskError("至少要有一项指标的权重大于 0")
+    if not isinstance(interview, int) or not 0 <= interview <= 10:
+        raise PjdeskError("约谈的名次数应在 0 至 10 之间")
+    session.store.set_settings({CONFIG_KEY: json.dumps({"weights": dict(weights), "interview": interview},
+                                                       ensure_ascii=False, sort_keys=True)})
+    return ranking_config(session)
+
+
+def _config(data: Mapping) -> RankingConfig:
+    return RankingConfig(tuple(Indicator(i["id"], i["name"], float(i["weight"])) for i in data["indicators"]),
+                         int(data.get("interview", 3)), int(data.get("min_ranked", 1)))
+
+
+# --- the ranking -------------------------------------------------------------------------------------------
+def rank_month(session: Session, month: Month) -> Ranking:
+    """County only: every township of the roster, placed by its score for ``month``."""
+    if not session.require_station().is_county:
+        raise PjdeskError("排名只在县级站点生成；乡镇可在导入县级文件后查看县级下发的排名")
+    config = ranking_config(session)
+    end = min(month.end, session.today())
+    facts = hazards_as_of(session.store, year_start=month.year_start.isoformat(), end=end.isoformat())
+    by_township: dict[str, list[dict]] = {}
+    for h in facts:
+        by_township.setdefault(h["township"], []).append(h)
+    standings = []
+    for t in townships():
+        measures = indicator_measures(by_township.get(t.code, []), month, end.isoformat(), config)
+        standings.append(Standing(t.code, t.name, measures, score(measures, config)))
+    return Ranking(month, config, place(standings, config))
+
+
+def indicator_measures(facts: list[dict], month: Month, end: str, config: RankingConfig) -> dict[str, Measure]:
+    """Each indicator's two counts for one township's hazards, from 1 January to ``end``."""
+    counts = table2_counts(facts, month)
+    start = month.year_start.isoformat()
+    targets = rules()
+    measures = {}
+    for indicator in config.indicators:
+        if indicator.id == "general_fix_rate":
+            measures[indicator.id] = Measure(counts["general_fixed_ytd"], counts["general_found_ytd"])
+        elif indicator.id == "major_on_time_rate":
+            measures[indicator.id] = Measure(counts["major_closed_on_time"], counts["major_due"])
+        else:
+            measures[indicator.id] = targets[indicator.id](facts, start, end)
+    return measures
+
+
+def score(measures: Mapping[str, Measure], config: RankingConfig) -> float | None:
+    """The weighted mean of the counted indicators that have data, ×100, rounded as printed (0.1)."""
+    weighed = [(i.weight, measures[i.id].value) for i in config.counted if measures[i.id].value is not None]
+    total = sum(w for w, _ in weighed)
+    if not total:
+        return None
+    return round(100 * sum(w * v for w, v in weighed) / total, 1)
+
+
+def place(standings: Iterable[Standing], config: RankingConfig) -> list[Standing]:
+    """Rank by score (equal scores share a place, the next place skips), mark the bottom for 约谈.
+
+    Townships tied with the last place marked are marked too: a tie cannot be broken by roster order.
+    """
+    ranked = sorted((s for s in standings if s.score is not None), key=lambda s: -s.score)
+    unranked = [s for s in standings if s.score is None]
+    placed = [replace(s, rank=1 + sum(o.score > s.score for o in ranked)) for s in ranked]
+    if config.interview and len(placed) >= max(config.min_ranked, config.interview + 1):
+        threshold = sorted(s.score for s in placed)[config.interview - 1]
+        placed = [replace(s, interview=s.score <= threshold) for s in placed]
+    return placed + unranked
+
+
+# --- printing and sending down -------------------------------------------------------------------------------
+def fill_ranking(session: Session, month: Month, ranking: Ranking | None = None) -> FilledForm:
+    """The ranking as a printable form (PDF and XLSX through the returns engine)."""
+    ranking = ranking or rank_month(session, month)
+    counted = ranking.config.counted
+    rows = [{"label": s.name, "rank": s.rank, "score": "无数据" if s.score is None else f"{s.score:.1f}",
+             **{f"v_{i.id}": s.value(i.id) for i in counted},
+             "interview": INTERVIEW if s.interview else ""}
+            for s in ranking.standings]
+    notes = (f"得分＝各项指标（1月1日至月末）按权重的加权平均×100；某项无数据的不计入该乡镇的权重。"
+             f"{ranking.config.described}",
+             f"排名末{ranking.config.interview}位的乡镇（街道）标注“约谈”；“无数据”的未参加排名。")
+    return FilledForm(
+        spec=ranking_form([(f"v_{i.id}", i.name) for i in counted]), unit_name=county_name(),
+        unit_code=session.require_station().code, period_label=month.label, preparer=session.operator,
+        reviewer=session.store.setting("reviewer") or "", filled_date=session.today(), rows=rows, notes=notes)
+
+
+def for_send_down(session: Session) -> dict:
+    """The county's configuration and its rankings of the last months ended, as JSON-able data."""
+    month = Month.of(session.today()).previous()
+    months = []
+    for _ in range(SENT_MONTHS):
+        months.append(month)
+        month = month.previous()
+    return {"config": ranking_config(session).to_json(),
+            "months": {m.key: [standing_json(s) for s in rank_month(session, m).standings] for m in months}}
+
+
+def standing_json(s: Standing) -> dict:
+    return {"code": s.code, "name": s.name, "score": s.score, "rank": s.rank, "interview": s.interview,
+            "measures": {k: [m.numerator, m.denominator] for k, m in s.measures.items()}}
