@@ -59,7 +59,8 @@ def build_parser() -> argparse.ArgumentParser:
         dest="sync_command", metavar="操作")
     export = sync.add_parser("export", help="写出交换文件")
     export.add_argument("--out", required=True, help="输出文件夹（如 U 盘）")
-    export.add_argument("--to", help="接收方：county（默认）、乡镇代码（县级用）或本乡镇另一台设备的编号")
+    export.add_argument("--to", help="接收方：county（乡镇的默认）、乡镇代码（县级用；县级不指定则每个乡镇各写一份）"
+                                     "或本乡镇另一台设备的编号")
     sync_import = sync.add_parser("import", help="读入交换文件")
     sync_import.add_argument("files", nargs="+")
     sync_import.add_argument("--trust-new", action="store_true", help="接受首次出现的设备密钥（会列出其指纹）")
@@ -185,7 +186,12 @@ def _sync(session, args) -> int:
     from pjdesk.services import sync
 
     if args.sync_command == "export":
-        print(sync.export_bundle(session, args.out, to=args.to))
+        if args.to is None and session.require_station().is_county:
+            paths = sync.export_for_townships(session, args.out)
+        else:
+            paths = [sync.export_bundle(session, args.out, to=args.to)]
+        for path in paths:
+            print(path)
         return 0
     results = sync.import_bundles(session, args.files, trust_new=args.trust_new)
     for result in results:

@@ -142,3 +142,16 @@ def test_sync_between_a_township_and_the_county_from_the_command_line(tmp_path):
     assert status["counts"]["hazards"] == 50
     again = pjdesk("sync", "import", bundle, data_dir=county)
     assert again.returncode == 0
+
+
+def test_the_county_exports_a_bundle_per_township_one_path_a_line(tmp_path):
+    county, usb = tmp_path / "county", tmp_path / "usb"
+    pjdesk("init", "--county", "430626", "--operator", "县局", data_dir=county)
+    done = pjdesk("sync", "export", "--out", str(usb), data_dir=county)
+    assert done.returncode == 0, done.stderr
+    paths = done.stdout.splitlines()
+    codes = [line.split("\t")[0] for line in pjdesk("townships").stdout.splitlines()]
+    assert len(paths) == len(codes) == 26 and sorted(os.listdir(usb)) == sorted(os.path.basename(p) for p in paths)
+    assert sorted(p.rsplit("-to-", 1)[1][:9] for p in paths) == sorted(codes)
+    one = pjdesk("sync", "export", "--out", str(usb), "--to", "430626101", data_dir=county)
+    assert one.returncode == 0 and len(one.stdout.splitlines()) == 1 and "-to-430626101-" in one.stdout

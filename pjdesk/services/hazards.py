@@ -22,10 +22,14 @@ from pjdesk.core.hazard import (
     overdue,
 )
 from pjdesk.core.records import Problem, errors, normalise, validate
+from pjdesk.core.townships import township
 from pjdesk.core.unit import UNIT
-from pjdesk.storage import ledger
+from pjdesk.storage import ledger, sync_store
 
 from .session import Outcome, Session
+
+ASSIGNED = "上级交办"  # the source of a hazard the county assigns
+ASSIGNED_SERIES = "J"  # 交办: the county's own numbers, apart from the township's
 
 
 def hazard_defaults(session: Session) -> dict:
@@ -48,12 +52,45 @@ def record_hazard(session: Session, values: dict) -> Outcome:
     """A new hazard (发现). A 重大 hazard lacking 判定依据 or 五落实 is saved and marked 待补充."""
     station = session.require_station()
     values = _prepared(session, {**hazard_defaults(session), **values})
-    problems = check_hazard(session, values)
+    return _insert_hazard(session, values, station.code, check_hazard(session, values))
+
+
+def assign_hazard(session: Session, township_code: str, values: dict) -> Outcome:
+    """County only: a hazard the county assigns (交办) to a township, at one of that township's units.
+
+    It is recorded as that township's row with source 上级交办, numbered in a series of its own
+    (430626101-2026-J0001) so that it never takes a number the township gave meanwhile, and reaches the
+    township with the county's next bundle to it. The township works it from there; here it is read-only,
+    as every township row is. Validation is record_hazard's.
+    """
+    if not session.require_station().is_county:
+        raise PjdeskError("交办隐患只能由县级站点操作")
+    code = township(township_code).code
+    values = _prepared(session, {**hazard_defaults(session), **values, "source": ASSIGNED})
+    problems = check_hazard(session, values) + _unit_of_township(session, values.get("unit_id"), code)
+    if not errors(problems):
+        values["hazard_no"] = _assignment_number(session, code, values["found_date"])
+    return _insert_hazard(session, values, code, problems)
+
+
+def _insert_hazard(session: Session, values: dict, code: str, problems: list[Problem]) -> Outcome:
     if errors(problems):
         raise ValidationError(errors(problems))
     with session.store.transaction():
-        hazard_id = session.store.insert(HAZARD, values, township=station.code, operator=session.operator)
+        hazard_id = session.store.insert(HAZARD, values, township=code, operator=session.operator)
     return Outcome(hazard_id, {"hazard": frozenset({hazard_id})}, _warnings(values))
+
+
+def _unit_of_township(session: Session, unit_id: str | None, code: str) -> list[Problem]:
+    unit = session.store.get(UNIT, unit_id) if unit_id else None
+    if unit is None or unit["township"] == code:
+        return []  # no unit, or none that exists: check_hazard has said so
+    return [Problem("unit_id", f"所选单位不属于{township(code).name}，请选择该乡镇的单位")]
+
+
+def _assignment_number(session: Session, code: str, found_date: str) -> str:
+    prefix = f"{code}-{found_date[:4]}-{ASSIGNED_SERIES}"
+    return f"{prefix}{sync_store.last_number(session.store, prefix) + 1:04d}"
 
 
 def edit_hazard(session: Session, hazard_id: str, values: dict) -> Outcome:

@@ -2,15 +2,15 @@
 settle conflicts (冲突待确认).
 
 A bundle carries every change the receiver has not acknowledged, so a lost or skipped file costs nothing:
-the next one covers it. An import is all or nothing: a bundle that fails any check is refused with the
-cause and leaves the database as it was.
+the next one covers it. A county bundle also carries the county's documents (county_data). An import is all
+or nothing: a bundle that fails any check is refused with the cause and leaves the database as it was.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -18,13 +18,14 @@ from pjdesk.core.clock import parse_stamp
 from pjdesk.core.errors import PjdeskError
 from pjdesk.core.ids import new_id
 from pjdesk.core.kinds import KINDS
-from pjdesk.core.townships import COUNTY_CODE, station_name, township
+from pjdesk.core.townships import COUNTY_CODE, station_name, township, townships
 from pjdesk.storage import sync_store
 from pjdesk.sync import BundleRefused, DeviceKey, fingerprint, load_or_create_key, open_bundle, write_bundle
-from pjdesk.sync.bundle import CHANGES_DIR, encode_changes
+from pjdesk.sync.bundle import CHANGES_DIR, Contents, county_member, encode_changes, encode_document
 from pjdesk.sync.keys import public_key_bytes
 
 from .backups import backup_now
+from .county_data import check_documents, county_payloads, keep_documents, kept_note
 from .session import COUNTY, TOWNSHIP, Outcome, Session, Station
 
 ACCEPTED, DUPLICATE, REFUSED = "accepted", "duplicate", "refused"
@@ -112,11 +113,25 @@ def export_bundle(session: Session, out_dir: str | Path, to: str | None = None) 
     """Write a bundle of every change the receiver has not acknowledged into out_dir; returns its path.
 
     ``to``: None or "county" (a township's default), a township code (the county's choice), or the id of
-    another device of the same township.
+    another device of the same township. A county bundle also carries the county's documents (县级下发).
     """
     station = session.require_station()
-    key = device_key(session)
     receiver = _receiver(session, station, to)
+    return _write_export(session, out_dir, receiver, _county_documents(session))
+
+
+def export_for_townships(session: Session, out_dir: str | Path, codes: Iterable[str] | None = None) -> list[Path]:
+    """County only: one bundle per township of the roster (the park included), or per township of ``codes``;
+    each carries that township's rows, the county's rows and the county's documents. Returns the paths."""
+    _county_only(session, "按乡镇导出")
+    chosen = [t.code for t in townships()] if codes is None else [township(c).code for c in codes]
+    documents = _county_documents(session)
+    return [_write_export(session, out_dir, Receiver(code, None), documents) for code in dict.fromkeys(chosen)]
+
+
+def _write_export(session: Session, out_dir: str | Path, receiver: Receiver, documents: dict[str, bytes]) -> Path:
+    station = session.require_station()
+    key = device_key(session)
     store = session.store
     changes = sync_store.unacknowledged(store, sync_store.acks_of(store, receiver.peer),
                                         _townships_for(station, receiver),
@@ -128,6 +143,8 @@ def export_bundle(session: Session, out_dir: str | Path, to: str | None = None) 
     manifest = {
         "bundle": new_id(),
         "created_at": _now(),
+        # The sender's clock: orders its bundles exactly (a county document replaces one only from a later bundle).
+        "stamp": store.clock.now(),
         "app": "pjdesk",
         "sender": {"station": station.code, "station_name": station.name, "role": station.role,
                    "device": station.device, "device_name": station.device_name, "operator": session.operator},
@@ -144,9 +161,16 @@ def export_bundle(session: Session, out_dir: str | Path, to: str | None = None) 
         out.mkdir(parents=True, exist_ok=True)
         stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
         name = f"pjdesk-{station.code}-{station.device}-to-{receiver.peer}-{stamp}-{manifest['bundle'][-6:]}.pjz"
-        return write_bundle(out / name, manifest, members, key)
+        return write_bundle(out / name, manifest, {**members, **documents}, key)
     except OSError as e:
         raise PjdeskError(f"导出失败：无法写入 {out}（{e.strerror or e}）。请检查 U 盘或文件夹后重试。") from e
+
+
+def _county_documents(session: Session) -> dict[str, bytes]:
+    """The county's documents as bundle members; a township sends none."""
+    if not session.require_station().is_county:
+        return {}
+    return {county_member(name): encode_document(data) for name, data in county_payloads(session).items()}
 
 
 def _receiver(session: Session, station: Station, to: str | None) -> Receiver:
@@ -212,9 +236,11 @@ def _import(session: Session, path: Path, trust_new: bool, before_write: Callabl
         sender = bundle.sender
         public, newcomer = _sender_key(session, station, sender, trust_new)
         bundle.check_signature(public)
-        changes = bundle.read_changes()
+        contents = bundle.read_contents()
+        changes = contents.changes
         _check_receiver(station, bundle.receiver)
-        _check_authority(sender, changes)
+        _check_authority(sender, contents)
+        check_documents(contents.county)
         acks = _acks(bundle.manifest)
         previous = sync_store.imported(store, bundle.bundle_id)
         if previous:
@@ -226,6 +252,8 @@ def _import(session: Session, path: Path, trust_new: bool, before_write: Callabl
             if newcomer:
                 sync_store.register_device(store, newcomer, trusted_at=_now(), trusted_by=session.operator)
             applied = sync_store.apply_changes(store, changes)
+            kept = keep_documents(session, contents.county, stamp=bundle.stamp or "", made_at=created_at,
+                                  received_at=_now())
             sync_store.record_acks(store, {sender["station"], sender["device"]}, acks)
             sync_store.record_import(store, bundle.bundle_id, sender=sender, file_name=path.name, at=_now(),
                                      by=session.operator, changes=len(changes), new_changes=applied.new_changes,
@@ -240,8 +268,10 @@ def _import(session: Session, path: Path, trust_new: bool, before_write: Callabl
         message += "；尚缺 " + "、".join(f"设备 {d} 的第 {a}–{b} 条" for d, (a, b) in gaps.items()) + "，请让对方重新导出"
     if newcomer:
         message += f"；已接受新设备，密钥指纹 {newcomer['fingerprint']}"
-    return ImportResult(path, ACCEPTED, message, (newcomer["fingerprint"],) if newcomer else (),
-                        {k: frozenset(v) for k, v in applied.changed.items()}, applied.conflicts)
+    message += kept_note(kept)
+    changed = {k: frozenset(v) for k, v in {**applied.changed, **kept}.items() if v}
+    return ImportResult(path, ACCEPTED, message, (newcomer["fingerprint"],) if newcomer else (), changed,
+                        applied.conflicts)
 
 
 def _sender_key(session: Session, station: Station, sender: dict, trust_new: bool) -> tuple[bytes, dict | None]:
@@ -285,11 +315,15 @@ def _check_receiver(station: Station, receiver: dict) -> None:
         raise BundleRefused(f"此文件是发给 {meant} 的，不是发给本站（{station.label}）的")
 
 
-def _check_authority(sender: dict, changes: list[dict]) -> None:
+def _check_authority(sender: dict, contents: Contents) -> None:
     """A township's key writes only that township's rows; county-owned data comes only from the county."""
     if sender["role"] == COUNTY:
         return
-    for change in changes:
+    if contents.county:
+        members = "、".join(county_member(name) for name in sorted(contents.county))
+        raise BundleRefused(f"{_station_name(sender['station'])} 的文件含有只能由县级下发的数据（{members}），"
+                            "乡镇不能发送县级名册、目标任务或排名")
+    for change in contents.changes:
         if change["township"] != sender["station"]:
             raise BundleRefused(f"{_station_name(sender['station'])} 的文件含有其他站点"
                                 f"（{_station_name(change['township'])}）的数据，乡镇只能写本乡镇的数据")

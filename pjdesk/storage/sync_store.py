@@ -58,6 +58,31 @@ def revoke_device(store: Store, device_id: str, *, at: str, by: str) -> None:
     store.db.conn.execute("UPDATE sync_device SET revoked_at = ?, revoked_by = ? WHERE device = ?", [at, by, device_id])
 
 
+def revoke_listed(store: Store, values: Mapping, *, at: str, by: str) -> bool:
+    """Revoke a device another station says is revoked; one unknown here is registered revoked and untrusted,
+    so that its bundles are refused too. A device already revoked keeps its revocation. Returns whether this
+    changed anything. Inside a transaction."""
+    cursor = store.db.conn.execute(
+        "INSERT INTO sync_device(device, station, role, name, public_key, fingerprint, revoked_at, revoked_by)"
+        " VALUES (?,?,?,?,?,?,?,?) ON CONFLICT(device) DO UPDATE SET revoked_at = excluded.revoked_at,"
+        " revoked_by = excluded.revoked_by WHERE sync_device.revoked_at IS NULL",
+        [values["device"], values["station"], values["role"], values.get("name"), values["public_key"],
+         values["fingerprint"], at, by])
+    return cursor.rowcount > 0
+
+
+def restore_listed(store: Store, device_id: str, *, by: str) -> bool:
+    """Undo a revocation made by ``by`` (and by nobody else): a device a person here trusted is trusted
+    again, one registered only to be refused is forgotten. Returns whether this changed anything."""
+    conn = store.db.conn
+    restored = conn.execute(
+        "UPDATE sync_device SET revoked_at = NULL, revoked_by = NULL"
+        " WHERE device = ? AND revoked_by = ? AND trusted_at IS NOT NULL", [device_id, by]).rowcount
+    forgotten = conn.execute("DELETE FROM sync_device WHERE device = ? AND revoked_by = ? AND trusted_at IS NULL",
+                             [device_id, by]).rowcount
+    return restored + forgotten > 0
+
+
 # --- acknowledgements and what to send ---------------------------------------------------------------------
 def held(store: Store) -> dict[str, int]:
     """The highest dseq this station holds from each device: what its bundles acknowledge."""
@@ -396,3 +421,13 @@ def mark_resolved(store: Store, conflict_id: int, *, chosen: str, at: str, by: s
 
 def _decoded(row: dict) -> dict:
     return {**row, "a_value": json.loads(row["a_value"]), "b_value": json.loads(row["b_value"])}
+
+
+# --- 交办 (hazards the county assigns) ---------------------------------------------------------------------
+def last_number(store: Store, prefix: str) -> int:
+    """The highest serial among hazard numbers that start with ``prefix`` (0: none): the county numbers what it
+    assigns in a series of its own, as the township numbers its hazards meanwhile without seeing the county's."""
+    row = store.db.execute(
+        "SELECT MAX(CAST(substr(hazard_no, ?) AS INTEGER)) FROM hazard WHERE hazard_no >= ? AND hazard_no < ?",
+        [len(prefix) + 1, prefix, prefix[:-1] + chr(ord(prefix[-1]) + 1)]).fetchone()
+    return row[0] or 0

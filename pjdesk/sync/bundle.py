@@ -1,4 +1,5 @@
-"""Writing and reading a bundle (.pjz): a ZIP of manifest.json, manifest.sig, change files and attachments.
+"""Writing and reading a bundle (.pjz): a ZIP of manifest.json, manifest.sig, change files, attachments and,
+from the county, its documents (county/roster.json, county/targets.json, county/ranking.json).
 
 Reading refuses, with a message naming the cause, anything it cannot fully verify, in this order: the ZIP
 itself (not a ZIP, truncated, unsafe member names, sizes and compression ratios past a sane bound), the
@@ -20,7 +21,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from pjdesk.core.clock import parse_stamp
+from pjdesk.core.clock import format_stamp, parse_stamp
 from pjdesk.core.errors import PjdeskError
 
 from .keys import DeviceKey, verify
@@ -29,7 +30,8 @@ FORMAT_VERSION = "1.0"
 # The oldest pjdesk that reads this format; a newer major names it in the message to upgrade.
 READER_VERSION = "0.1"
 MANIFEST, SIGNATURE = "manifest.json", "manifest.sig"
-CHANGES_DIR, ATTACHMENTS_DIR = "changes/", "attachments/"
+CHANGES_DIR, ATTACHMENTS_DIR, COUNTY_DIR = "changes/", "attachments/", "county/"
+MEMBER_DIRS = (CHANGES_DIR, ATTACHMENTS_DIR, COUNTY_DIR)
 
 MAX_FILE = 2 << 30           # a bundle file
 MAX_MEMBERS = 10_000
@@ -50,6 +52,16 @@ class BundleRefused(PjdeskError):
 def encode_changes(rows: Iterable[Mapping]) -> bytes:
     """Change-log rows as compact JSON Lines (``fields`` as an object, not as JSON text in a string)."""
     return b"".join(_json(dict(r)).encode("utf-8") + b"\n" for r in rows)
+
+
+def encode_document(data) -> bytes:
+    """A county document (any JSON-able value) as a member's bytes."""
+    return json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True).encode("utf-8")
+
+
+def county_member(name: str) -> str:
+    """The member that holds the county document ``name`` (roster, targets, ranking)."""
+    return f"{COUNTY_DIR}{name}.json"
 
 
 def write_bundle(path: Path, manifest: Mapping, members: Mapping[str, bytes], key: DeviceKey) -> Path:
@@ -83,6 +95,14 @@ def write_bundle(path: Path, manifest: Mapping, members: Mapping[str, bytes], ke
 
 # --- reading -----------------------------------------------------------------------------------------------
 @dataclass
+class Contents:
+    """A verified bundle's payload: its change rows and the county's documents by name (roster, targets …)."""
+
+    changes: list[dict]
+    county: dict[str, object]
+
+
+@dataclass
 class Bundle:
     """A bundle whose ZIP structure and manifest have been read; signature and members not yet checked."""
 
@@ -97,6 +117,11 @@ class Bundle:
         return hashlib.sha256(self.manifest_bytes).hexdigest()
 
     @property
+    def stamp(self) -> str | None:
+        """The sender's clock (HLC) when it made the bundle: orders two bundles of one sender exactly."""
+        return self.manifest.get("stamp")
+
+    @property
     def sender(self) -> dict:
         return self.manifest["sender"]
 
@@ -108,8 +133,9 @@ class Bundle:
         if not verify(public_raw, self.signature, self.manifest_bytes):
             raise BundleRefused("签名无效：清单（manifest.json）不是由发送设备的密钥签署的，文件可能被改动或伪造")
 
-    def read_changes(self) -> list[dict]:
-        """Every member checked against the manifest, then the change rows, validated line by line."""
+    def read_contents(self) -> Contents:
+        """Every member checked against the manifest, then the change rows, validated line by line, and the
+        county's documents, parsed."""
         declared = self.manifest["members"]
         present = {i.filename for i in self._zip.infolist()} - {MANIFEST, SIGNATURE}
         missing = sorted(set(declared) - present)
@@ -118,7 +144,7 @@ class Bundle:
             raise BundleRefused(f"文件不完整：缺少 {'、'.join(missing)}")
         if extra:
             raise BundleRefused(f"文件已被改动：多出清单中没有的 {'、'.join(extra)}")
-        changes: list[dict] = []
+        contents = Contents([], {})
         for name in sorted(declared):
             data = self._member(name, declared[name]["size"])
             if len(data) != declared[name]["size"]:
@@ -128,11 +154,13 @@ class Bundle:
             if name.startswith(ATTACHMENTS_DIR) and hashlib.sha256(data).hexdigest() != name[len(ATTACHMENTS_DIR):]:
                 raise BundleRefused(f"附件 {name} 的名称与内容的 SHA-256 不符")
             if name.startswith(CHANGES_DIR):
-                changes.extend(_decode_changes(name, data))
+                contents.changes.extend(_decode_changes(name, data))
+            if name.startswith(COUNTY_DIR):
+                contents.county[_document_name(name)] = _decode_document(name, data)
         expected = self.manifest.get("counts", {}).get("changes")
-        if expected != len(changes):
-            raise BundleRefused(f"文件不完整：清单写明 {expected} 条变更，实有 {len(changes)} 条")
-        return changes
+        if expected != len(contents.changes):
+            raise BundleRefused(f"文件不完整：清单写明 {expected} 条变更，实有 {len(contents.changes)} 条")
+        return contents
 
     def _member(self, name: str, declared_size: int) -> bytes:
         info = self._zip.getinfo(name)
@@ -213,8 +241,10 @@ def _check_name(name: str) -> None:
               or any(part in ("..", ".", "") for part in name.split("/")) or "\x00" in name)
     if unsafe:
         raise BundleRefused(f"文件内路径不安全：“{name}”（绝对路径、..、反斜杠或盘符），已拒绝")
-    if name not in (MANIFEST, SIGNATURE) and not name.startswith((CHANGES_DIR, ATTACHMENTS_DIR)):
+    if name not in (MANIFEST, SIGNATURE) and not name.startswith(MEMBER_DIRS):
         raise BundleRefused(f"文件已被改动：未知成员 {name}")
+    if name.startswith(COUNTY_DIR):
+        _document_name(name)
 
 
 def _small_member(zf: zipfile.ZipFile, name: str) -> bytes:
@@ -245,9 +275,20 @@ def _parse_manifest(data: bytes) -> dict:
     for name, entry in (manifest.get("members") or {}).items():
         if not (isinstance(entry, dict) and isinstance(entry.get("sha256"), str) and isinstance(entry.get("size"), int)):
             problems.append(f"members.{name}")
+    carries_documents = any(str(name).startswith(COUNTY_DIR) for name in manifest.get("members") or {})
+    if ("stamp" in manifest or carries_documents) and not _is_stamp_of(manifest.get("stamp"), sender.get("device")):
+        problems.append("stamp")  # county documents replace older ones by it: it must be there, and be the sender's
     if problems:
         raise BundleRefused(f"清单（manifest.json）缺少或写错了：{'、'.join(problems)}")
     return manifest
+
+
+def _is_stamp_of(stamp, device) -> bool:
+    """A stamp in the fixed-width form (stamps are compared as text) made by ``device``."""
+    try:
+        return isinstance(stamp, str) and format_stamp(*parse_stamp(stamp)) == stamp and stamp.endswith(f".{device}")
+    except ValueError:
+        return False
 
 
 def _check_format(manifest: dict) -> None:
@@ -271,6 +312,20 @@ def _decode_changes(name: str, data: bytes) -> list[dict]:
             raise BundleRefused(f"{name} 第 {number} 行不是有效的变更记录") from e
         rows.append(row)
     return rows
+
+
+def _document_name(member: str) -> str:
+    name = member[len(COUNTY_DIR):]
+    if "/" in name or not name.endswith(".json") or name == ".json":
+        raise BundleRefused(f"文件已被改动：未知成员 {member}")
+    return name[:-len(".json")]
+
+
+def _decode_document(name: str, data: bytes):
+    try:
+        return json.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError) as e:
+        raise BundleRefused(f"{name} 不是有效的 JSON，文件已损坏") from e
 
 
 def _check_change(row: dict) -> None:

@@ -272,3 +272,59 @@ def test_the_county_sees_every_townships_ledger(tmp_path):
     with pytest.raises(PjdeskError, match="其他乡镇的隐患"):
         svc.notify_rectification(county, hazards["430626101"], "2026-11-29")
     county.close()
+
+
+# --- 交办: hazards the county assigns to a township -----------------------------------------------------------
+@pytest.fixture
+def county(tmp_path):
+    county = init_station(tmp_path / "county", code="430626", operator="赵六", county=True,
+                          today=lambda: dt.date(2026, 11, 29))
+    yield county
+    county.close()
+
+
+def township_unit(county, township, name="平江县安定花炮厂"):
+    """A township's unit as the county holds it: written as a bundle import would write it."""
+    with county.store.transaction():
+        return county.store.insert(UNIT, {"name": name, "sector": "烟花爆竹", "status": "正常", "no_licence": 0,
+                                          "is_high_risk": 1, "is_above_scale": 0}, township=township, operator="同步")
+
+
+def test_the_county_assigns_a_hazard_to_a_township(county):
+    unit = township_unit(county, "430626101")
+    outcome = svc.assign_hazard(county, "430626101", {"unit_id": unit, "description": "涉药工房防雷设施失效",
+                                                      "source": "乡镇检查", "assignment_no": "平安委交〔2026〕3号"})
+    hazard = county.store.get(svc.HAZARD, outcome.id)
+    assert (hazard["township"], hazard["source"], hazard["hazard_no"], hazard["sector"], hazard["found_by"]) == (
+        "430626101", "上级交办", "430626101-2026-J0001", "烟花爆竹", "赵六")
+    assert outcome.changed == {"hazard": frozenset({outcome.id})}
+    second = svc.assign_hazard(county, "430626101", {"unit_id": unit, "description": "成品仓库超量储存"}).id
+    assert county.store.get(svc.HAZARD, second)["hazard_no"] == "430626101-2026-J0002"
+    with pytest.raises(PjdeskError, match="只能由该乡镇办理"):
+        svc.edit_hazard(county, outcome.id, {"description": "改写"})
+
+
+def test_an_assigned_major_hazard_is_validated_as_any(county):
+    unit = township_unit(county, "430626101")
+    outcome = svc.assign_hazard(county, "430626101", {"unit_id": unit, "description": "粉尘除尘系统未接地",
+                                                      "level": "重大"})
+    assert outcome.warnings == ("重大隐患待补充：判定依据、责任、措施、资金、时限、预案。补齐前不能销号。",)
+    with pytest.raises(ValidationError) as e:
+        svc.assign_hazard(county, "430626101", {"unit_id": unit, "description": "", "found_date": "2026-12-01"})
+    assert problems_of(e) == {"description": "请填写“隐患描述”", "found_date": "发现日期不能晚于今天"}
+
+
+def test_an_assigned_hazard_must_be_at_one_of_the_townships_units(county):
+    other = township_unit(county, "430626102", "平江县三市加油站")
+    with pytest.raises(ValidationError) as e:
+        svc.assign_hazard(county, "430626101", {"unit_id": other, "description": "加油机接地失效"})
+    assert problems_of(e) == {"unit_id": "所选单位不属于安定镇，请选择该乡镇的单位"}
+    with pytest.raises(PjdeskError, match="不是平江县的乡镇街道代码"):
+        svc.assign_hazard(county, "430626999", {"unit_id": other, "description": "加油机接地失效"})
+    assert svc.count_hazards(county, HazardFilter()) == 0
+
+
+def test_a_township_cannot_assign(session, unit):
+    with pytest.raises(PjdeskError, match="交办隐患只能由县级站点操作"):
+        svc.assign_hazard(session, "430626101", {"unit_id": unit, "description": "消防通道堵塞"})
+    assert svc.count_hazards(session, HazardFilter()) == 0
