@@ -75,8 +75,9 @@ def list_units(session: Session, text: str = "", sector: str | None = None, *, s
     return queries.page_units(session.store, text, sector, _scope(session), sort=sort, offset=offset, limit=limit)
 
 
-def unit_choices(session: Session) -> list[dict]:
-    return queries.all_units_brief(session.store, _scope(session))
+def unit_choices(session: Session, township: str | None = None) -> list[dict]:
+    """The units to pick from: this township's; on the county, every township's or the one given."""
+    return queries.all_units_brief(session.store, _scope(session) or township)
 
 
 def suggested_high_risk(sector: str | None) -> bool:

@@ -30,7 +30,7 @@ SORT_KEYS = {
     "hazard_no": "h.hazard_no", "status": _STATUS_ORDER, "level": "h.level", "unit_name": "u.name",
     "description": "h.description", "location": "h.location", "sector": "h.sector", "source": "h.source",
     "found_date": "h.found_date", "due_date": "h.due_date", "resp_person": "h.resp_person",
-    "closed_date": "h.closed_date",
+    "closed_date": "h.closed_date", "township": "h.township",
 }
 DEFAULT_SORT = ("found_date", True)
 FROM = " FROM hazard h LEFT JOIN unit u ON u.id = h.unit_id"

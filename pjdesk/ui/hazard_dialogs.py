@@ -4,7 +4,19 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QInputDialog, QMessageBox, QWidget
 
-from pjdesk.core.hazard import CLOSE, EXTEND, FAIL, HAZARD, HAZARD_EVENT, NOTICE, PASS, RECTIFIED, REVIEW
+from pjdesk.core.hazard import (
+    CLOSE,
+    EXTEND,
+    FAIL,
+    HAZARD,
+    HAZARD_EVENT,
+    MAJOR,
+    NOTICE,
+    PASS,
+    RECTIFIED,
+    REVIEW,
+)
+from pjdesk.core.townships import station_name
 from pjdesk.services import hazards as hazard_service
 from pjdesk.services import units as unit_service
 
@@ -24,15 +36,24 @@ STEPS = {
 }
 
 
-def unit_choices(session):
+def unit_choices(session, township: str | None = None):
     def choices(_kind: str) -> list[tuple[str, str]]:
         return [(f"{u['name']}" + (f"（{u['uscc']}）" if u["uscc"] else ""), u["id"])
-                for u in unit_service.unit_choices(session)]
+                for u in unit_service.unit_choices(session, township)]
     return choices
 
 
-def hazard_dialog(session, parent: QWidget, hazard_id: str | None = None, preset: dict | None = None) -> RecordDialog:
-    if hazard_id:
+def hazard_dialog(session, parent: QWidget, hazard_id: str | None = None, preset: dict | None = None,
+                  assign_to: str | None = None) -> RecordDialog:
+    """Record or edit a hazard; on the county, ``assign_to`` (a township code) records a 交办 for it."""
+    if assign_to:
+        values = {**hazard_service.hazard_defaults(session), "level": MAJOR, **(preset or {}),
+                  "source": hazard_service.ASSIGNED}
+        title = f"交办隐患 — {station_name(assign_to)}"
+
+        def save(v):
+            return hazard_service.assign_hazard(session, assign_to, v)
+    elif hazard_id:
         current = hazard_service.hazard_detail(session, hazard_id)["hazard"]
         values = {f: current.get(f) for f in HAZARD.field_names()}
         title = f"编辑隐患 {current['hazard_no']}"
@@ -49,8 +70,10 @@ def hazard_dialog(session, parent: QWidget, hazard_id: str | None = None, preset
     dialog = RecordDialog(
         session, HAZARD, title, values=values, save=save,
         check=lambda v: hazard_service.check_hazard(session, v),
-        ref_choices=unit_choices(session), draft_key=f"hazard-{hazard_id or 'new'}", parent=parent,
-        intro="带＊为必填。选择“重大”后须填写判定依据和五落实（责任、措施、资金、时限、预案）；未填全时可先保存，标记为待补充。",
+        ref_choices=unit_choices(session, assign_to), draft_key=f"hazard-{hazard_id or assign_to or 'new'}",
+        parent=parent,
+        intro=("交办给乡镇的隐患随下次发给该乡镇的交换文件下发，由乡镇整改；此处只读。" if assign_to else "")
+        + "带＊为必填。选择“重大”后须填写判定依据和五落实（责任、措施、资金、时限、预案）；未填全时可先保存，标记为待补充。",
     )
     dialog.setObjectName("hazard_dialog")
     return dialog

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
     QHeaderView,
+    QInputDialog,
     QLabel,
     QLineEdit,
     QMessageBox,
@@ -44,6 +45,7 @@ from pjdesk.core.hazard import (
     overdue,
 )
 from pjdesk.core.records import vocabulary
+from pjdesk.core.townships import station_name, townships
 from pjdesk.services import hazards as hazard_service
 
 from .hazard_dialogs import ask_delete_reason, hazard_dialog, step_dialog
@@ -153,12 +155,15 @@ class LedgerPage(QWidget):
         for w in (self.found_from, self.found_to):
             w.edit.setMinimumWidth(96)
             w.edit.setMaximumWidth(110)
+        self.township_box = self._combo("township_filter", [("全部乡镇", None)] + [(t.name, t.code) for t in townships()])
+        self.township_box.setVisible(self.session.station.is_county)
         self.incomplete_box = QCheckBox("待补充")
         self.clear_button = QToolButton(text="清除筛选")
         self.clear_button.clicked.connect(self.clear_filters)
         self._debounce = QTimer(self, singleShot=True, interval=250, timeout=self.reload)
         self.search.textChanged.connect(self._debounce.start)
-        for box in (self.status_box, self.level_box, self.sector_box, self.source_box, self.tag_box, self.due_box):
+        for box in (self.township_box, self.status_box, self.level_box, self.sector_box, self.source_box,
+                    self.tag_box, self.due_box):
             box.currentIndexChanged.connect(self.reload)
         for w in (self.found_from, self.found_to):
             w.edit.editingFinished.connect(self.reload)
@@ -166,7 +171,7 @@ class LedgerPage(QWidget):
         self.search.setMinimumWidth(300)
         bar = QHBoxLayout()
         bar.addWidget(self.search, 3)
-        for w in (self.status_box, self.level_box, self.sector_box, self.source_box, self.tag_box, self.due_box,
+        for w in (self.township_box, self.status_box, self.level_box, self.sector_box, self.source_box, self.tag_box, self.due_box,
                   self.found_from, self.found_to, self.incomplete_box, self.clear_button):
             bar.addWidget(w)
         self.filter_bar = bar
@@ -186,8 +191,8 @@ class LedgerPage(QWidget):
         f = self.base_filter
         status = self.status_box.currentData() or {}
         changes = dict(status)
-        for key, box in (("level", self.level_box), ("sector", self.sector_box), ("source", self.source_box),
-                         ("tag", self.tag_box)):
+        for key, box in (("township", self.township_box), ("level", self.level_box), ("sector", self.sector_box),
+                         ("source", self.source_box), ("tag", self.tag_box)):
             if box.currentData():
                 changes[key] = box.currentData()
         if self.due_box.currentData() is not None:
@@ -203,7 +208,7 @@ class LedgerPage(QWidget):
 
     def set_filter(self, f: HazardFilter) -> None:
         """Show the ledger filtered as ``f`` (from a dashboard card or a unit): the bar is reset."""
-        widgets = (self.status_box, self.level_box, self.sector_box, self.source_box, self.tag_box, self.due_box,
+        widgets = (self.township_box, self.status_box, self.level_box, self.sector_box, self.source_box, self.tag_box, self.due_box,
                    self.found_from, self.found_to, self.incomplete_box, self.search)
         for w in widgets:
             w.blockSignals(True)
@@ -217,7 +222,8 @@ class LedgerPage(QWidget):
         self.set_filter(HazardFilter())
 
     def _reset_bar(self) -> None:
-        for box in (self.status_box, self.level_box, self.sector_box, self.source_box, self.tag_box, self.due_box):
+        for box in (self.township_box, self.status_box, self.level_box, self.sector_box, self.source_box,
+                    self.tag_box, self.due_box):
             box.setCurrentIndex(0)
         self.found_from.set_value(None)
         self.found_to.set_value(None)
@@ -236,8 +242,9 @@ class LedgerPage(QWidget):
         def level(v, r):
             return f"{v}·待补充" if r.get("incomplete") else (v or "")
 
+        county = [Column("township", "乡镇", 90, format=lambda v, _r: station_name(v))] if self.session.station.is_county else []
         return [
-            Column("hazard_no", "编号", 150), Column("status", "状态", 90), Column("level", "等级", 86, format=level),
+            *county, Column("hazard_no", "编号", 150), Column("status", "状态", 90), Column("level", "等级", 86, format=level),
             Column("unit_name", "单位", 200), Column("description", "隐患描述", 300), Column("location", "部位", 110),
             Column("sector", "行业", 90), Column("source", "来源", 80), Column("found_date", "发现日期", 95),
             Column("due_date", "整改期限", 95), Column("resp_person", "责任人", 80),
@@ -300,12 +307,16 @@ class LedgerPage(QWidget):
 
     # --- detail and actions ----------------------------------------------------------------------------
     def _build_actions(self) -> dict:
-        self.new_button = QPushButton("登记隐患")
+        county = self.session.station.is_county
+        # The county reads the townships' rows; it adds a hazard only as a 交办 to a township.
+        self.new_button = QPushButton("交办隐患…" if county else "登记隐患")
         self.new_button.setObjectName("new_hazard")
-        self.new_button.clicked.connect(self.new_hazard)
+        self.new_button.setToolTip("交办给乡镇的重大隐患，随发给该乡镇的交换文件下发" if county else "Ctrl+N")
+        self.new_button.clicked.connect(lambda: self.new_hazard())
         self.import_button = QPushButton("从 Excel 导入…")
         self.import_button.setObjectName("import_ledger")
         self.import_button.clicked.connect(self.import_excel)
+        self.import_button.setVisible(not county)
         self.export_button = QPushButton("导出 Excel…")
         self.export_button.setObjectName("export_ledger")
         self.export_button.clicked.connect(self.export_excel)
@@ -356,10 +367,20 @@ class LedgerPage(QWidget):
         if dialog.exec():
             self._done(dialog.result_value)
 
-    def new_hazard(self, preset: dict | None = None) -> None:
-        dialog = hazard_dialog(self.session, self, preset=preset)
+    def new_hazard(self, preset: dict | None = None, township: str | None = None) -> None:
+        """Record a hazard; on the county, assign one (交办) to a township, asked for unless given."""
+        if self.session.station.is_county:
+            township = township or self.township_box.currentData() or self._ask_township()
+            if not township:
+                return
+        dialog = hazard_dialog(self.session, self, preset=preset, assign_to=township)
         if dialog.exec():
             self._done(dialog.result_value, select=dialog.result_value.id)
+
+    def _ask_township(self) -> str | None:
+        roster = townships()
+        name, ok = QInputDialog.getItem(self, "交办隐患", "交办给哪个乡镇（街道）：", [t.name for t in roster], 0, False)
+        return next((t.code for t in roster if t.name == name), None) if ok else None
 
     def edit_selected(self) -> None:
         hazard_id = self.selected_id()
