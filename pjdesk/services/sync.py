@@ -202,18 +202,45 @@ def _townships_for(station: Station, receiver: Receiver) -> list[str] | None:
 
 
 # --- import ------------------------------------------------------------------------------------------------
-def import_bundles(session: Session, paths, trust_new: bool = False) -> list[ImportResult]:
+def import_bundles(session: Session, paths, trust_new: bool = False, *,
+                   progress: Callable[[int, int], None] | None = None,
+                   cancelled: Callable[[], bool] | None = None) -> list[ImportResult]:
     """Import each file on its own: one refused file does not stop the others.
 
     The station file is backed up once, before the first bundle that passed every check is written.
+    ``progress(i, n)`` is called before each file and at the end; ``cancelled()`` is asked between files,
+    and a cancel leaves the files not yet reached out of the results.
     """
+    paths = [Path(p) for p in paths]
     backed_up = []
 
     def before_write() -> None:
         if not backed_up:
             backed_up.append(backup_now(session, "before-import"))
 
-    return [import_bundle(session, Path(p), trust_new=trust_new, before_write=before_write) for p in paths]
+    results = []
+    for i, path in enumerate(paths):
+        if cancelled and cancelled():
+            break
+        if progress:
+            progress(i, len(paths))
+        results.append(import_bundle(session, path, trust_new=trust_new, before_write=before_write))
+    if progress:
+        progress(len(results), len(paths))
+    return results
+
+
+EXCHANGE_FOLDER_KEY = "exchange_folder"
+
+
+def exchange_folder(session: Session) -> Path:
+    """The folder last used for exchange files (a USB stick, a mail download folder), else the home folder."""
+    saved = session.store.setting(EXCHANGE_FOLDER_KEY)
+    return Path(saved) if saved and Path(saved).is_dir() else Path.home()
+
+
+def set_exchange_folder(session: Session, folder: str | Path) -> None:
+    session.store.set_settings({EXCHANGE_FOLDER_KEY: str(folder)})
 
 
 def import_bundle(session: Session, path: Path, trust_new: bool = False,

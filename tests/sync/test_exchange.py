@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import stat
 import zipfile
+from pathlib import Path
 
 import pytest
 
@@ -13,7 +14,7 @@ from pjdesk.services.sync import export_bundle, import_bundles, list_devices, re
 from pjdesk.sync import load_or_create_key
 from pjdesk.sync.keys import KEY_FILE
 
-from .conftest import ANDING, COUNTY, accept, add_unit, records
+from .conftest import ANDING, COUNTY, accept, add_hazard, add_unit, records
 
 
 def manifest_of(path) -> dict:
@@ -119,4 +120,34 @@ def test_one_refused_file_does_not_stop_the_others(pc, county, outbox, tmp_path)
     good = export_bundle(pc, outbox)
     results = import_bundles(county, [junk, good], trust_new=True)
     assert [r.status for r in results] == ["refused", "accepted"]
+
+
+def test_files_go_in_one_at_a_time_after_one_backup_and_a_cancel_stops_between_files(pc, county, outbox):
+    from pjdesk.services import backups
+
+    paths = []
+    for description in ("消防通道堵塞", "配电箱电线老化", "灭火器过期"):
+        add_hazard(pc, add_unit(pc), description)
+        paths.append(export_bundle(pc, outbox))
+    accept(county, paths[0])
+    before = sum(b["reason"] == "导入前" for b in backups.list_backups(county))
+    reported = []
+    results = import_bundles(county, paths, progress=lambda i, n: reported.append((i, n)))
+    assert [r.status for r in results] == ["duplicate", "accepted", "accepted"]
+    assert reported == [(0, 3), (1, 3), (2, 3), (3, 3)]
+    assert sum(b["reason"] == "导入前" for b in backups.list_backups(county)) == before + 1
+
+    add_hazard(pc, add_unit(pc))
+    stopped = import_bundles(county, [export_bundle(pc, outbox), *paths], cancelled=iter([False, True]).__next__)
+    assert [r.status for r in stopped] == ["accepted"], "the cancel is seen before the second file"
+
+
+def test_the_exchange_folder_is_remembered(pc, outbox, tmp_path):
+    from pjdesk.services.sync import exchange_folder, set_exchange_folder
+
+    assert exchange_folder(pc) == Path.home()
+    set_exchange_folder(pc, outbox)
+    assert exchange_folder(pc) == outbox
+    set_exchange_folder(pc, tmp_path / "gone")
+    assert exchange_folder(pc) == Path.home(), "a USB stick no longer plugged in: start from home"
 
