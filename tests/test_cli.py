@@ -155,3 +155,24 @@ def test_the_county_exports_a_bundle_per_township_one_path_a_line(tmp_path):
     assert sorted(p.rsplit("-to-", 1)[1][:9] for p in paths) == sorted(codes)
     one = pjdesk("sync", "export", "--out", str(usb), "--to", "430626101", data_dir=county)
     assert one.returncode == 0 and len(one.stdout.splitlines()) == 1 and "-to-430626101-" in one.stdout
+
+
+def test_return_build_on_the_county_writes_the_summary_and_the_ranking(tmp_path):
+    county = tmp_path / "county"
+    pjdesk("init", "--county", "430626", "--operator", "县局", data_dir=county)
+    assert pjdesk("demo", "--hazards", "400", data_dir=county).returncode == 0
+    built = pjdesk("return", "build", "--month", "2026-10", "--out", str(tmp_path / "out"), data_dir=county)
+    assert built.returncode == 0, built.stderr
+    names = [os.path.basename(p) for p in built.stdout.strip().splitlines()]
+    assert any(n.startswith("表2-隐患排查治理统计表（汇总）-平江县") for n in names)
+    assert {n for n in names if n.startswith("排名-")} == {
+        "排名-乡镇（街道）安全生产工作月度排名表-平江县-2026-10.pdf",
+        "排名-乡镇（街道）安全生产工作月度排名表-平江县-2026-10.xlsx"}
+    one = pjdesk("return", "build", "--month", "2026-10", "--form", "排名", "--out", str(tmp_path / "r"),
+                 data_dir=county)
+    assert one.returncode == 0 and len(one.stdout.split()) == 2
+    town = tmp_path / "town"
+    pjdesk("init", "--township", "430626101", "--operator", "张三", data_dir=town)
+    refused = pjdesk("return", "build", "--month", "2026-10", "--form", "排名", "--out", str(tmp_path / "t"),
+                     data_dir=town)
+    assert refused.returncode == 1 and "没有“排名”" in refused.stderr
