@@ -148,3 +148,18 @@ def county_data(session: Session) -> dict:
 def _kept(session: Session, name: str) -> dict | None:
     stored = session.store.setting(setting_key(name))
     return json.loads(stored) if stored else None
+
+
+def own_standing(session: Session) -> dict | None:
+    """This township's place in the newest ranking the county sent: month, rank, score, how many were ranked,
+    whether it is marked for 约谈, and the county's weights. None before any ranking arrived."""
+    ranking = county_data(session)["ranking"]
+    if not ranking or not ranking.get("months"):
+        return None
+    month = max(ranking["months"])
+    standings = ranking["months"][month]
+    own = next((s for s in standings if s["code"] == session.require_station().code), None)
+    if own is None:
+        return None
+    return {"month": month, "rank": own["rank"], "score": own["score"], "interview": own["interview"],
+            "ranked": sum(s["rank"] is not None for s in standings)}

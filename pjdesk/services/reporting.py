@@ -1,8 +1,9 @@
 """报送情况: which township reported which month, on time or late, whole or with a gap, on the county station.
 
-A township reports a month by sending the county a bundle made after the month ended (a bundle carries every
-change the county has not acknowledged, so the first one made after the month's end covers the whole month).
-That bundle is the month's report; the day the county imported it is the day it arrived.
+A township reports a month by sending the county a bundle made in the following month (a bundle carries every
+change the county has not acknowledged, so one made after the month's end covers the whole month). The first
+bundle made then is the month's report; the day the county imported it is the day it arrived. A bundle made
+later still does not report the month: a township that skipped a month shows 未报送 for it.
 
 - 按时 (on time): it arrived by the deadline, the 5th of the next month unless the county set another day
   or a date for that month;
@@ -12,7 +13,7 @@ That bundle is the month's report; the day the county imported it is the day it 
 - 未报送 (missing): no report, and the deadline has passed;
 - 待报送 (due): the month has ended, no report yet, the deadline has not passed;
 - a month not yet ended has nothing due, nor has a month whose deadline passed before the county received
-  its first bundle from anyone (the months before the county desk was in use).
+  its first bundle from anyone and that no township reported (the months before the county desk was in use).
 """
 
 from __future__ import annotations
@@ -20,7 +21,6 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import json
-from collections.abc import Iterable
 from dataclasses import dataclass
 
 from pjdesk.core.dates import parse_date
@@ -126,29 +126,31 @@ def report_grid(session: Session, year: int) -> Grid:
     today = session.today()
     months = [Month(year, m) for m in range(1, 13)]
     day, overrides = deadline_day(session), month_deadlines(session)
-    by_township: dict[str, list[dict]] = {}
+    reports: dict[str, dict[str, dict]] = {}  # township → month key → its report (the first bundle made)
+    first = today
     for row in sync_store.imports_from(session.store):
-        by_township.setdefault(row["sender_station"], []).append(row)
-    first = min((_arrived(i) for imports in by_township.values() for i in imports), default=today)
+        first = min(first, _arrived(row))
+        reports.setdefault(row["sender_station"], {}).setdefault(Month.of(_made(row)).previous().key, row)
+    reported = {key for by_month in reports.values() for key in by_month}
     rows = []
     for t in townships():
-        imports = by_township.get(t.code, [])
-        cells = {m.key: _cell(session, m, imports, deadline(session, m, day=day, overrides=overrides), today,
-                              first) for m in months}
+        cells = {}
+        for m in months:
+            due = deadline(session, m, day=day, overrides=overrides)
+            # Before the county desk was in use nothing was due, unless some township did report the month.
+            tracked = today > m.end and (due >= first or m.key in reported)
+            cells[m.key] = _cell(session, reports.get(t.code, {}).get(m.key), due, today) if tracked \
+                else Cell(NOT_DUE, due)
         rows.append(GridRow(t.code, t.name, cells))
     return Grid(year, months, rows)
 
 
-def _cell(session: Session, month: Month, imports: Iterable[dict], due: dt.date, today: dt.date,
-          first: dt.date) -> Cell:
-    if today <= month.end or due < first:
-        return Cell(NOT_DUE, due)
-    report = next((i for i in imports if _made(i) > month.end), None)
+def _cell(session: Session, report: dict | None, due: dt.date, today: dt.date) -> Cell:
     if report is None:
         return Cell(MISSING if today > due else DUE, due)
     arrived = _arrived(report)
-    missing = sum(sync_store.missing_changes(session.store, device, first, last)
-                  for device, (first, last) in report["gaps"].items())
+    missing = sum(sync_store.missing_changes(session.store, device, low, high)
+                  for device, (low, high) in report["gaps"].items())
     status = PARTIAL if missing else LATE if arrived > due else ON_TIME
     return Cell(status, due, arrived, report.get("created_at"), report.get("file_name"), missing)
 
@@ -165,3 +167,16 @@ def _made(imported: dict) -> dt.date:
 def _county_only(session: Session) -> None:
     if not session.require_station().is_county:
         raise PjdeskError("报送情况只在县级站点查看和设置")
+
+
+def last_month_summary(session: Session) -> dict:
+    """For the county's 工作台: the last month ended, how many townships reported it (on time, late,
+    partial) and which have not."""
+    month = Month.of(session.today()).previous()
+    grid = report_grid(session, month.year)
+    statuses = [r.cells[month.key].status for r in grid.rows]
+    return {"month": month, "townships": len(grid.rows),
+            "reported": sum(s in (ON_TIME, LATE, PARTIAL) for s in statuses),
+            "late": statuses.count(LATE), "partial": statuses.count(PARTIAL),
+            "missing": [r.name for r in grid.missing_in(month)], "deadline": deadline(session, month)}
+

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import html
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
@@ -75,8 +76,13 @@ class DashboardPage(QWidget):
         self.heading.setStyleSheet("font-size: 20px; font-weight: 600;")
         self.subheading = QLabel()
         self.subheading.setStyleSheet("color: #555;")
+        self.notice = QLabel()
+        self.notice.setObjectName("county_notice")
+        self.notice.setWordWrap(True)
+        self.notice.setStyleSheet("background: #eef3fb; border: 1px solid #c9d7ee; border-radius: 4px; padding: 6px 10px;")
         layout.addWidget(self.heading)
         layout.addWidget(self.subheading)
+        layout.addWidget(self.notice)
         grid = QGridLayout()
         grid.setSpacing(14)
         self.cards: dict[str, Card] = {}
@@ -123,6 +129,9 @@ class DashboardPage(QWidget):
         self.heading.setText(f"{station.name} 安全生产工作台")
         weekday = "一二三四五六日"[today.weekday()]
         self.subheading.setText(f"{today:%Y年%m月%d日} 星期{weekday}　操作员：{self.session.operator}")
+        text = county_notice(self.session)
+        self.notice.setText(text)
+        self.notice.setVisible(bool(text))
         counts = hazard_service.dashboard(self.session)
         for key, card in self.cards.items():
             card.number.setText(f"{counts.get(key, 0):,}")
@@ -187,3 +196,31 @@ class DashboardPage(QWidget):
 
     def counts(self) -> dict[str, int]:
         return {k: int(c.number.text().replace(",", "")) for k, c in self.cards.items()}
+
+
+def county_notice(session) -> str:
+    """One line between the county and this station: on the county, who has reported last month; on a
+    township, its place in the newest ranking the county sent (rich text)."""
+    if session.station.is_county:
+        from pjdesk.services.reporting import last_month_summary
+
+        s = last_month_summary(session)
+        if not s["reported"] and not s["missing"]:
+            return "报送情况：尚未收到乡镇的交换文件。在“数据交换”页导入乡镇报来的文件。"
+        text = (f"报送情况（{s['month'].label}，截止 {s['deadline']:%m月%d日}）：已报 {s['reported']} / {s['townships']}"
+                f"，其中逾期 {s['late']}、不完整 {s['partial']}")
+        if s["missing"]:
+            text += f"；<span style='color:#b3261e'>未报送 {len(s['missing'])}：{html.escape('、'.join(s['missing']))}</span>"
+        return text
+    from pjdesk.services.county_data import own_standing
+
+    s = own_standing(session)
+    if s is None:
+        return ""
+    year, month = s["month"].split("-")
+    place = f"第 {s['rank']} 名 / {s['ranked']}，得分 {s['score']:.1f}" if s["rank"] else "未参加排名（无数据）"
+    text = f"县级排名（{year}年{int(month)}月）：{place}"
+    if s["interview"]:
+        text += "　<span style='color:#b3261e;font-weight:600'>列入约谈</span>"
+    return text
+

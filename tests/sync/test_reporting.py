@@ -118,3 +118,10 @@ def test_a_month_ended_but_not_yet_due_is_awaited(stations, county, clock, tmp_p
     reporting.set_month_deadline(county, Month(2026, 10), "2026-12-02")
     [oct_] = cells(county, stations("sanshi", SANSHI).station.code, 10)
     assert oct_.status == DUE
+
+
+def test_a_later_bundle_does_not_report_a_skipped_month(stations, county, clock, tmp_path):
+    town = stations("anding")
+    send(town, county, clock, "2026-09-03 08:00:00", "2026-09-03 10:00:00", tmp_path)
+    send(town, county, clock, "2026-11-03 08:00:00", "2026-11-03 10:00:00", tmp_path)
+    assert [c.status for c in cells(county, town.station.code, 8, 9, 10)] == [ON_TIME, MISSING, ON_TIME]
