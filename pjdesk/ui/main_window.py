@@ -19,7 +19,23 @@ from .dashboard_page import DashboardPage
 
 # Pages other than the dashboard are built the first time they are shown: start-up pays only for what the
 # officer sees first (the ledger page counts the whole ledger; the 报表 page loads the PDF engine).
-PAGES = ("工作台", "单位", "隐患台账", "报表", "设置")
+# Each page: its module and class, imported when it is first shown.
+PAGE_CLASSES = {
+    "单位": ("units_page", "UnitsPage"),
+    "隐患台账": ("ledger_page", "LedgerPage"),
+    "报表": ("reports_page", "ReportsPage"),
+    "报送情况": ("reporting_page", "ReportingPage"),
+    "汇总": ("summary_page", "SummaryPage"),
+    "排名": ("ranking_page", "RankingPage"),
+    "数据交换": ("exchange_page", "ExchangePage"),
+    "设置": ("settings_page", "SettingsPage"),
+}
+TOWNSHIP_PAGES = ("工作台", "单位", "隐患台账", "报表", "数据交换", "设置")
+COUNTY_PAGES = ("工作台", "报送情况", "隐患台账", "单位", "汇总", "排名", "报表", "数据交换", "设置")
+
+
+def pages_for(station) -> tuple[str, ...]:
+    return COUNTY_PAGES if station.is_county else TOWNSHIP_PAGES
 
 
 class MainWindow(QMainWindow):
@@ -35,13 +51,14 @@ class MainWindow(QMainWindow):
                                "QListWidget::item { padding: 10px 14px; }"
                                "QListWidget::item:selected { background: #1a5fb4; color: white; }")
         self.stack = QStackedWidget()
-        self._pages: dict[str, QWidget | None] = dict.fromkeys(PAGES)
+        self.pages = pages_for(station)
+        self._pages: dict[str, QWidget | None] = dict.fromkeys(self.pages)
         self.dashboard = DashboardPage(session)
         self.dashboard.open_ledger.connect(self.open_ledger)
         self.dashboard.open_hazard.connect(self.open_hazard)
         self.dashboard.load_demo.connect(self.load_demo)
         self._pages["工作台"] = self.dashboard
-        for name in PAGES:
+        for name in self.pages:
             self.nav.addItem(name)
             self.stack.addWidget(self.dashboard if name == "工作台" else QWidget())
         self.nav.currentRowChanged.connect(self._show_page)
@@ -64,7 +81,7 @@ class MainWindow(QMainWindow):
         if page is None:
             page = self._build_page(name)
             self._pages[name] = page
-            index = PAGES.index(name)
+            index = self.pages.index(name)
             placeholder = self.stack.widget(index)
             self.stack.insertWidget(index, page)
             self.stack.removeWidget(placeholder)
@@ -72,29 +89,19 @@ class MainWindow(QMainWindow):
         return page
 
     def _build_page(self, name: str) -> QWidget:
+        import importlib
+
+        module, cls = PAGE_CLASSES[name]
+        page = getattr(importlib.import_module(f"{__package__}.{module}"), cls)(self.session)
         if name == "单位":
-            from .units_page import UnitsPage
-
-            page = UnitsPage(self.session)
             page.show_hazards.connect(self.open_ledger)
-        elif name == "隐患台账":
-            from .ledger_page import LedgerPage
-
-            page = LedgerPage(self.session)
-        elif name == "报表":
-            from .reports_page import ReportsPage
-
-            page = ReportsPage(self.session)
-        else:
-            from .settings_page import SettingsPage
-
-            page = SettingsPage(self.session)
         if hasattr(page, "changed"):
             page.changed.connect(self._changed)
         return page
 
     def built(self, name: str) -> QWidget | None:
-        return self._pages[name]
+        """The page if this station has it and it has been shown; None otherwise."""
+        return self._pages.get(name)
 
     @property
     def units(self):
@@ -113,10 +120,10 @@ class MainWindow(QMainWindow):
         return self.page("设置")
 
     def show_page(self, name: str) -> None:
-        self.nav.setCurrentRow(PAGES.index(name))
+        self.nav.setCurrentRow(self.pages.index(name))
 
     def _show_page(self, row: int) -> None:
-        page = self.page(PAGES[row])
+        page = self.page(self.pages[row])
         self.stack.setCurrentWidget(page)
         if page is self.dashboard and self.isVisible():
             self.dashboard.refresh()
@@ -139,6 +146,11 @@ class MainWindow(QMainWindow):
             self.dashboard.refresh()
             if ledger is not None and self.sender() is not ledger:
                 ledger.reload()
+        # An import on the county changes who has reported, the totals and the ranking.
+        for name in ("报送情况", "汇总", "排名"):
+            page = self.built(name)
+            if page is not None and self.sender() is not page:
+                page.refresh()
 
     def start_daily_backup(self) -> None:
         from pjdesk.services.backups import daily_backup
