@@ -39,14 +39,17 @@ from pjdesk.core.hazard import (
     REVIEW,
     missing_major_items,
 )
+from pjdesk.core.periods import Month
 from pjdesk.core.records import vocabulary
 from pjdesk.core.townships import COUNTY_CODE, Township, township, townships
 from pjdesk.core.unit import UNIT, is_high_risk_sector
+from pjdesk.storage import sync_store
 
 from .session import Session
 
 DEFAULT_HAZARDS = 3000  # a township of about 280 units over five years
 YEARS = 5
+REPORT_MONTHS = 6  # the county's 报送情况 of the demo: the last six months
 HAZARDS_PER_UNIT = 11
 MAX_UNITS_PER_TOWNSHIP = 320
 MAX_HAZARDS = 1_000_000
@@ -702,6 +705,9 @@ def load_demo(session: Session, *, seed: int = 1, hazards: int | None = None, pr
             counts["hazards"] += len(batch)
             counts["events"] += len(events)
             _report(progress, len(units) + counts["hazards"], total)
+        if station.is_county:
+            for report in world.report_history(REPORT_MONTHS):
+                sync_store.record_import(store, **report)
     return counts
 
 
@@ -1075,6 +1081,34 @@ class DemoWorld:
         key = (unit["township"], year)
         self.doc_serial[key] = serial = self.doc_serial.get(key, 0) + 1
         return f"下达隐患整改通知书（{self.abbreviations[unit['township']]}安监改〔{year}〕{serial}号）"
+
+    def report_history(self, months: int) -> list[dict]:
+        """On the county: each township's monthly files of the last months as the county read them — most
+        made in the first days of the following month, a few later than the 5th, now and then a month
+        skipped, and for the last month a couple not yet in (报送情况). Drawn after everything else, so the
+        ledger is the same with or without it."""
+        today = dt.date.fromordinal(self.today)
+        last = Month.of(today).previous()
+        wanted = [last]
+        while len(wanted) < months:
+            wanted.append(wanted[-1].previous())
+        history = []
+        for t in townships():  # the roster, the park included: it reports too
+            for month in reversed(wanted):
+                following = month.end + dt.timedelta(days=1)
+                chance = self._random()
+                if chance < 0.06 or (month == last and chance < 0.16):
+                    continue  # 未报送
+                made = following + dt.timedelta(days=int(self._random() * 4) if chance < 0.85 else 5 + int(self._random() * 9))
+                arrived = min(made + dt.timedelta(days=int(self._random() * 2)), today)
+                if made > today:
+                    continue
+                at = f"{arrived.isoformat()} {9 + int(self._random() * 8):02d}:{int(self._random() * 60):02d}:00"
+                history.append({
+                    "bundle_id": f"demo-{t.code}-{month.key}", "file_name": f"pjdesk-{t.code}-{month.key}.pjz",
+                    "sender": {"station": t.code, "device": f"demo{t.code[-3:]}"}, "at": at, "by": "演示",
+                    "created_at": f"{made.isoformat()} 08:30:00", "changes": 0, "new_changes": 0})
+        return history
 
     def is_overdue(self, hazard: dict, events: list[dict]) -> bool:
         due = hazard["deadline"]

@@ -235,6 +235,22 @@ def test_on_the_county_station_the_units_are_spread_over_the_townships(tmp_path)
     s.close()
 
 
+def test_the_county_demo_has_six_months_of_reports_to_show(tmp_path):
+    from pjdesk.core.periods import Month
+    from pjdesk.services import reporting
+
+    s = init_station(tmp_path / "county", code="430626", operator="县应急局", county=True, today=lambda: TODAY)
+    load_demo(s, hazards=300)
+    grid = reporting.report_grid(s, 2026)
+    seen = {row.cells[m.key].status for row in grid.rows for m in grid.months if m >= Month(2026, 5)}
+    assert {reporting.ON_TIME, reporting.LATE, reporting.MISSING} <= seen
+    assert not {row.cells["2026-04"].status for row in grid.rows} - {reporting.NOT_DUE, reporting.MISSING}
+    october = [row.cells["2026-10"] for row in grid.rows]
+    assert all(c.arrived is None or c.arrived <= TODAY for c in october)
+    assert 0 < len(grid.missing_in(Month(2026, 10))) < 8, "a few townships have not sent October's file"
+    s.close()
+
+
 def test_a_negative_size_is_refused(session):
     with pytest.raises(PjdeskError, match="隐患条数"):
         load_demo(session, hazards=-1)
