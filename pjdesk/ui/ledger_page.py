@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QFileDialog,
+    QGridLayout,
     QHBoxLayout,
     QHeaderView,
     QInputDialog,
@@ -111,6 +112,8 @@ class LedgerPage(QWidget):
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 1)
         self.splitter = splitter
+        self._split_by_hand = False
+        splitter.splitterMoved.connect(lambda *_: setattr(self, "_split_by_hand", True))
 
         layout = QVBoxLayout(self)
         title = QHBoxLayout()
@@ -132,10 +135,16 @@ class LedgerPage(QWidget):
 
     def showEvent(self, event) -> None:
         super().showEvent(event)
-        if not getattr(self, "_sized", False):
-            self._sized = True
-            # After the layout has given the splitter its width: the list gets all but ~400 px of it.
-            QTimer.singleShot(0, lambda: self.splitter.setSizes([max(self.splitter.width() - 400, 400), 400]))
+        QTimer.singleShot(0, self._fit_split)
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._fit_split()
+
+    def _fit_split(self) -> None:
+        """The list gets all but ~400 px of the width, until the officer drags the divider."""
+        if not self._split_by_hand:
+            self.splitter.setSizes([max(self.splitter.width() - 400, 400), 400])
 
     # --- filters ----------------------------------------------------------------------------------------
     def _build_filters(self) -> None:
@@ -169,11 +178,19 @@ class LedgerPage(QWidget):
             w.edit.editingFinished.connect(self.reload)
         self.incomplete_box.toggled.connect(self.reload)
         self.search.setMinimumWidth(300)
-        bar = QHBoxLayout()
-        bar.addWidget(self.search, 3)
-        for w in (self.township_box, self.status_box, self.level_box, self.sector_box, self.source_box, self.tag_box, self.due_box,
-                  self.found_from, self.found_to, self.incomplete_box, self.clear_button):
-            bar.addWidget(w)
+        # Two rows: in one, the bar would make the window wider than a 1366-pixel laptop screen.
+        first, second = QHBoxLayout(), QHBoxLayout()
+        first.addWidget(self.search, 1)
+        for w in (self.township_box, self.status_box, self.level_box, self.due_box):
+            first.addWidget(w)
+        for w in (self.sector_box, self.source_box, self.tag_box, self.found_from, self.found_to,
+                  self.incomplete_box, self.clear_button):
+            second.addWidget(w)
+        second.addStretch(1)
+        bar = QVBoxLayout()
+        bar.setSpacing(4)
+        bar.addLayout(first)
+        bar.addLayout(second)
         self.filter_bar = bar
 
     @staticmethod
@@ -322,14 +339,15 @@ class LedgerPage(QWidget):
         self.export_button.clicked.connect(self.export_excel)
         buttons = {}
         bar = QWidget()
-        grid = QHBoxLayout(bar)
+        grid = QGridLayout(bar)  # two rows of four: in one row they would squeeze the list
         grid.setContentsMargins(0, 0, 0, 0)
-        for key, text in (("edit", "编辑"), (NOTICE, "整改通知"), (RECTIFIED, "整改完成"), (REVIEW, "复查"),
-                          (EXTEND, "延期"), (CLOSE, "销号"), ("delete", "删除")):
+        grid.setSpacing(4)
+        for i, (key, text) in enumerate((("edit", "编辑"), (NOTICE, "整改通知"), (RECTIFIED, "整改完成"), (REVIEW, "复查"),
+                                         (EXTEND, "延期"), (CLOSE, "销号"), ("delete", "删除"))):
             button = QPushButton(text)
             button.setObjectName(f"action_{key}")
             button.clicked.connect(lambda _=False, k=key: self.act(k))
-            grid.addWidget(button)
+            grid.addWidget(button, i // 4, i % 4)
             buttons[key] = button
         self.actions_bar = bar
         return buttons
