@@ -1,25 +1,26 @@
 """Benchmark: bundle export and import (DESIGN.md §8 and the sync issue's figures).
 
-    python bench/bench_sync.py [--month 2000] [--large 200000] [--repeat 5]
+    python bench/bench_sync.py [--month 2000] [--large 200000] [--county-hazards 400] [--repeat 5]
 
 A township's month of changes (--month, ~2,000: units and hazards) exported (budget ≤ 0.5 s) and imported by a
 fresh county (≤ 1 s); then a bundle of --large changes imported (budget: within 4× of the raw baseline) and
-its size (≤ 25 MB). Baseline, in the same run: the same change rows and record rows written by raw sqlite3
-executemany into plain tables of the same columns, in one transaction.
+its size (≤ 25 MB); then the county importing a month's bundles of all 25 townships (≤ 10 s; see
+bench_sync_county.py, which also runs on its own; --county-hazards 0 leaves it out). Baseline, in the same run:
+the same change rows and record rows written by raw sqlite3 executemany into plain tables of the same columns,
+in one transaction.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import shutil
-import sqlite3
 import sys
 import tempfile
 import time
-import zipfile
 from pathlib import Path
 
+import bench_sync_county
+from bench_sync_county import bundle_changes, raw_baseline
 from common import ANDING, COUNTY, TODAY, heading, median_time, once, report, summary
 
 from pjdesk.core.hazard import HAZARD
@@ -34,6 +35,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--month", type=int, default=2_000)
     parser.add_argument("--large", type=int, default=200_000)
+    parser.add_argument("--county-hazards", type=int, default=bench_sync_county.DEFAULT_HAZARDS,
+                        help="demo hazards per township for the county's import of 25 bundles (0: leave it out)")
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args(argv)
     results = []
@@ -68,6 +71,8 @@ def main(argv: list[str] | None = None) -> int:
             results.append(size_mb <= BUDGET_SIZE_MB)
             print(f"bundle size {size_mb:.1f} MB (budget {BUDGET_SIZE_MB} MB)")
         county_template.close()
+    if args.county_hazards:
+        results += bench_sync_county.section(args.county_hazards, repeat=min(args.repeat, 3))
     return summary(results)
 
 
@@ -119,25 +124,7 @@ def _median_import(template, bundle: Path, root: Path, repeat: int) -> float:
 
 def _raw_baseline(bundle: Path, path: Path) -> float:
     """The bundle's change rows and the records they make, written by raw executemany in one transaction."""
-    with zipfile.ZipFile(bundle) as zf:
-        changes = [json.loads(line) for name in zf.namelist() if name.startswith("changes/")
-                   for line in zf.read(name).splitlines()]
-    log_rows = [(c["id"], c["device"], c["dseq"], c["hlc"], c["operator"], c["kind"], c["record_id"], c["township"],
-                 c["op"], json.dumps(c["fields"], ensure_ascii=False), c.get("base")) for c in changes]
-    width = max(len(c["fields"]) for c in changes) + 6
-    record_rows = [(c["record_id"], c["township"], c["hlc"], c["hlc"], c["operator"], c["operator"],
-                    *list(c["fields"].values())[:width - 6], *[None] * (width - 6 - len(c["fields"])))
-                   for c in changes]
-    conn = sqlite3.connect(path)
-    conn.execute("CREATE TABLE log (id, device, dseq, hlc, operator, kind, record_id, township, op, fields, base)")
-    conn.execute(f"CREATE TABLE record ({', '.join(f'c{i}' for i in range(width))})")
-    start = time.perf_counter()
-    with conn:
-        conn.executemany("INSERT INTO log VALUES (?,?,?,?,?,?,?,?,?,?,?)", log_rows)
-        conn.executemany(f"INSERT INTO record VALUES ({', '.join('?' * width)})", record_rows)
-    elapsed = time.perf_counter() - start
-    conn.close()
-    return elapsed
+    return raw_baseline(bundle_changes([bundle]), path, records=True)
 
 
 if __name__ == "__main__":
