@@ -1,0 +1,240 @@
+"""Benchmark: the county imports a month of bundles from all 25 townships (the sync issue's figure ≤ 10 s).
+
+    python bench/bench_sync_county.py [--hazards 400] [--repeat 3] [--rebuild] [--loaded]
+
+Each of the 25 townships and streets of the roster (the high-tech park left out, as the demo does) is a
+station of its own with the demo dataset scoped to it: ``--hazards`` hazards (400 make about 2,000 changes:
+units, hazards and their events, a township's month as the sync issue counts it), exported to the county.
+A fresh county then imports the 25 bundles at once, as an officer choosing the whole folder would
+(``import_bundles`` on one list, trusting the new devices). Baseline, in the same run: the same change rows
+written by raw sqlite3 executemany into a plain table in one transaction; a second line adds the record rows
+they make, as bench_sync.py's baseline does.
+
+With --loaded, the same 25 bundles are also imported (once) by a county that already holds five years of the
+whole county (common.py's demo station of 200,000 hazards, built on first use in a few minutes): the county's
+real situation at the end of a month, where costs that grow with the log and the file show.
+
+Building the 25 stations takes tens of seconds, so the bundles are kept in bench/out/, under a name that
+changes with the demo generator, the schema, the write path and the bundle code; ``--rebuild`` makes them again.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import shutil
+import sqlite3
+import sys
+import tempfile
+import time
+import zipfile
+from pathlib import Path
+
+from common import COUNTY, OUT, TODAY, heading, report, summary
+
+BUDGET_COUNTY_S = 10.0
+DEFAULT_HAZARDS = 400  # per township: about 2,000 changes with the units and the hazards' events
+SEED = 1
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--hazards", type=int, default=DEFAULT_HAZARDS, help="demo hazards per township")
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--rebuild", action="store_true", help="build the 25 township bundles again")
+    parser.add_argument("--loaded", action="store_true",
+                        help="also import them into a county holding five years (200,000 hazards)")
+    args = parser.parse_args(argv)
+    return summary(section(args.hazards, args.repeat, rebuild=args.rebuild, loaded=args.loaded))
+
+
+def section(hazards: int = DEFAULT_HAZARDS, repeat: int = 3, *, rebuild: bool = False,
+            loaded: bool = False) -> list[bool]:
+    """Time the county's import of the 25 bundles and print the figure; returns [within budget]."""
+    bundles, info = township_bundles(hazards, rebuild=rebuild)
+    changes = bundle_changes(bundles)
+    with tempfile.TemporaryDirectory() as folder:
+        root = Path(folder)
+        template = _county(root / "county-template")
+        template.close()
+        import_s = _median_import(root / "county-template", bundles, root, repeat)
+        raw_log = raw_baseline(changes, root / "raw-log.db", records=False)
+        raw_both = raw_baseline(changes, root / "raw-both.db", records=True)
+        loaded_s = _loaded_import(bundles, root) if loaded else None
+    built = f"built in {info['build_s']:.0f} s" + (" now" if info["built_now"] else f" on {info['built']}, kept")
+    heading(f"the county imports {len(bundles)} township bundles of a month: {len(changes):,} changes "
+            f"({info['units']:,} units, {info['hazards']:,} hazards, {info['events']:,} events), median of {repeat}")
+    report("raw: executemany of the change rows", raw_log, None, raw_log)
+    report("raw: change rows + the record rows", raw_both, None, raw_log)
+    within = report("import_bundles, 25 files (fresh county)", import_s, BUDGET_COUNTY_S, raw_log,
+                    f"{import_s / len(bundles) * 1000:.0f} ms a file; {import_s / raw_both:.1f}× the second raw")
+    results = [within]
+    if loaded_s is not None:
+        results.append(report("import_bundles, 25 files (5-year county)", loaded_s, BUDGET_COUNTY_S, raw_log,
+                              "once; county of 200,000 hazards"))
+    print(f"  bundles: {sum(p.stat().st_size for p in bundles) / 1e6:.1f} MB in all; {built}")
+    return results
+
+
+# --- the 25 bundles, built once -----------------------------------------------------------------------------
+def township_bundles(hazards: int, *, rebuild: bool = False) -> tuple[list[Path], dict]:
+    """One bundle per township for the county, each of the demo scoped to that township, kept in bench/out/."""
+    folder = OUT / f"sync-county-25x{hazards}-seed{SEED}-{_source_hash()}"
+    marker = folder / "bundles.json"
+    if rebuild and folder.exists():
+        shutil.rmtree(folder)
+    if marker.exists():
+        info = {**json.loads(marker.read_text(encoding="utf-8")), "built_now": False}
+    else:
+        _build(folder, hazards)
+        info = {**json.loads(marker.read_text(encoding="utf-8")), "built_now": True}
+    return [folder / name for name in info["files"]], info
+
+
+def _source_hash() -> str:
+    """The code that decides what the bundles hold: demo generator, schema, write path, export and format."""
+    from pjdesk.services import demo, sync
+    from pjdesk.storage import database, migrations, sync_store
+    from pjdesk.sync import bundle
+
+    source = b"".join(Path(m.__file__).read_bytes() for m in (demo, migrations, database, sync_store, sync, bundle))
+    return f"schema{migrations.SCHEMA_VERSION}-{hashlib.sha1(source).hexdigest()[:8]}"
+
+
+def _build(folder: Path, hazards: int) -> None:
+    from pjdesk.core.townships import townships
+    from pjdesk.services.demo import load_demo
+    from pjdesk.services.session import init_station
+    from pjdesk.services.sync import export_bundle
+
+    OUT.mkdir(parents=True, exist_ok=True)
+    for stale in OUT.glob(f"sync-county-25x{hazards}-seed{SEED}-*"):
+        shutil.rmtree(stale)  # bundles of an older generator, schema or format
+    places = [t for t in townships() if t.kind != "园区"]
+    print(f"building {len(places)} township stations of {hazards} demo hazards each and their bundles"
+          f" in {folder.name} (once; kept for later runs)…", file=sys.stderr)
+    building = Path(tempfile.mkdtemp(prefix=".building-", dir=OUT))
+    totals = {"units": 0, "hazards": 0, "events": 0}
+    files = []
+    try:
+        start = time.perf_counter()
+        for number, place in enumerate(places):
+            station = building / f"station-{place.code}"
+            session = init_station(station, code=place.code, operator="基准测试", device_name="站内电脑",
+                                   today=lambda: TODAY)
+            # A seed per township: the same seed would give two townships the same record ids.
+            counts = load_demo(session, seed=SEED * 1000 + number, hazards=hazards)
+            for key in totals:
+                totals[key] += counts[key]
+            path = export_bundle(session, building)
+            session.close()
+            shutil.rmtree(station)
+            files.append(path.rename(building / f"{place.code}.pjz").name)
+            print(f"\r  {number + 1}/{len(places)}", end="\n" if number + 1 == len(places) else "",
+                  file=sys.stderr, flush=True)
+        info = {**totals, "files": files, "build_s": time.perf_counter() - start,
+                "built": time.strftime("%Y-%m-%d %H:%M")}
+        (building / "bundles.json").write_text(json.dumps(info, ensure_ascii=False), encoding="utf-8")
+        try:
+            building.rename(folder)
+        except OSError:
+            if not (folder / "bundles.json").exists():
+                raise
+            shutil.rmtree(building)  # another run built the same bundles meanwhile: keep the first
+    except BaseException:
+        shutil.rmtree(building, ignore_errors=True)
+        raise
+
+
+# --- timing ---------------------------------------------------------------------------------------------------
+def _county(folder: Path):
+    from pjdesk.services.session import init_station
+    from pjdesk.services.sync import device_key
+
+    session = init_station(folder, code=COUNTY, operator="基准测试", county=True, device_name="县安委办",
+                           today=lambda: TODAY)
+    device_key(session)
+    return session
+
+
+def _median_import(template: Path, bundles: list[Path], root: Path, repeat: int) -> float:
+    """Each run on a fresh copy of an empty county; the first, untimed, warms the caches."""
+    from pjdesk.services.session import open_session
+    from pjdesk.services.sync import import_bundles
+
+    times = []
+    for attempt in range(repeat + 1):
+        folder = root / f"county-{attempt}"
+        shutil.copytree(template, folder)
+        county = open_session(folder, today=lambda: TODAY)
+        start = time.perf_counter()
+        results = import_bundles(county, bundles, trust_new=True)
+        elapsed = time.perf_counter() - start
+        refused = [r.message for r in results if r.status != "accepted"]
+        assert not refused, refused
+        county.close()
+        shutil.rmtree(folder)
+        if attempt:
+            times.append(elapsed)
+    return sorted(times)[len(times) // 2]
+
+
+def _loaded_import(bundles: list[Path], root: Path) -> float:
+    """Once, into a copy of the county demo station of 200,000 hazards (five years of the whole county)."""
+    from common import demo_station
+
+    from pjdesk.services.session import open_session
+    from pjdesk.services.sync import import_bundles
+
+    session, _info = demo_station(200_000, county=True)
+    source = session.data_dir
+    session.close()
+    folder = root / "county-loaded"
+    shutil.copytree(source, folder, ignore=shutil.ignore_patterns("backups"))
+    county = open_session(folder, today=lambda: TODAY)
+    start = time.perf_counter()
+    results = import_bundles(county, bundles, trust_new=True)
+    elapsed = time.perf_counter() - start
+    refused = [r.message for r in results if r.status != "accepted"]
+    assert not refused, refused
+    county.close()
+    shutil.rmtree(folder)
+    return elapsed
+
+
+# --- raw baseline (bench_sync.py uses it too) -------------------------------------------------------------
+def bundle_changes(bundles: list[Path]) -> list[dict]:
+    """The change rows of these bundles, as their JSON Lines hold them."""
+    changes = []
+    for bundle in bundles:
+        with zipfile.ZipFile(bundle) as zf:
+            changes.extend(json.loads(line) for name in zf.namelist() if name.startswith("changes/")
+                           for line in zf.read(name).splitlines())
+    return changes
+
+
+def raw_baseline(changes: list[dict], path: Path, *, records: bool = True) -> float:
+    """The change rows (and, with ``records``, the records they make: a row of the widest change's width)
+    written by raw executemany into plain tables of the same columns, in one transaction."""
+    log_rows = [(c["id"], c["device"], c["dseq"], c["hlc"], c["operator"], c["kind"], c["record_id"], c["township"],
+                 c["op"], json.dumps(c["fields"], ensure_ascii=False), c.get("base")) for c in changes]
+    width = max(len(c["fields"]) for c in changes) + 6
+    record_rows = [(c["record_id"], c["township"], c["hlc"], c["hlc"], c["operator"], c["operator"],
+                    *list(c["fields"].values())[:width - 6], *[None] * (width - 6 - len(c["fields"])))
+                   for c in changes] if records else []
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE log (id, device, dseq, hlc, operator, kind, record_id, township, op, fields, base)")
+    conn.execute(f"CREATE TABLE record ({', '.join(f'c{i}' for i in range(width))})")
+    start = time.perf_counter()
+    with conn:
+        conn.executemany("INSERT INTO log VALUES (?,?,?,?,?,?,?,?,?,?,?)", log_rows)
+        if records:
+            conn.executemany(f"INSERT INTO record VALUES ({', '.join('?' * width)})", record_rows)
+    elapsed = time.perf_counter() - start
+    conn.close()
+    return elapsed
+
+
+if __name__ == "__main__":
+    sys.exit(main())
