@@ -6,6 +6,9 @@ import pytest
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
+# Stations in temporary folders, as the exchange tests make them (a module may define its own instead).
+from tests.sync.conftest import county, stations  # noqa: F401 - fixtures
+
 
 @pytest.fixture
 def answer_dialog(qtbot):

@@ -15,28 +15,9 @@ from pjdesk.services.sync import device_key, export_bundle, import_bundles, list
 from pjdesk.ui.exchange_page import ExchangePage
 from pjdesk.ui.trust_dialog import TrustDialog
 
-from ..sync.conftest import ANDING, COUNTY, accept, add_hazard, add_unit, make_station
+from ..sync.conftest import ANDING, accept, add_hazard, add_unit
 
 SANSHI = "430626102"  # 三市镇
-
-
-@pytest.fixture
-def stations(tmp_path):
-    made = []
-
-    def make(name, code=ANDING, **kw):
-        s = make_station(tmp_path / name, code, county=code == COUNTY, **kw)
-        made.append(s)
-        return s
-
-    yield make
-    for s in made:
-        s.close()
-
-
-@pytest.fixture
-def county(stations):
-    return stations("county", COUNTY, device_name="县安委办", operator="赵六")
 
 
 @pytest.fixture
