@@ -9,8 +9,10 @@ or nothing: a bundle that fails any check is refused with the cause and leaves t
 from __future__ import annotations
 
 import datetime as dt
+import gc
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -219,15 +221,29 @@ def import_bundles(session: Session, paths, trust_new: bool = False, *,
             backed_up.append(backup_now(session, "before-import"))
 
     results = []
-    for i, path in enumerate(paths):
-        if cancelled and cancelled():
-            break
-        if progress:
-            progress(i, len(paths))
-        results.append(import_bundle(session, path, trust_new=trust_new, before_write=before_write))
+    with _collector_paused():
+        for i, path in enumerate(paths):
+            if cancelled and cancelled():
+                break
+            if progress:
+                progress(i, len(paths))
+            results.append(import_bundle(session, path, trust_new=trust_new, before_write=before_write))
     if progress:
         progress(len(results), len(paths))
     return results
+
+
+@contextmanager
+def _collector_paused():
+    """Python's cyclic garbage collector stays out of an import: a bundle is hundreds of thousands of small
+    dicts that hold no cycles, and scanning them again and again cost a fifth of a large import's time."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 EXCHANGE_FOLDER_KEY = "exchange_folder"
@@ -272,7 +288,8 @@ def _import(session: Session, path: Path, trust_new: bool, before_write: Callabl
         previous = sync_store.imported(store, bundle.bundle_id)
         if previous:
             return ImportResult(path, DUPLICATE, f"已于 {previous['imported_at']} 导入过，本次未做任何改动")
-        gaps = _gaps(sync_store.held(store), bundle.manifest.get("ranges") or {})
+        ranges = bundle.manifest.get("ranges") or {}
+        gaps = _gaps(sync_store.held_of(store, ranges if isinstance(ranges, dict) else {}), ranges)
         created_at = bundle.manifest.get("created_at") if isinstance(bundle.manifest.get("created_at"), str) else None
         before_write()
         with store.transaction():

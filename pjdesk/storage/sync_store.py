@@ -13,6 +13,7 @@ is no "undelete" to race with, and two stations can never disagree on whether a 
 from __future__ import annotations
 
 import json
+import operator
 import sqlite3
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
@@ -87,6 +88,16 @@ def restore_listed(store: Store, device_id: str, *, by: str) -> bool:
 def held(store: Store) -> dict[str, int]:
     """The highest dseq this station holds from each device: what its bundles acknowledge."""
     return dict(store.db.execute("SELECT device, MAX(dseq) FROM change_log GROUP BY device").fetchall())
+
+
+def held_of(store: Store, devices: Iterable[str]) -> dict[str, int]:
+    """``held`` for a few devices only: one index lookup each, not a pass over the whole log."""
+    out = {}
+    for device_id in devices:
+        top = store.db.execute("SELECT MAX(dseq) FROM change_log WHERE device = ?", [device_id]).fetchone()[0]
+        if top is not None:
+            out[device_id] = top
+    return out
 
 
 def acks_of(store: Store, peer: str) -> dict[str, int]:
@@ -181,10 +192,12 @@ def apply_changes(store: Store, changes: list[dict]) -> Applied:
     if not fresh:
         return result
     # Read before the bundle's rows join the log: its own inserts are not "held back", they are in hand.
-    earlier = _logged_records(store, sorted({c["record_id"] for c in fresh})) | _held_back(store)
+    held_back = _held_back(store)
+    earlier = _logged_records(store, sorted({c["record_id"] for c in fresh})) | held_back
     store.db.conn.executemany(
         f"INSERT INTO change_log({', '.join(CHANGE_COLUMNS)}) VALUES ({', '.join('?' * len(CHANGE_COLUMNS))})",
-        [[_json(c["fields"]) if k == "fields" else c.get(k) for k in CHANGE_COLUMNS] for c in fresh])
+        [(c["id"], c["device"], c["dseq"], c["hlc"], c.get("operator"), c["kind"], c["record_id"], c["township"],
+          c["op"], _json(c["fields"]), c.get("base")) for c in fresh])
     if store.clock is not None:
         # Whatever this station writes next must order after everything it has seen.
         store.clock.observe(max(c["hlc"] for c in fresh))
@@ -195,7 +208,7 @@ def apply_changes(store: Store, changes: list[dict]) -> Applied:
             history[change["record_id"]].append(change)
     for rows in history.values():
         rows.sort(key=lambda r: (r["hlc"], r["id"]))
-    _materialise(store, history, result)
+    _materialise(store, history, result, held_back)
     return result
 
 
@@ -214,12 +227,17 @@ def _present_ids(store: Store, ids: list[str]) -> set[str]:
 
 def _held_back(store: Store) -> set[str]:
     """Records whose insert is in the log but not yet in their table: they wait for what they refer to."""
-    ids: set[str] = set()
-    for kind in KINDS.values():
-        ids.update(r[0] for r in store.db.execute(
-            f"SELECT record_id FROM change_log c WHERE kind = ? AND op = 'insert'"
-            f" AND NOT EXISTS (SELECT 1 FROM {kind.table} t WHERE t.id = c.record_id)", [kind.name]))
-    return ids
+    return {r[0] for r in store.db.execute("SELECT record_id FROM sync_held_back")}
+
+
+def _hold_back(store: Store, kind: RecordKind, waiting: list[str], written: list[str]) -> None:
+    """Keep the list of held-back records current: these wait for what they refer to, those are in."""
+    conn = store.db.conn
+    conn.executemany("INSERT OR IGNORE INTO sync_held_back(record_id, kind) VALUES (?, ?)",
+                     [(i, kind.name) for i in waiting])
+    for start in range(0, len(written), CHUNK):
+        chunk = written[start:start + CHUNK]
+        conn.execute(f"DELETE FROM sync_held_back WHERE record_id IN ({','.join('?' * len(chunk))})", chunk)
 
 
 def _logged_records(store: Store, record_ids: list[str]) -> set[str]:
@@ -249,8 +267,10 @@ def _kind_order() -> list[RecordKind]:
     return first + [k for k in KINDS.values() if k not in first and k is not HAZARD_EVENT] + [HAZARD_EVENT]
 
 
-def _materialise(store: Store, history: Mapping[str, list[dict]], result: Applied) -> None:
-    """Write the records folded from their histories (each in HLC order), referred-to kinds first."""
+def _materialise(store: Store, history: Mapping[str, list[dict]], result: Applied, held_back: set[str]) -> None:
+    """Write the records folded from their histories (each in HLC order), referred-to kinds first; a record
+    whose references have not arrived is held back (and listed), one that was held back and now can be
+    written leaves the list."""
     by_kind: dict[str, list[str]] = defaultdict(list)
     for record_id, rows in history.items():
         by_kind[rows[0]["kind"]].append(record_id)  # a kind this pjdesk does not know stays in the log only
@@ -260,6 +280,11 @@ def _materialise(store: Store, history: Mapping[str, list[dict]], result: Applie
         folded = [f for f in folded if f is not None]
         ready = _with_references(store, kind, folded)
         _upsert(store, kind, [f.row for f in ready])
+        written = [f.row["id"] for f in ready]
+        if len(ready) < len(folded) or held_back:
+            ready_ids = set(written)
+            _hold_back(store, kind, [f.row["id"] for f in folded if f.row["id"] not in ready_ids],
+                       [i for i in written if i in held_back])
         result.conflicts += _keep_conflicts(store, kind, [f for f in ready if f.conflicts])
         for f in ready:
             result.changed[kind.name].add(f.row["id"])
@@ -368,13 +393,14 @@ def _upsert(store: Store, kind: RecordKind, rows: list[dict]) -> None:
     if not rows:
         return
     columns = list(rows[0])
+    values = operator.itemgetter(*columns)
     listed = ", ".join(columns)
     stage = f"{kind.table}_sync_stage"
     conn = store.db.conn
     conn.execute(f"CREATE TEMP TABLE IF NOT EXISTS {stage} AS SELECT {listed} FROM main.{kind.table} WHERE 0")
     conn.execute(f"DELETE FROM temp.{stage}")
     conn.executemany(f"INSERT INTO temp.{stage} ({listed}) VALUES ({', '.join('?' * len(columns))})",
-                     [[r[c] for c in columns] for r in rows])
+                     [values(r) for r in rows])
     updates = ", ".join(f"{c} = excluded.{c}" for c in columns if c != "id")
     try:
         conn.execute(f"INSERT INTO main.{kind.table} ({listed}) SELECT {listed} FROM temp.{stage} WHERE true"

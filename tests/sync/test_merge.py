@@ -125,10 +125,15 @@ def test_changes_applied_in_any_grouping_converge(tmp_path, history):
     for attempt in range(4):
         station = make_station(tmp_path / f"raw-{attempt}", COUNTY, county=True)
         order = rows[::-1] if attempt == 0 else chance.sample(rows, len(rows))
+        waited = 0
         for start in range(0, len(order), 3):
             with station.store.transaction():
                 sync_store.apply_changes(station.store, order[start:start + 3])
+            waited = max(waited, station.store.db.execute("SELECT COUNT(*) FROM sync_held_back").fetchone()[0])
         assert records(station) == expected
+        if attempt == 0:
+            assert waited > 0, "events arrived before their hazards: they waited"
+        assert station.store.db.execute("SELECT COUNT(*) FROM sync_held_back").fetchone()[0] == 0, "none still wait"
         station.close()
 
 
