@@ -280,3 +280,21 @@ def test_a_constraint_failure_rolls_back_the_whole_batch(store):
     assert counts(store) == (0, 0, 0)
     add_unit(store)
     assert counts(store) == (1, 0, 1)
+
+
+@pytest.mark.parametrize("name", ["平江县安定镇ABC化工有限公司123", "重庆银行平江支行", "长寿镇长乐加油站",
+                                  "行业协会", "曾经的乐器行", "", "ＡＢＣ"])
+def test_initials_by_word_are_those_of_the_whole_name(name):
+    from pypinyin import Style, lazy_pinyin
+
+    from pjdesk.storage.search import initials
+
+    whole = "".join(p[:1] for p in lazy_pinyin(name, style=Style.FIRST_LETTER, errors="ignore")).lower()
+    assert initials(name) == whole
+    assert initials(name) == whole, "the second time from the per-word cache, the same"
+
+
+def test_initials_leave_latin_letters_and_digits_out():
+    from pjdesk.storage.search import initials
+
+    assert initials("平江县安定镇ABC化工有限公司123") == "pjxadzhgyxgs"
