@@ -16,14 +16,12 @@ Whole-file refusals (not a spreadsheet, password, empty, no header) raise Pjdesk
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import functools
-import gc
 import io
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
@@ -53,6 +51,7 @@ from pjdesk.storage import ledger_import_queries as queries
 from pjdesk.storage.backup import backup_file
 from pjdesk.storage.database import plain_errors
 
+from .bulk import collector_paused
 from .session import Session
 
 # --- what a column can be ----------------------------------------------------------------------------
@@ -343,7 +342,7 @@ def preview_import(session: Session, path: str | Path, *, sheet: str | None = No
     station = session.require_station()
     path = Path(path)
     book = _open_workbook(path)
-    with _bulk():
+    with collector_paused():
         names, chosen = _choose_sheet(book, path, sheet)
         grid, merged, header = chosen
         columns = _columns(grid, header, merged, mapping)
@@ -390,7 +389,7 @@ def apply_import(session: Session, preview: ImportPreview, *, progress: Progress
     with plain_errors("导入前备份"):
         backup = backup_file(store.db, session.data_dir / "backups", reason="before-import")
     who = session.operator
-    with _bulk(), store.transaction():
+    with collector_paused(), store.transaction():
         unit_ids = store.insert_many(UNIT, [u.values for u in units], township=station.code, operator=who)
         ids = {u.key: i for u, i in zip(units, unit_ids, strict=True)}
         ids.update({u.key: u.existing_id for u in preview.units.values() if not u.is_new})
@@ -428,24 +427,6 @@ def import_ledger(session: Session, path: str | Path, *, dry_run: bool = False, 
 
 # Records per insert_many call: progress and cancel are checked between calls.
 _CHUNK = 1000
-
-
-@contextlib.contextmanager
-def _bulk() -> Iterator[None]:
-    """Pause the cyclic garbage collector while a ledger is read or written.
-
-    A 10,000-row import keeps several hundred thousand small dicts and lists alive until they are written,
-    none of them in a reference cycle; the collector would traverse them again and again for nothing
-    (0.2–0.6 s of a 5 s budget). It resumes afterwards, also on error, and if it was already paused by the
-    caller it stays so.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _chunks(items: list, size: int) -> Iterable[list]:

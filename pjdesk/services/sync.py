@@ -9,10 +9,8 @@ or nothing: a bundle that fails any check is refused with the cause and leaves t
 from __future__ import annotations
 
 import datetime as dt
-import gc
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -27,6 +25,7 @@ from pjdesk.sync.bundle import CHANGES_DIR, Contents, county_member, encode_chan
 from pjdesk.sync.keys import public_key_bytes
 
 from .backups import backup_now
+from .bulk import collector_paused
 from .county_data import check_documents, county_payloads, keep_documents, kept_note
 from .session import COUNTY, TOWNSHIP, Outcome, Session, Station
 
@@ -221,7 +220,7 @@ def import_bundles(session: Session, paths, trust_new: bool = False, *,
             backed_up.append(backup_now(session, "before-import"))
 
     results = []
-    with _collector_paused():
+    with collector_paused():
         for i, path in enumerate(paths):
             if cancelled and cancelled():
                 break
@@ -231,19 +230,6 @@ def import_bundles(session: Session, paths, trust_new: bool = False, *,
     if progress:
         progress(len(results), len(paths))
     return results
-
-
-@contextmanager
-def _collector_paused():
-    """Python's cyclic garbage collector stays out of an import: a bundle is hundreds of thousands of small
-    dicts that hold no cycles, and scanning them again and again cost a fifth of a large import's time."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 EXCHANGE_FOLDER_KEY = "exchange_folder"
