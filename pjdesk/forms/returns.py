@@ -124,7 +124,7 @@ def ranking_form(indicators: list[tuple[str, str]]) -> FormSpec:
         code="排名",
         title="乡镇（街道）安全生产工作月度排名表",
         period_kind="month",
-        orientation="landscape",
+        orientation="portrait",
         row_label="乡镇（街道）",
         row_label_width=7,
         columns=(

@@ -216,7 +216,7 @@ def test_printing_the_ranking(qtbot, county, tmp_path):
     printer = QPrinter(QPrinter.HighResolution)
     printer.setOutputFormat(QPrinter.PdfFormat)
     printer.setOutputFileName(str(tmp_path / "printed.pdf"))
-    assert page.view.print_to(printer) == 2  # 26 townships: two pages
+    assert page.view.print_to(printer) == 1  # 26 townships, notes and signatures on one portrait page
     text = " ".join(" ".join(p.extract_text() for p in PdfReader(tmp_path / "printed.pdf").pages).split())
     assert RANKING_TITLE in text and "2026年10月" in text
     assert "三市镇" in text and "安定镇" in text and "加义镇" in text
@@ -230,4 +230,4 @@ def test_printing_the_ranking(qtbot, county, tmp_path):
     assert page.view.print_to(printer) == 1
     [printed] = PdfReader(tmp_path / "page1.pdf").pages
     width, height = (float(v) for v in printed.mediabox[2:])
-    assert abs(width - 842) < 3 and abs(height - 595) < 3, "A4 landscape"
+    assert abs(width - 595) < 3 and abs(height - 842) < 3, "A4 portrait, as the ranking is drawn"
