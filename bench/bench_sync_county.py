@@ -160,37 +160,25 @@ def _county(folder: Path):
 
 def _median_import(template: Path, bundles: list[Path], root: Path, repeat: int) -> float:
     """Each run on a fresh copy of an empty county; the first, untimed, warms the caches."""
-    from pjdesk.services.session import open_session
-    from pjdesk.services.sync import import_bundles
-
-    times = []
-    for attempt in range(repeat + 1):
-        folder = root / f"county-{attempt}"
-        shutil.copytree(template, folder)
-        county = open_session(folder, today=lambda: TODAY)
-        start = time.perf_counter()
-        results = import_bundles(county, bundles, trust_new=True)
-        elapsed = time.perf_counter() - start
-        refused = [r.message for r in results if r.status != "accepted"]
-        assert not refused, refused
-        county.close()
-        shutil.rmtree(folder)
-        if attempt:
-            times.append(elapsed)
-    return sorted(times)[len(times) // 2]
+    times = [_timed_import(template, root / f"county-{attempt}", bundles) for attempt in range(repeat + 1)]
+    return sorted(times[1:])[len(times[1:]) // 2]
 
 
 def _loaded_import(bundles: list[Path], root: Path) -> float:
     """Once, into a copy of the county demo station of 200,000 hazards (five years of the whole county)."""
     from common import demo_station
 
-    from pjdesk.services.session import open_session
-    from pjdesk.services.sync import import_bundles
-
     session, _info = demo_station(200_000, county=True)
     source = session.data_dir
     session.close()
-    folder = root / "county-loaded"
+    return _timed_import(source, root / "county-loaded", bundles)
+
+
+def _timed_import(source: Path, folder: Path, bundles: list[Path]) -> float:
+    """Copy a county station (without its backups), import every bundle into it, and time the import."""
+    from pjdesk.services.session import open_session
+    from pjdesk.services.sync import import_bundles
+
     shutil.copytree(source, folder, ignore=shutil.ignore_patterns("backups"))
     county = open_session(folder, today=lambda: TODAY)
     start = time.perf_counter()
