@@ -31,7 +31,7 @@ import time
 import zipfile
 from pathlib import Path
 
-from common import COUNTY, OUT, TODAY, heading, report, summary
+from common import COUNTY, OUT, TODAY, heading, keep_built, report, summary
 
 BUDGET_COUNTY_S = 10.0
 DEFAULT_HAZARDS = 400  # per township: about 2,000 changes with the units and the hazards' events
@@ -133,15 +133,8 @@ def _build(folder: Path, hazards: int) -> None:
             files.append(path.rename(building / f"{place.code}.pjz").name)
             print(f"\r  {number + 1}/{len(places)}", end="\n" if number + 1 == len(places) else "",
                   file=sys.stderr, flush=True)
-        info = {**totals, "files": files, "build_s": time.perf_counter() - start,
-                "built": time.strftime("%Y-%m-%d %H:%M")}
-        (building / "bundles.json").write_text(json.dumps(info, ensure_ascii=False), encoding="utf-8")
-        try:
-            building.rename(folder)
-        except OSError:
-            if not (folder / "bundles.json").exists():
-                raise
-            shutil.rmtree(building)  # another run built the same bundles meanwhile: keep the first
+        keep_built(building, folder, "bundles.json", {**totals, "files": files, "build_s": time.perf_counter() - start,
+                                                       "built": time.strftime("%Y-%m-%d %H:%M")})
     except BaseException:
         shutil.rmtree(building, ignore_errors=True)
         raise

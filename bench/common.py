@@ -79,17 +79,22 @@ def _build(folder: Path, hazards: int, county: bool, seed: int) -> None:
         counts = load_demo(session, seed=seed, hazards=hazards, progress=_progress_line(hazards))
         build_s = time.perf_counter() - start
         session.close()
-        info = {**counts, "build_s": build_s, "built": time.strftime("%Y-%m-%d %H:%M")}
-        (building / "demo.json").write_text(json.dumps(info, ensure_ascii=False), encoding="utf-8")
-        try:
-            building.rename(folder)
-        except OSError:
-            if not (folder / "demo.json").exists():
-                raise
-            shutil.rmtree(building)  # another benchmark built the same station meanwhile: keep the first
+        keep_built(building, folder, "demo.json",
+                   {**counts, "build_s": build_s, "built": time.strftime("%Y-%m-%d %H:%M")})
     except BaseException:
         shutil.rmtree(building, ignore_errors=True)
         raise
+
+
+def keep_built(building: Path, folder: Path, marker: str, info: dict) -> None:
+    """Move a finished build into its cache folder, its description in ``marker`` written last."""
+    (building / marker).write_text(json.dumps(info, ensure_ascii=False), encoding="utf-8")
+    try:
+        building.rename(folder)
+    except OSError:
+        if not (folder / marker).exists():
+            raise
+        shutil.rmtree(building)  # another run built the same thing meanwhile: keep the first
 
 
 def _progress_line(hazards: int) -> Callable[[int, int], None]:
