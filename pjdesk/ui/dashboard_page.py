@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
     QLabel,
-    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -20,6 +19,7 @@ from pjdesk.core.hazard import MAJOR, HazardFilter
 from pjdesk.services import hazards as hazard_service
 
 from .small_table import fill_rows, small_table
+from .widgets import make_button
 
 CARDS = (
     # key, title, colour, filter (a function of today)
@@ -97,9 +97,7 @@ class DashboardPage(QWidget):
         empty_layout.setContentsMargins(0, 12, 0, 0)
         note = QLabel("本机还没有隐患记录。可以先载入一套演示数据，熟悉各项功能（演示数据可随时换一个数据目录重新开始）。")
         note.setWordWrap(True)
-        self.demo_button = QPushButton("载入演示数据")
-        self.demo_button.setObjectName("load_demo")
-        self.demo_button.clicked.connect(self.load_demo)
+        self.demo_button = make_button("载入演示数据", "load_demo", self.load_demo)
         empty_layout.addWidget(note, 1)
         empty_layout.addWidget(self.demo_button)
         layout.addWidget(self.empty)

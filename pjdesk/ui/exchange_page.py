@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QMessageBox,
-    QPushButton,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -30,6 +29,7 @@ from pjdesk.services import sync as sync_service
 from .small_table import fill_rows, small_table
 from .tasks import run_task
 from .trust_dialog import TrustDialog, fingerprint_lines
+from .widgets import make_button
 
 BUNDLE_FILTER = "交换文件 (*.pjz)"
 SHOWN_STATUS = {"accepted": "已导入", "duplicate": "已导入过", "refused": "已拒绝", "skipped": "未处理"}
@@ -86,12 +86,8 @@ class ExchangePage(QWidget):
         hint = QLabel("选择对方发来的交换文件（.pjz），可一次选多个，或选择存放它们的文件夹（如 U 盘）。"
                       "每个文件单独检查：有问题的文件整份拒绝，不影响其他文件。导入前自动备份。", wordWrap=True)
         hint.setStyleSheet("color: #555;")
-        self.choose_files_button = QPushButton("选择文件…")
-        self.choose_files_button.setObjectName("import_files")
-        self.choose_files_button.clicked.connect(self.choose_files)
-        self.choose_folder_button = QPushButton("选择文件夹…")
-        self.choose_folder_button.setObjectName("import_folder")
-        self.choose_folder_button.clicked.connect(self.choose_folder)
+        self.choose_files_button = make_button("选择文件…", "import_files", self.choose_files)
+        self.choose_folder_button = make_button("选择文件夹…", "import_folder", self.choose_folder)
         buttons = QHBoxLayout()
         buttons.addWidget(self.choose_files_button)
         buttons.addWidget(self.choose_folder_button)
@@ -121,12 +117,8 @@ class ExchangePage(QWidget):
             self.township_box.setObjectName("export_township")
             for t in townships():
                 self.township_box.addItem(f"{t.name}（{t.code}）", t.code)
-            self.export_township_button = QPushButton("导出给乡镇…")
-            self.export_township_button.setObjectName("export_township_button")
-            self.export_township_button.clicked.connect(self.export_for_township)
-            self.export_all_button = QPushButton("导出给全部乡镇…")
-            self.export_all_button.setObjectName("export_all")
-            self.export_all_button.clicked.connect(self.export_for_all)
+            self.export_township_button = make_button("导出给乡镇…", "export_township_button", self.export_for_township)
+            self.export_all_button = make_button("导出给全部乡镇…", "export_all", self.export_for_all)
             row = QHBoxLayout()
             row.addWidget(self.township_box, 1)
             row.addWidget(self.export_township_button)
@@ -134,17 +126,13 @@ class ExchangePage(QWidget):
             layout.addWidget(self.export_all_button)
             self.export_buttons = [self.export_township_button, self.export_all_button]
         else:
-            self.export_county_button = QPushButton("导出给县级…")
-            self.export_county_button.setObjectName("export_county")
-            self.export_county_button.clicked.connect(self.export_for_county)
+            self.export_county_button = make_button("导出给县级…", "export_county", self.export_for_county)
             layout.addWidget(self.export_county_button)
             layout.addWidget(_rule())
             peers = QLabel("本乡镇其他设备（如外业笔记本）：", wordWrap=True)
             self.device_box = QComboBox()
             self.device_box.setObjectName("export_device")
-            self.export_device_button = QPushButton("导出给本乡镇其他设备…")
-            self.export_device_button.setObjectName("export_device_button")
-            self.export_device_button.clicked.connect(self.export_for_device)
+            self.export_device_button = make_button("导出给本乡镇其他设备…", "export_device_button", self.export_for_device)
             layout.addWidget(peers)
             layout.addWidget(self.device_box)
             layout.addWidget(self.export_device_button)
@@ -157,9 +145,7 @@ class ExchangePage(QWidget):
         self.export_result.setObjectName("export_result")
         self.export_result.setWordWrap(True)
         self.export_result.setTextInteractionFlags(Qt.TextSelectableByMouse)
-        self.open_folder_button = QPushButton("打开所在文件夹")
-        self.open_folder_button.setObjectName("open_export_folder")
-        self.open_folder_button.clicked.connect(self.open_export_folder)
+        self.open_folder_button = make_button("打开所在文件夹", "open_export_folder", self.open_export_folder)
         self.open_folder_button.hide()
         outcome.addWidget(self.export_result)
         outcome.addWidget(self.open_folder_button, 0, Qt.AlignLeft)
@@ -200,12 +186,8 @@ class ExchangePage(QWidget):
         layout.addWidget(self.devices, 1)
         self.revoke_button = self.restore_button = None
         if self.station.is_county:
-            self.revoke_button = QPushButton("吊销…")
-            self.revoke_button.setObjectName("revoke_device")
-            self.revoke_button.clicked.connect(self.revoke_selected)
-            self.restore_button = QPushButton("恢复信任")
-            self.restore_button.setObjectName("restore_device")
-            self.restore_button.clicked.connect(self.restore_selected)
+            self.revoke_button = make_button("吊销…", "revoke_device", self.revoke_selected)
+            self.restore_button = make_button("恢复信任", "restore_device", self.restore_selected)
             row = QHBoxLayout()
             row.addStretch(1)
             row.addWidget(self.revoke_button)
@@ -226,12 +208,8 @@ class ExchangePage(QWidget):
         self.conflicts.setWordWrap(True)
         _rows_follow_width(self.conflicts)
         self.conflicts.itemSelectionChanged.connect(self._conflict_selected)
-        self.keep_a_button = QPushButton("保留甲")
-        self.keep_a_button.setObjectName("keep_a")
-        self.keep_a_button.clicked.connect(lambda: self.resolve_selected("a"))
-        self.keep_b_button = QPushButton("保留乙")
-        self.keep_b_button.setObjectName("keep_b")
-        self.keep_b_button.clicked.connect(lambda: self.resolve_selected("b"))
+        self.keep_a_button = make_button("保留甲", "keep_a", lambda: self.resolve_selected("a"))
+        self.keep_b_button = make_button("保留乙", "keep_b", lambda: self.resolve_selected("b"))
         row = QHBoxLayout()
         row.addStretch(1)
         row.addWidget(self.keep_a_button)

@@ -26,7 +26,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QMessageBox,
-    QPushButton,
     QSizePolicy,
     QTableWidget,
     QTableWidgetItem,
@@ -41,6 +40,7 @@ from pjdesk.services import returns as return_service
 
 from .pdf_printing import page_layout_of, prepare_printer, print_document
 from .tasks import run_task
+from .widgets import make_button
 
 HEADER_FILL = "#e6e6e6"  # as the PDF shades its header rows
 TOTAL_FILL = "#f2f2f2"
@@ -62,15 +62,9 @@ class FormView(QWidget):
         self._header_rows = 0
         self.document = QPdfDocument(self)
 
-        self.print_button = QPushButton("打印…")
-        self.print_button.setObjectName("print_form")
-        self.print_button.clicked.connect(self.print_dialog)
-        self.save_pdf_button = QPushButton("另存 PDF…")
-        self.save_pdf_button.setObjectName("save_form_pdf")
-        self.save_pdf_button.clicked.connect(lambda: self.save_as("pdf"))
-        self.save_xlsx_button = QPushButton("另存 Excel…")
-        self.save_xlsx_button.setObjectName("save_form_xlsx")
-        self.save_xlsx_button.clicked.connect(lambda: self.save_as("xlsx"))
+        self.print_button = make_button("打印…", "print_form", self.print_dialog)
+        self.save_pdf_button = make_button("另存 PDF…", "save_form_pdf", lambda: self.save_as("pdf"))
+        self.save_xlsx_button = make_button("另存 Excel…", "save_form_xlsx", lambda: self.save_as("xlsx"))
         self.tools = QHBoxLayout()
         self.tools.setContentsMargins(0, 0, 0, 0)
         self.tools.addStretch(1)

@@ -52,6 +52,7 @@ from pjdesk.services import hazards as hazard_service
 from .hazard_dialogs import ask_delete_reason, hazard_dialog, step_dialog
 from .record_form import DateField
 from .table_model import Column, PagedTableModel
+from .widgets import make_button
 
 STATUS_CHOICES = [("全部状态", {}), ("未销号", {"open_only": True}), ("逾期", {"overdue": True}),
                   *((s, {"statuses": (s,)}) for s in STATUSES)]
@@ -330,13 +331,9 @@ class LedgerPage(QWidget):
         self.new_button.setObjectName("new_hazard")
         self.new_button.setToolTip("交办给乡镇的重大隐患，随发给该乡镇的交换文件下发" if county else "Ctrl+N")
         self.new_button.clicked.connect(lambda: self.new_hazard())
-        self.import_button = QPushButton("从 Excel 导入…")
-        self.import_button.setObjectName("import_ledger")
-        self.import_button.clicked.connect(self.import_excel)
+        self.import_button = make_button("从 Excel 导入…", "import_ledger", self.import_excel)
         self.import_button.setVisible(not county)
-        self.export_button = QPushButton("导出 Excel…")
-        self.export_button.setObjectName("export_ledger")
-        self.export_button.clicked.connect(self.export_excel)
+        self.export_button = make_button("导出 Excel…", "export_ledger", self.export_excel)
         buttons = {}
         bar = QWidget()
         grid = QGridLayout(bar)  # two rows of four: in one row they would squeeze the list

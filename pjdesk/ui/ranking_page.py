@@ -10,7 +10,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QMessageBox,
-    QPushButton,
     QSpinBox,
     QVBoxLayout,
 )
@@ -21,6 +20,7 @@ from pjdesk.services import ranking as ranking_service
 from pjdesk.services import returns as return_service
 
 from .form_view import MonthFormPage
+from .widgets import make_button
 
 
 class RankingPage(MonthFormPage):
@@ -56,12 +56,8 @@ class RankingPage(MonthFormPage):
         hint.setWordWrap(True)
         hint.setStyleSheet("color: #555;")
         form.addRow(hint)
-        self.save_button = QPushButton("保存权重")
-        self.save_button.setObjectName("save_weights")
-        self.save_button.clicked.connect(self.save_weights)
-        self.default_button = QPushButton("恢复默认")
-        self.default_button.setObjectName("default_weights")
-        self.default_button.clicked.connect(self.restore_defaults)
+        self.save_button = make_button("保存权重", "save_weights", self.save_weights)
+        self.default_button = make_button("恢复默认", "default_weights", self.restore_defaults)
         buttons = QHBoxLayout()
         buttons.addWidget(self.save_button)
         buttons.addWidget(self.default_button)

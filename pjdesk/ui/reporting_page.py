@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QMessageBox,
-    QPushButton,
     QSpinBox,
     QTableWidget,
     QTableWidgetItem,
@@ -29,6 +28,8 @@ from pjdesk.core.errors import PjdeskError
 from pjdesk.core.periods import Month
 from pjdesk.services import reporting
 from pjdesk.services.reporting import DUE, LATE, MISSING, NOT_DUE, ON_TIME, PARTIAL
+
+from .widgets import make_button
 
 # status → (background, text colour)
 COLOURS = {
@@ -96,12 +97,8 @@ class ReportingPage(QWidget):
         self.deadline_date.setObjectName("deadline_date")
         self.deadline_date.setCalendarPopup(True)
         self.deadline_date.setDisplayFormat("yyyy-MM-dd")
-        set_button = QPushButton("设为该月截止日")
-        set_button.setObjectName("set_month_deadline")
-        set_button.clicked.connect(self.set_month_deadline)
-        clear_button = QPushButton("恢复通常截止日")
-        clear_button.setObjectName("clear_month_deadline")
-        clear_button.clicked.connect(self.clear_month_deadline)
+        set_button = make_button("设为该月截止日", "set_month_deadline", self.set_month_deadline)
+        clear_button = make_button("恢复通常截止日", "clear_month_deadline", self.clear_month_deadline)
         self.overrides = QLabel()
         self.overrides.setObjectName("deadline_overrides")
         self.overrides.setStyleSheet("color: #555;")

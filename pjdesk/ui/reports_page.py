@@ -37,6 +37,7 @@ from pjdesk.services import returns as return_service
 from .pdf_printing import prepare_printer, print_document
 from .small_table import fill_rows, small_table
 from .tasks import run_task
+from .widgets import make_button
 
 
 class ReportsPage(QWidget):
@@ -77,16 +78,12 @@ class ReportsPage(QWidget):
         self.build_button.setObjectName("build_return")
         self.build_button.setDefault(True)
         self.build_button.clicked.connect(self.build)
-        self.print_button = QPushButton("打印…")
-        self.print_button.setObjectName("print_return")
-        self.print_button.clicked.connect(self.print_dialog)
+        self.print_button = make_button("打印…", "print_return", self.print_dialog)
         self.save_pdf_button = QPushButton("另存 PDF…")
         self.save_pdf_button.clicked.connect(lambda: self.save_as("pdf"))
         self.save_xlsx_button = QPushButton("另存 Excel…")
         self.save_xlsx_button.clicked.connect(lambda: self.save_as("xlsx"))
-        self.freeze_button = QPushButton("冻结（签字报送的版本）")
-        self.freeze_button.setObjectName("freeze_return")
-        self.freeze_button.clicked.connect(self.freeze)
+        self.freeze_button = make_button("冻结（签字报送的版本）", "freeze_return", self.freeze)
 
         choose = QGroupBox("生成报表")
         form = QFormLayout(choose)
@@ -105,9 +102,7 @@ class ReportsPage(QWidget):
         self.frozen.cellDoubleClicked.connect(lambda *_: self.open_frozen())
         open_button = QPushButton("打开")
         open_button.clicked.connect(self.open_frozen)
-        compare_button = QPushButton("与当前台账比较")
-        compare_button.setObjectName("compare_frozen")
-        compare_button.clicked.connect(self.compare_frozen)
+        compare_button = make_button("与当前台账比较", "compare_frozen", self.compare_frozen)
         row = QHBoxLayout()
         row.addWidget(open_button)
         row.addWidget(compare_button)

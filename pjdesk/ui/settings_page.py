@@ -21,6 +21,7 @@ from pjdesk.services import backups
 from pjdesk.services.session import set_operator
 
 from .small_table import fill_rows, small_table
+from .widgets import make_button
 
 
 class SettingsPage(QWidget):
@@ -54,12 +55,8 @@ class SettingsPage(QWidget):
         self.backups = small_table("backups", ["时间", "类型", "大小"], stretch=0)
         kept_layout.addWidget(self.backups)
         row = QHBoxLayout()
-        backup_button = QPushButton("立即备份")
-        backup_button.setObjectName("backup_now")
-        backup_button.clicked.connect(self.backup_now)
-        restore_button = QPushButton("从所选备份恢复…")
-        restore_button.setObjectName("restore_backup")
-        restore_button.clicked.connect(self.restore_selected)
+        backup_button = make_button("立即备份", "backup_now", self.backup_now)
+        restore_button = make_button("从所选备份恢复…", "restore_backup", self.restore_selected)
         row.addStretch(1)
         row.addWidget(backup_button)
         row.addWidget(restore_button)

@@ -25,6 +25,7 @@ from pjdesk.services import units as unit_service
 from .hazard_dialogs import ask_delete_reason
 from .record_dialog import RecordDialog
 from .table_model import Column, PagedTableModel
+from .widgets import make_button
 
 
 def _yes(value, _record) -> str:
@@ -73,9 +74,7 @@ class UnitsPage(QWidget):
         self.sector_box.currentIndexChanged.connect(self.reload)
 
         buttons = QHBoxLayout()
-        self.new_button = QPushButton("新增单位")
-        self.new_button.setObjectName("new_unit")
-        self.new_button.clicked.connect(self.new_unit)
+        self.new_button = make_button("新增单位", "new_unit", self.new_unit)
         edit = QPushButton("编辑")
         edit.clicked.connect(self.edit_selected)
         hazards = QPushButton("查看隐患")
