@@ -14,6 +14,22 @@ TOWNSHIP = "430626101"  # 安定镇
 
 
 @pytest.fixture
+def set_now(monkeypatch):
+    """Move every session's wall clock (and so the HLC) to a moment: ``set_now("2026-11-03 08:00:00")``.
+
+    It starts at 2026-01-01 08:00, before any station a test makes, so a test that sets later moments only
+    ever moves the clock forward, as a real one goes."""
+    from pjdesk.core.clock import Clock
+
+    moment = [dt.datetime(2026, 1, 1, 8, 0)]
+    monkeypatch.setattr(Clock, "now", lambda self: moment[0])
+
+    def set_to(text: str) -> None:
+        moment[0] = dt.datetime.fromisoformat(text)
+    return set_to
+
+
+@pytest.fixture
 def data_dir(tmp_path):
     return tmp_path / "station"
 

@@ -43,7 +43,7 @@ def check_uscc(raw: str) -> Check:
     return Check(value, True, False)
 
 
-def check_id_number(raw: str, today: dt.date | None = None) -> Check:
+def check_id_number(raw: str, today: dt.date) -> Check:
     """18-digit numbers are checked; 15-digit legacy numbers and other documents only warn.
 
     The check is the check digit and a real birth date not after today (GB 11643). The address code is not
@@ -64,6 +64,6 @@ def check_id_number(raw: str, today: dt.date | None = None) -> Check:
         born = ric.get_birth_date(value)
     except ValidationError:
         born = None
-    if born is None or born > (today or dt.date.today()):
+    if born is None or born > today:
         return Check(value, False, True, "身份证号中的出生日期不正确，请核对证件；境外证件请填写原因后保存")
     return Check(value, True, False)

@@ -33,7 +33,8 @@ REASONS = {"daily": "每日自动", "before-migration": "升级前", "before-imp
 
 def backup_now(session: Session, reason: str = "manual") -> Path:
     with plain_errors("备份"):
-        return storage_backup.backup_file(session.store.db, backup_folder(session), reason=reason)
+        return storage_backup.backup_file(session.store.db, backup_folder(session), reason=reason,
+                                          now=session.now())
 
 
 def daily_backup(session: Session) -> Path | None:

@@ -387,7 +387,7 @@ def apply_import(session: Session, preview: ImportPreview, *, progress: Progress
 
     step(0)
     with plain_errors("导入前备份"):
-        backup = backup_file(store.db, session.data_dir / "backups", reason="before-import")
+        backup = backup_file(store.db, session.data_dir / "backups", reason="before-import", now=session.now())
     who = session.operator
     with collector_paused(), store.transaction():
         unit_ids = store.insert_many(UNIT, [u.values for u in units], township=station.code, operator=who)

@@ -170,7 +170,7 @@ def freeze_return(session: Session, built: BuiltReturn, note: str | None = None)
     folder = frozen_folder(session) / built.month.key
     with plain_errors("冻结报表"):
         folder.mkdir(parents=True, exist_ok=True)
-        stamp = dt.datetime.now().strftime("%Y%m%d%H%M%S")
+        stamp = session.now().strftime("%Y%m%d%H%M%S")
         kept = {}
         for path in (built.pdf, built.xlsx):
             target = folder / f"{path.stem}-冻结{stamp}{path.suffix}"

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from pjdesk.core.clock import Clock
 from pjdesk.core.errors import PjdeskError
 from pjdesk.core.ids import new_device_id
 from pjdesk.core.townships import COUNTY_CODE, station_name, township
@@ -61,10 +62,18 @@ class Session:
     store: Store
     station: Station | None
     operator: str = ""
-    clock_today: Callable[[], dt.date] = dt.date.today
+    clock: Clock = field(default_factory=Clock)
 
     def today(self) -> dt.date:
-        return self.clock_today()
+        return self.clock.today()
+
+    def now(self) -> dt.datetime:
+        """The session's wall clock: the only "now" pjdesk uses (see core.clock)."""
+        return self.clock.now()
+
+    def now_text(self) -> str:
+        """Now, as the program writes it in its own records (导入时间, 吊销时间 …)."""
+        return self.clock.stamp()
 
     @property
     def ready(self) -> bool:
@@ -77,22 +86,24 @@ class Session:
 
     def reopen(self) -> Session:
         """The same session on a new connection, for work on another thread."""
-        return open_session(self.data_dir, operator=self.operator, today=self.clock_today)
+        return open_session(self.data_dir, operator=self.operator, clock=self.clock)
 
     def close(self) -> None:
         self.store.close()
 
 
 def open_session(data_dir: str | Path | None = None, *, operator: str | None = None,
-                 today: Callable[[], dt.date] | None = None) -> Session:
+                 today: Callable[[], dt.date] | None = None, clock: Clock | None = None) -> Session:
+    """Open a data directory. ``today`` fixes the day (tests); ``clock`` hands over a clock already in use."""
+    clock = clock or Clock(today)
     folder = resolve_data_dir(data_dir)
     if folder.exists() and not folder.is_dir():
         raise PjdeskError(f"数据目录 {folder} 是一个文件，不是文件夹。请换一个数据目录。")
-    store = open_store(folder / DB_NAME)
+    store = open_store(folder / DB_NAME, clock=clock)
     station = _read_station(store)
     if station:
         store.attach_device(station.device)
-    return Session(folder, store, station, operator or store.setting("operator") or "", today or dt.date.today)
+    return Session(folder, store, station, operator or store.setting("operator") or "", clock)
 
 
 def _read_station(store: Store) -> Station | None:

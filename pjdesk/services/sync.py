@@ -76,7 +76,7 @@ def device_key(session: Session) -> DeviceKey:
     own = sync_store.device(session.store, station.device)
     if own is None or own["public_key"] != key.public_b64:
         with session.store.transaction():
-            sync_store.register_device(session.store, _own_device(station, key), trusted_at=_now(),
+            sync_store.register_device(session.store, _own_device(station, key), trusted_at=session.now_text(),
                                        trusted_by=session.operator)
     return key
 
@@ -96,7 +96,7 @@ def revoke_device(session: Session, device_id: str) -> Outcome:
     if known["device"] == station.device:
         raise PjdeskError("不能吊销本机")
     with session.store.transaction():
-        sync_store.revoke_device(session.store, device_id, at=_now(), by=session.operator)
+        sync_store.revoke_device(session.store, device_id, at=session.now_text(), by=session.operator)
     return Outcome(device_id, {"device": frozenset({device_id})})
 
 
@@ -105,7 +105,7 @@ def trust_device(session: Session, device_id: str) -> Outcome:
     _county_only(session, "恢复设备")
     known = _known_device(session, device_id)
     with session.store.transaction():
-        sync_store.register_device(session.store, known, trusted_at=_now(), trusted_by=session.operator)
+        sync_store.register_device(session.store, known, trusted_at=session.now_text(), trusted_by=session.operator)
     return Outcome(device_id, {"device": frozenset({device_id})})
 
 
@@ -143,7 +143,7 @@ def _write_export(session: Session, out_dir: str | Path, receiver: Receiver, doc
     members = {f"{CHANGES_DIR}{device}.jsonl": encode_changes(rows) for device, rows in by_device.items()}
     manifest = {
         "bundle": new_id(),
-        "created_at": _now(),
+        "created_at": session.now_text(),
         # The sender's clock: orders its bundles exactly (a county document replaces one only from a later bundle).
         "stamp": store.clock.now(),
         "app": "pjdesk",
@@ -160,7 +160,7 @@ def _write_export(session: Session, out_dir: str | Path, receiver: Receiver, doc
     out = Path(out_dir)
     try:
         out.mkdir(parents=True, exist_ok=True)
-        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+        stamp = session.now().strftime("%Y%m%d-%H%M%S")
         name = f"pjdesk-{station.code}-{station.device}-to-{receiver.peer}-{stamp}-{manifest['bundle'][-6:]}.pjz"
         return write_bundle(out / name, manifest, {**members, **documents}, key)
     except OSError as e:
@@ -280,12 +280,12 @@ def _import(session: Session, path: Path, trust_new: bool, before_write: Callabl
         before_write()
         with store.transaction():
             if newcomer:
-                sync_store.register_device(store, newcomer, trusted_at=_now(), trusted_by=session.operator)
+                sync_store.register_device(store, newcomer, trusted_at=session.now_text(), trusted_by=session.operator)
             applied = sync_store.apply_changes(store, changes)
             kept = keep_documents(session, contents.county, stamp=bundle.stamp or "", made_at=created_at,
-                                  received_at=_now())
+                                  received_at=session.now_text())
             sync_store.record_acks(store, {sender["station"], sender["device"]}, acks)
-            sync_store.record_import(store, bundle.bundle_id, sender=sender, file_name=path.name, at=_now(),
+            sync_store.record_import(store, bundle.bundle_id, sender=sender, file_name=path.name, at=session.now_text(),
                                      by=session.operator, changes=len(changes), new_changes=applied.new_changes,
                                      created_at=created_at, gaps=gaps)
     finally:
@@ -410,7 +410,7 @@ def resolve_conflict(session: Session, conflict_id: int, choice: str) -> Outcome
     kind = KINDS[c["kind"]]
     with session.store.transaction():
         session.store.update(kind, c["record_id"], {c["field"]: c[f"{choice}_value"]}, operator=session.operator)
-        sync_store.mark_resolved(session.store, conflict_id, chosen=choice, at=_now(), by=session.operator)
+        sync_store.mark_resolved(session.store, conflict_id, chosen=choice, at=session.now_text(), by=session.operator)
     return Outcome(c["record_id"], {kind.name: frozenset({c["record_id"]})})
 
 
@@ -452,6 +452,3 @@ def _stamp_time(stamp: str) -> str:
     ms = parse_stamp(stamp)[0]
     return dt.datetime.fromtimestamp(ms / 1000).strftime("%Y-%m-%d %H:%M")
 
-
-def _now() -> str:
-    return dt.datetime.now().strftime("%Y-%m-%d %H:%M:%S")

@@ -11,9 +11,10 @@ from sqlite_utils import Database
 KEEP = {"daily": 14, "before-migration": 5, "before-import": 10}
 
 
-def backup_file(db: Database, folder: Path, *, reason: str) -> Path:
+def backup_file(db: Database, folder: Path, *, reason: str, now: dt.datetime) -> Path:
+    """A copy of the open file in ``folder``, named for the reason and the moment ``now`` (the session's)."""
     folder.mkdir(parents=True, exist_ok=True)
-    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
+    stamp = now.strftime("%Y%m%d-%H%M%S-%f")
     target = folder / f"pjdesk-{reason}-{stamp}.db"
     dest = sqlite3.connect(str(target))
     try:

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
-from pjdesk.core.clock import HybridClock
+from pjdesk.core.clock import SYSTEM_CLOCK, Clock, HybridClock
 from pjdesk.core.errors import PjdeskError
 from pjdesk.core.hazard import FOUND, HAZARD, HAZARD_EVENT, derive_state, missing_major_items
 from pjdesk.core.ids import new_id
@@ -64,7 +64,8 @@ def plain_errors(action: str) -> Iterator[None]:
         raise PjdeskError(f"{action}失败：读写磁盘出错（{e.strerror}）。请检查磁盘后重试。") from e
 
 
-def open_store(path: Path | str, *, device: str | None = None, readonly: bool = False) -> Store:
+def open_store(path: Path | str, *, device: str | None = None, readonly: bool = False,
+               clock: Clock = SYSTEM_CLOCK) -> Store:
     """Open (creating if needed) a station database and bring its schema up to date.
 
     A file that is not SQLite, or that a newer pjdesk wrote, is refused with a message and left untouched.
@@ -98,19 +99,20 @@ def open_store(path: Path | str, *, device: str | None = None, readonly: bool = 
             db.execute("PRAGMA synchronous = FULL")
             if len(applied) < SCHEMA_VERSION and not readonly:
                 if existed and applied:
-                    backup_file(db, path.parent / "backups", reason="before-migration")
+                    backup_file(db, path.parent / "backups", reason="before-migration", now=clock.now())
                 migrations.apply(db)
                 db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
         except BaseException:
             conn.close()  # a refused or failed open leaves no connection (and no lock) behind
             raise
-    return Store(db, path)
+    return Store(db, path, clock)
 
 
 class Store:
-    def __init__(self, db: Database, path: Path | None = None):
+    def __init__(self, db: Database, path: Path | None = None, wall: Clock = SYSTEM_CLOCK):
         self.db = db
         self.path = path
+        self.wall = wall  # the session's wall clock: the HLC counts from it
         self.device: str | None = None
         self.clock: HybridClock | None = None
         self._log: list[tuple] = []
@@ -122,7 +124,7 @@ class Store:
         """Writes are stamped with this device's clock, which resumes past the last stamp in the file."""
         self.device = device
         row = self.db.execute("SELECT MAX(hlc) FROM change_log").fetchone()
-        self.clock = HybridClock(device, last=row[0])
+        self.clock = HybridClock(device, wall=self.wall.time, last=row[0])
 
     def setting(self, key: str, default: str | None = None) -> str | None:
         row = self.db.execute("SELECT value FROM settings WHERE key = ?", [key]).fetchone()

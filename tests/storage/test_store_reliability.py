@@ -2,6 +2,7 @@
 read-only directory gets a message and nothing partial."""
 
 import ctypes
+import datetime as dt
 import hashlib
 import os
 import signal
@@ -162,8 +163,9 @@ def test_a_failing_migration_leaves_the_data_as_it_was(tmp_path, upgrade):
 def test_backup_is_a_consistent_copy_and_old_ones_roll_off(tmp_path):
     path = station_file(tmp_path, units=4)
     store = open_store(path)
-    made = [backup_file(store.db, tmp_path / "backups", reason="before-migration")
-            for _ in range(KEEP["before-migration"] + 2)]
+    start = dt.datetime(2026, 11, 29, 8, 0)
+    made = [backup_file(store.db, tmp_path / "backups", reason="before-migration", now=start + dt.timedelta(seconds=i))
+            for i in range(KEEP["before-migration"] + 2)]
     store.close()
     kept = sorted((tmp_path / "backups").glob("pjdesk-before-migration-*.db"))
     assert kept == sorted(made)[-KEEP["before-migration"]:]

@@ -19,15 +19,10 @@ from .test_bundle_verification import members_of, resign, write_zip
 SANSHI = "430626102"
 
 
-@pytest.fixture
-def clock(monkeypatch):
-    """Set the wall clock the exchange stamps bundles and imports with."""
-    now = ["2026-01-01 08:00:00"]
-    monkeypatch.setattr(sync, "_now", lambda: now[0])
-
-    def set_to(text):
-        now[0] = text
-    return set_to
+@pytest.fixture(autouse=True)
+def clock(set_now):
+    """The wall clock the exchange stamps bundles (made) and imports (arrived) with; set before any station."""
+    return set_now
 
 
 def send(town, county, clock, made, arrived, tmp_path):

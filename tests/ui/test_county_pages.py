@@ -24,15 +24,11 @@ COUNTY, ANDING, SANSHI, JIAYI = "430626", "430626101", "430626102", "430626103" 
 RANKING_TITLE = "乡镇（街道）安全生产工作月度排名表"
 
 
-@pytest.fixture
-def clock(monkeypatch):
-    """The wall clock the exchange stamps bundles (made) and imports (arrived) with."""
-    now = ["2026-11-01 08:00:00"]
-    monkeypatch.setattr(sync, "_now", lambda: now[0])
-
-    def set_to(text: str) -> None:
-        now[0] = text
-    return set_to
+@pytest.fixture(autouse=True)
+def clock(set_now):
+    """The wall clock the exchange stamps bundles (made) and imports (arrived) with; set before any station."""
+    set_now("2026-11-01 08:00:00")
+    return set_now
 
 
 def township(folder, code, found_fixed_tags):
