@@ -10,6 +10,7 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from pjdesk import __version__
 from pjdesk.core.errors import PjdeskError
@@ -89,6 +90,30 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("pjdesk: 已中断", file=sys.stderr)
         return 1
+    except Exception:
+        # Never a traceback at the officer: the details go to pjdesk.log for whoever supports them.
+        log = _log_unexpected(args)
+        print(f"pjdesk: 出现意外错误，数据未改动。详情已记录到 {log}，请把该文件发给技术支持。", file=sys.stderr)
+        return 1
+
+
+def _log_unexpected(args) -> Path:
+    import logging
+
+    from pjdesk.services.session import resolve_data_dir
+
+    folder = resolve_data_dir(args.data_dir)
+    if not folder.is_dir():
+        folder = Path.cwd()
+    handler = logging.FileHandler(folder / "pjdesk.log", encoding="utf-8")
+    logger = logging.getLogger("pjdesk.cli")
+    logger.addHandler(handler)
+    try:
+        logger.exception("pjdesk %s", " ".join(sys.argv[1:]))
+    finally:
+        logger.removeHandler(handler)
+        handler.close()
+    return folder / "pjdesk.log"
 
 
 def _run(args) -> int:
@@ -197,8 +222,12 @@ def _sync(session, args) -> int:
     for result in results:
         for fingerprint in result.fingerprints:
             print(f"已接受新设备密钥：{fingerprint}")
-        print(result.message)
-    return 1 if any(r.status == "refused" for r in results) else 0
+        if result.status == sync.REFUSED:
+            # The contract of every command: what was refused is said on stderr, one line, and the exit is 1.
+            print(f"pjdesk: {result.path.name}：{result.message}", file=sys.stderr)
+        else:
+            print(result.message)
+    return 1 if any(r.status == sync.REFUSED for r in results) else 0
 
 
 def _progress(label: str):

@@ -4,6 +4,7 @@ from pjdesk.storage import ledger
 from pjdesk.storage.migrations import SCHEMA_VERSION
 
 from .session import Session
+from .sync import held_back
 
 
 def station_status(session: Session) -> dict:
@@ -17,4 +18,7 @@ def station_status(session: Session) -> dict:
     }
     if station and station.is_county:
         status["townships"] = ledger.township_counts(session.store)
+    if station:
+        # Records received but waiting for one they refer to: never invisible (per kind label, e.g. {"隐患": 4}).
+        status["held_back"] = held_back(session)
     return status

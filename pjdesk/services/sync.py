@@ -18,6 +18,7 @@ from pjdesk.core.clock import parse_stamp
 from pjdesk.core.errors import PjdeskError
 from pjdesk.core.ids import new_id
 from pjdesk.core.kinds import KINDS
+from pjdesk.core.records import REF
 from pjdesk.core.townships import COUNTY_CODE, station_name, township, townships
 from pjdesk.storage import sync_store
 from pjdesk.sync import BundleRefused, DeviceKey, fingerprint, load_or_create_key, open_bundle, write_bundle
@@ -156,6 +157,10 @@ def _write_export(session: Session, out_dir: str | Path, receiver: Receiver, doc
         "ranges": {device: {"first": rows[0]["dseq"], "last": rows[-1]["dseq"], "count": len(rows)}
                    for device, rows in by_device.items()},
         "acks": sync_store.held(store),
+        # Rows of other devices relayed by this one (the laptop's, through the station PC): whose they are, so
+        # that a receiver that has not met them yet knows their station and key (see _relayed_devices).
+        "devices": [_registration(d) for d in (sync_store.device(store, device) for device in sorted(by_device))
+                    if d is not None and d["device"] != station.device],
     }
     out = Path(out_dir)
     try:
@@ -262,13 +267,15 @@ def _import(session: Session, path: Path, trust_new: bool, before_write: Callabl
     store = session.store
     bundle = open_bundle(path)
     try:
-        sender = bundle.sender
+        sender = bundle.claimed_sender()
         public, newcomer = _sender_key(session, station, sender, trust_new)
         bundle.check_signature(public)
         contents = bundle.read_contents()
         changes = contents.changes
         _check_receiver(station, bundle.receiver)
-        _check_authority(sender, contents)
+        _check_clock(session, bundle, contents)
+        relayed = _relayed_devices(session, sender, bundle.manifest, contents)
+        _check_authority(session, sender, contents)
         check_documents(contents.county)
         acks = _acks(bundle.manifest)
         previous = sync_store.imported(store, bundle.bundle_id)
@@ -281,6 +288,9 @@ def _import(session: Session, path: Path, trust_new: bool, before_write: Callabl
         with store.transaction():
             if newcomer:
                 sync_store.register_device(store, newcomer, trusted_at=session.now_text(), trusted_by=session.operator)
+            for device in relayed:
+                sync_store.register_device(store, device, trusted_at=session.now_text(),
+                                           trusted_by=f"经设备“{sender.get('device_name') or sender['device']}”转交")
             applied = sync_store.apply_changes(store, changes)
             kept = keep_documents(session, contents.county, stamp=bundle.stamp or "", made_at=created_at,
                                   received_at=session.now_text())
@@ -298,6 +308,9 @@ def _import(session: Session, path: Path, trust_new: bool, before_write: Callabl
         message += "；尚缺 " + "、".join(f"设备 {d} 的第 {a}–{b} 条" for d, (a, b) in gaps.items()) + "，请让对方重新导出"
     if newcomer:
         message += f"；已接受新设备，密钥指纹 {newcomer['fingerprint']}"
+    waiting = held_back_note(session)
+    if waiting:
+        message += f"；{waiting}"
     message += kept_note(kept)
     changed = {k: frozenset(v) for k, v in {**applied.changed, **kept}.items() if v}
     return ImportResult(path, ACCEPTED, message, (newcomer["fingerprint"],) if newcomer else (), changed,
@@ -345,8 +358,96 @@ def _check_receiver(station: Station, receiver: dict) -> None:
         raise BundleRefused(f"此文件是发给 {meant} 的，不是发给本站（{station.label}）的")
 
 
-def _check_authority(sender: dict, contents: Contents) -> None:
-    """A township's key writes only that township's rows; county-owned data comes only from the county."""
+# A stamp further ahead of this PC's clock than this is a wrong clock (or a forgery), never a real time.
+CLOCK_SLACK_MS = 24 * 3600 * 1000
+
+
+def _check_clock(session: Session, bundle, contents: Contents) -> None:
+    """Refuse stamps more than a day ahead of this PC's clock: taken in, one would become every later stamp's
+    floor here (the HLC never runs backwards), and a year-2286 stamp would win every edit for ever."""
+    stamps = [c["hlc"] for c in contents.changes]
+    if bundle.stamp:
+        stamps.append(bundle.stamp)
+    if not stamps:
+        return
+    latest = max(parse_stamp(s)[0] for s in stamps)
+    here = int(session.clock.time() * 1000)
+    if latest <= here + CLOCK_SLACK_MS:
+        return
+    sender = bundle.sender
+    days = (latest - here) // (24 * 3600 * 1000)
+    who = f"{_station_name(sender['station'])}的设备“{sender.get('device_name') or sender['device']}”"
+    raise BundleRefused(
+        f"文件中的时间（最晚 {_stamp_time(latest)}）比本机时钟（{session.now():%Y-%m-%d %H:%M}）快 {days} 天以上："
+        f"{who}的电脑日期时间设错了。请让对方改正电脑日期时间后重新导出；如果是本机日期不对，请先改正本机日期")
+
+
+def _relayed_devices(session: Session, sender: dict, manifest: dict, contents: Contents) -> list[dict]:
+    """Check the devices whose rows the sender relays (a laptop's rows through the station PC, a township's
+    rows coming back from the county); return those to register here.
+
+    A device speaks for itself, and for a relayed device only what this station already knows counts: a
+    device known here must belong to the sender's own station (the county may relay any township's). One not
+    known yet is taken on the sender's word only as a device of the sender's own station (again, the county
+    may vouch for any township's) — never as another township's, whose device it might be posing as. When the
+    real device of that other station later sends its own file, the clash is refused aloud, not lost."""
+    own = sender["device"]
+    listed = {}
+    for entry in manifest.get("devices") or []:
+        if isinstance(entry, dict) and isinstance(entry.get("device"), str):
+            listed[entry["device"]] = entry
+    register = []
+    for device_id in sorted({c["device"] for c in contents.changes} - {own}):
+        known = sync_store.device(session.store, device_id)
+        if known is None:
+            entry = listed.get(device_id)
+            if entry is None or not _is_registration(entry):
+                raise BundleRefused(f"文件含有未登记设备 {device_id} 的数据，且未附该设备的登记信息，整个文件未导入")
+            known = {k: entry[k] for k in ("device", "station", "role", "name", "public_key", "fingerprint")}
+            register.append(known)
+        if sender["role"] != COUNTY and known["station"] != sender["station"]:
+            raise BundleRefused(
+                f"{_station_name(sender['station'])} 的文件含有{_station_name(known['station'])}设备 {device_id} 的数据："
+                "乡镇只能转交本乡镇设备的数据，整个文件未导入")
+        if known["role"] == TOWNSHIP:
+            for change in contents.changes:
+                if change["device"] == device_id and change["township"] != known["station"]:
+                    raise BundleRefused(f"设备 {device_id} 属于{_station_name(known['station'])}，"
+                                        f"文件却以它的名义写{_station_name(change['township'])}的数据，整个文件未导入")
+    return register
+
+
+def _registration(device: dict) -> dict:
+    return {k: device[k] for k in ("device", "station", "role", "name", "public_key", "fingerprint")}
+
+
+def _is_registration(entry: dict) -> bool:
+    try:
+        role, code = entry["role"], entry["station"]
+        if role not in (TOWNSHIP, COUNTY) or (role == COUNTY) != (code == COUNTY_CODE):
+            return False
+        if role == TOWNSHIP:
+            township(code)
+        return (isinstance(entry.get("name"), (str, type(None)))
+                and fingerprint(public_key_bytes(entry["public_key"])) == entry["fingerprint"])
+    except (KeyError, TypeError, ValueError, PjdeskError):
+        return False
+
+
+def _check_authority(session: Session, sender: dict, contents: Contents) -> None:
+    """A township's key writes only that township's rows; county-owned data comes only from the county; and
+    no key moves a record to another township or kind. Ownership is read from what this station already
+    holds (the record's first change here), never from what a row says of itself."""
+    owners = sync_store.record_owners(session.store, (c["record_id"] for c in contents.changes))
+    seen: dict[str, tuple[str, str]] = {}
+    for change in contents.changes:
+        claimed = (change["kind"], change["township"])
+        held = owners.get(change["record_id"]) or seen.setdefault(change["record_id"], claimed)
+        if held != claimed:
+            kind = KINDS.get(held[0])
+            raise BundleRefused(
+                f"文件试图改动{_station_name(held[1])}的{kind.label if kind else held[0]}记录 {change['record_id']}"
+                f"（文件中写作{_station_name(change['township'])}的数据）：记录的归属不能通过数据交换改变，整个文件未导入")
     if sender["role"] == COUNTY:
         return
     if contents.county:
@@ -356,7 +457,8 @@ def _check_authority(sender: dict, contents: Contents) -> None:
     for change in contents.changes:
         if change["township"] != sender["station"]:
             raise BundleRefused(f"{_station_name(sender['station'])} 的文件含有其他站点"
-                                f"（{_station_name(change['township'])}）的数据，乡镇只能写本乡镇的数据")
+                                f"（{_station_name(change['township'])}）的记录 {change['record_id']}，"
+                                "乡镇只能写本乡镇的数据，整个文件未导入")
         if change["kind"] in COUNTY_OWNED_KINDS:
             raise BundleRefused(f"{_station_name(sender['station'])} 的文件含有只能由县级下发的数据（{change['kind']}）")
 
@@ -448,7 +550,30 @@ def _field_label(kind, name: str) -> str:
         return name
 
 
-def _stamp_time(stamp: str) -> str:
-    ms = parse_stamp(stamp)[0]
-    return dt.datetime.fromtimestamp(ms / 1000).strftime("%Y-%m-%d %H:%M")
+def _stamp_time(stamp: str | int) -> str:
+    ms = parse_stamp(stamp)[0] if isinstance(stamp, str) else stamp
+    try:
+        return dt.datetime.fromtimestamp(ms / 1000).strftime("%Y-%m-%d %H:%M")
+    except (OverflowError, OSError, ValueError):
+        return f"{ms // (365 * 24 * 3600 * 1000) + 1970} 年"
+
+
+def held_back(session: Session) -> dict[str, int]:
+    """Records received but not written yet, per kind label: each waits for a record it refers to (a hazard
+    for its unit) that the sending station has not sent yet."""
+    counts = sync_store.held_back_counts(session.store)
+    return {(KINDS[k].label if k in KINDS else k): n for k, n in counts.items()}
+
+
+def held_back_note(session: Session) -> str:
+    """One line for the import summary, or "" when nothing waits."""
+    waiting = sync_store.held_back_counts(session.store)
+    if not waiting:
+        return ""
+    parts = []
+    for kind_name, n in waiting.items():
+        kind = KINDS.get(kind_name)
+        refs = sorted({KINDS[f.ref].label for f in kind.fields if f.type == REF and f.ref in KINDS}) if kind else []
+        parts.append(f"{kind.label if kind else kind_name} {n} 条" + (f"（等待所属{'、'.join(refs)}）" if refs else ""))
+    return "暂缓写入 " + "、".join(parts) + "：所引用的记录尚未收到，请让对方重新导出完整数据"
 

@@ -184,9 +184,19 @@ class Applied:
 
 
 def apply_changes(store: Store, changes: list[dict]) -> Applied:
-    """Add the changes not yet in the log and bring the record tables up to date. Inside a transaction."""
+    """Add the changes not yet in the log and bring the record tables up to date. Inside a transaction.
+
+    A change whose id is already in the log must be that same change: one that differs (another stamp,
+    record or content under the same device and sequence number) is a forgery or a device set up twice, and
+    refuses the whole bundle, naming it, instead of being skipped without a word."""
     assert store.db.conn.in_transaction, "apply_changes outside Store.transaction()"
-    present = _present_ids(store, [c["id"] for c in changes])
+    present = _present(store, [c["id"] for c in changes])
+    for change in changes:
+        held_row = present.get(change["id"])
+        if held_row is not None and held_row != _identity(change):
+            raise PjdeskError(
+                f"文件中的变更 {change['id']} 与本机已有的同号变更不一致（同一设备的同一序号却内容不同）："
+                "可能是伪造的文件，或两台电脑用了同一个设备身份。整个文件未导入，请联系县级核查")
     fresh = list({c["id"]: c for c in changes if c["id"] not in present}.values())
     result = Applied(new_changes=len(fresh))
     if not fresh:
@@ -221,8 +231,42 @@ def _column_in(store: Store, select: str, values: list[str]) -> set:
     return found
 
 
-def _present_ids(store: Store, ids: list[str]) -> set[str]:
-    return _column_in(store, "SELECT id FROM change_log WHERE id IN", ids)
+def _identity(change: Mapping) -> tuple:
+    """What makes a change the same change: its stamp, record, operation and content."""
+    fields = change["fields"]
+    return (change["hlc"], change["record_id"], change["kind"], change["township"], change["op"],
+            fields if isinstance(fields, str) else _json(fields))
+
+
+def _present(store: Store, ids: list[str]) -> dict[str, tuple]:
+    """The changes among these ids that the log holds already, as ``_identity`` of each."""
+    found = {}
+    for start in range(0, len(ids), CHUNK):
+        chunk = ids[start:start + CHUNK]
+        for row in store.db.execute(
+                "SELECT id, hlc, record_id, kind, township, op, fields FROM change_log"
+                f" WHERE id IN ({','.join('?' * len(chunk))})", chunk):
+            found[row[0]] = (row[1], row[2], row[3], row[4], row[5], _json(json.loads(row[6])))
+    return found
+
+
+def record_owners(store: Store, record_ids: Iterable[str]) -> dict[str, tuple[str, str]]:
+    """For the records among these that this station already has changes of: (kind, township) as the log
+    first recorded them. Sync never moves a record to another township or kind."""
+    ids, owners = sorted(set(record_ids)), {}
+    for start in range(0, len(ids), CHUNK):
+        chunk = ids[start:start + CHUNK]
+        # With MIN(), SQLite takes the bare columns from the row holding the minimum: the record's first change.
+        for record_id, kind, township, _ in store.db.execute(
+                "SELECT record_id, kind, township, MIN(hlc) FROM change_log"
+                f" WHERE record_id IN ({','.join('?' * len(chunk))}) GROUP BY record_id", chunk):
+            owners[record_id] = (kind, township)
+    return owners
+
+
+def held_back_counts(store: Store) -> dict[str, int]:
+    """Records received but not yet written, per kind: each waits for a record it refers to."""
+    return dict(store.db.execute("SELECT kind, COUNT(*) FROM sync_held_back GROUP BY kind ORDER BY kind").fetchall())
 
 
 def _held_back(store: Store) -> set[str]:
