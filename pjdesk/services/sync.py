@@ -290,7 +290,7 @@ def _import(session: Session, path: Path, trust_new: bool, before_write: Callabl
                 sync_store.register_device(store, newcomer, trusted_at=session.now_text(), trusted_by=session.operator)
             for device in relayed:
                 sync_store.register_device(store, device, trusted_at=session.now_text(),
-                                           trusted_by=f"经设备“{sender.get('device_name') or sender['device']}”转交")
+                                           trusted_by=f"经设备“{_device_name(sender)}”转交")
             applied = sync_store.apply_changes(store, changes)
             kept = keep_documents(session, contents.county, stamp=bundle.stamp or "", made_at=created_at,
                                   received_at=session.now_text())
@@ -300,7 +300,7 @@ def _import(session: Session, path: Path, trust_new: bool, before_write: Callabl
                                      created_at=created_at, gaps=gaps)
     finally:
         bundle.close()
-    message = f"已导入：来自 {_station_name(sender['station'])}（设备“{sender.get('device_name') or sender['device']}”），" \
+    message = f"已导入：来自 {_station_name(sender['station'])}（设备“{_device_name(sender)}”），" \
               f"{applied.new_changes} 条新变更（共 {len(changes)} 条）"
     if applied.conflicts:
         message += f"；{applied.conflicts} 处冲突待确认"
@@ -320,7 +320,7 @@ def _import(session: Session, path: Path, trust_new: bool, before_write: Callabl
 def _sender_key(session: Session, station: Station, sender: dict, trust_new: bool) -> tuple[bytes, dict | None]:
     """The sender's public key as trusted here, or (with trust_new) the bundle's own, to be registered."""
     known = sync_store.device(session.store, sender["device"])
-    who = f"{_station_name(sender['station'])}（{sender['station']}），设备“{sender.get('device_name') or sender['device']}”"
+    who = f"{_station_name(sender['station'])}（{sender['station'][:20]}），设备“{_device_name(sender)}”"
     if known is not None:
         if known["revoked_at"]:
             raise BundleRefused(f"{who} 已于 {known['revoked_at']} 被吊销，不再接受其数据")
@@ -376,7 +376,7 @@ def _check_clock(session: Session, bundle, contents: Contents) -> None:
         return
     sender = bundle.sender
     days = (latest - here) // (24 * 3600 * 1000)
-    who = f"{_station_name(sender['station'])}的设备“{sender.get('device_name') or sender['device']}”"
+    who = f"{_station_name(sender['station'])}的设备“{_device_name(sender)}”"
     raise BundleRefused(
         f"文件中的时间（最晚 {_stamp_time(latest)}）比本机时钟（{session.now():%Y-%m-%d %H:%M}）快 {days} 天以上："
         f"{who}的电脑日期时间设错了。请让对方改正电脑日期时间后重新导出；如果是本机日期不对，请先改正本机日期")
@@ -444,10 +444,12 @@ def _check_authority(session: Session, sender: dict, contents: Contents) -> None
         claimed = (change["kind"], change["township"])
         held = owners.get(change["record_id"]) or seen.setdefault(change["record_id"], claimed)
         if held != claimed:
-            kind = KINDS.get(held[0])
+            label = _kind_label(held[0])
+            written = (f"另一类记录（{_kind_label(claimed[0])}）" if held[1] == claimed[1]
+                       else f"{_station_name(claimed[1])}的数据")
             raise BundleRefused(
-                f"文件试图改动{_station_name(held[1])}的{kind.label if kind else held[0]}记录 {change['record_id']}"
-                f"（文件中写作{_station_name(change['township'])}的数据）：记录的归属不能通过数据交换改变，整个文件未导入")
+                f"文件试图改动{_station_name(held[1])}的{label}记录 {change['record_id']}（文件中写作{written}）："
+                "记录的归属不能通过数据交换改变，整个文件未导入")
     if sender["role"] == COUNTY:
         return
     if contents.county:
@@ -540,7 +542,16 @@ def _station_name(code: str) -> str:
     try:
         return station_name(code)
     except PjdeskError:
-        return code
+        return f"“{str(code)[:20]}”"  # a file's own words: clipped, and shown as quoted
+
+
+def _device_name(sender: dict) -> str:
+    return str(sender.get("device_name") or sender["device"])[:30]
+
+
+def _kind_label(name: str) -> str:
+    kind = KINDS.get(name)
+    return kind.label if kind else f"“{str(name)[:20]}”"
 
 
 def _field_label(kind, name: str) -> str:

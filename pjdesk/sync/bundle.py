@@ -1,22 +1,27 @@
 """Writing and reading a bundle (.pjz): a ZIP of manifest.json, manifest.sig, change files, attachments and,
 from the county, its documents (county/roster.json, county/targets.json, county/ranking.json).
 
-Reading refuses, with a message naming the cause, anything it cannot fully verify, in this order: the ZIP
-itself (not a ZIP, truncated, unsafe member names, sizes and compression ratios past a sane bound), the
-manifest and its format version, the Ed25519 signature over the manifest's exact bytes, then every other
-member against the SHA-256 and size the manifest declares (none missing, none extra). Nothing of a bundle
-is handed on until all of it has passed.
+Reading refuses, with a message naming the cause, anything it cannot fully verify, in this order: the file
+(a regular file of a sane size: never a device, a pipe or a link to one), the ZIP itself (not a ZIP,
+truncated, unsafe member names, sizes and compression ratios past a sane bound), the manifest's JSON (size
+and nesting bounded before it is parsed) and its format version, the Ed25519 signature over the manifest's
+exact bytes, and only then the manifest's structure, then every other member against the SHA-256 and size the
+manifest declares (none missing, none extra). Any failure to read is the same kind of refusal
+(``BundleRefused``), never another exception. Nothing of a bundle is handed on until all of it has passed.
 """
 
 from __future__ import annotations
 
 import base64
+import contextlib
 import hashlib
 import io
 import json
 import os
 import re
+import stat
 import zipfile
+import zlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,6 +44,11 @@ MAX_MEMBER = 1 << 30         # one member, uncompressed
 MAX_TOTAL = 2 << 30          # all members, uncompressed
 MAX_MANIFEST = 16 << 20
 MAX_RATIO = 100              # JSON Lines deflate about 5–10×; far past that is a zip bomb
+MAX_DEPTH = 16               # JSON nesting: a change row is 2 deep, the manifest 3, a county document 5
+# What reading a damaged or hostile archive can raise, besides our own refusals: all become one refusal.
+READ_ERRORS = (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, OSError, EOFError, ValueError, KeyError,
+               TypeError, AttributeError, IndexError, RecursionError, MemoryError, NotImplementedError,
+               UnicodeError, OverflowError)
 OPS = ("insert", "update", "delete")
 _DRIVE = re.compile(r"^[A-Za-z]:")
 _json = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
@@ -82,14 +92,20 @@ def write_bundle(path: Path, manifest: Mapping, members: Mapping[str, bytes], ke
     signature = base64.b64encode(key.sign(manifest_bytes))
     path = Path(path)
     partial = path.with_name(path.name + ".part")
-    with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6) as zf:
-        zf.writestr(MANIFEST, manifest_bytes)
-        zf.writestr(SIGNATURE, signature)
-        for name, data in members.items():
-            zf.writestr(name, data)
-    with open(partial, "rb") as fh:
-        os.fsync(fh.fileno())
-    os.replace(partial, path)
+    try:
+        with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6) as zf:
+            zf.writestr(MANIFEST, manifest_bytes)
+            zf.writestr(SIGNATURE, signature)
+            for name, data in members.items():
+                zf.writestr(name, data)
+        with open(partial, "rb") as fh:
+            os.fsync(fh.fileno())
+        os.replace(partial, path)
+    except BaseException:
+        # A full disk or a pulled stick: what was begun is removed, so no stray .part waits on the stick.
+        with contextlib.suppress(OSError):
+            partial.unlink(missing_ok=True)
+        raise
     return path
 
 
@@ -129,9 +145,24 @@ class Bundle:
     def receiver(self) -> dict:
         return self.manifest["receiver"]
 
+    def claimed_sender(self) -> dict:
+        """Who the manifest says signed it, read with care: the signature is not checked yet, so nothing else
+        of the manifest is trusted. Text fields only; anything else is refused."""
+        sender = self.manifest.get("sender")
+        if not isinstance(sender, dict):
+            raise BundleRefused("清单（manifest.json）缺少或写错了：sender")
+        wrong = [f"sender.{k}" for k in ("station", "role", "device", "public_key") if not isinstance(sender.get(k), str)]
+        wrong += [f"sender.{k}" for k in ("station_name", "device_name", "operator")
+                  if sender.get(k) is not None and not isinstance(sender.get(k), str)]
+        if wrong:
+            raise BundleRefused(f"清单（manifest.json）缺少或写错了：{'、'.join(wrong)}")
+        return sender
+
     def check_signature(self, public_raw: bytes) -> None:
+        """The signature over the manifest's exact bytes; then, and only then, the manifest's structure."""
         if not verify(public_raw, self.signature, self.manifest_bytes):
             raise BundleRefused("签名无效：清单（manifest.json）不是由发送设备的密钥签署的，文件可能被改动或伪造")
+        _check_manifest(self.manifest)
 
     def read_contents(self) -> Contents:
         """Every member checked against the manifest, then the change rows, validated line by line, and the
@@ -145,6 +176,9 @@ class Bundle:
         if extra:
             raise BundleRefused(f"文件已被改动：多出清单中没有的 {'、'.join(extra)}")
         contents = Contents([], {})
+        total = sum(entry["size"] for entry in declared.values())
+        if total > MAX_TOTAL:
+            raise BundleRefused(f"文件解压后过大（{total} 字节），已拒绝")
         for name in sorted(declared):
             data = self._member(name, declared[name]["size"])
             if len(data) != declared[name]["size"]:
@@ -169,8 +203,8 @@ class Bundle:
         try:
             with self._zip.open(info) as fh:
                 data = fh.read(declared_size + 1)
-        except (zipfile.BadZipFile, OSError, EOFError, ValueError) as e:
-            raise BundleRefused(f"文件已损坏：{name} 无法解压（{e}）") from e
+        except READ_ERRORS as e:
+            raise BundleRefused(f"文件已损坏：{name} 无法解压，请重新导出或重新复制") from e
         return data
 
     def close(self) -> None:
@@ -178,15 +212,12 @@ class Bundle:
 
 
 def open_bundle(path: Path) -> Bundle:
-    """Read a bundle's ZIP structure and manifest, refusing what is unsafe or unreadable."""
+    """Read a bundle's ZIP structure and manifest, refusing what is unsafe or unreadable.
+
+    The manifest is parsed but not yet trusted: call ``check_signature`` before using more of it than
+    ``claimed_sender()``."""
     path = Path(path)
-    try:
-        size = path.stat().st_size
-        if size > MAX_FILE:
-            raise BundleRefused(f"文件过大（{size} 字节），不是正常的 pjdesk 数据交换文件")
-        raw = path.read_bytes()
-    except OSError as e:
-        raise BundleRefused(f"无法读取文件：{e.strerror or e}") from e
+    raw = _read_regular_file(path)
     zf = _open_zip(raw)
     try:
         infos = zf.infolist()
@@ -198,10 +229,35 @@ def open_bundle(path: Path) -> Bundle:
             signature = base64.b64decode(signature, validate=True)
         except ValueError as e:
             raise BundleRefused("签名无效：manifest.sig 格式错误") from e
-    except BaseException:
+    except BundleRefused:
         zf.close()
         raise
+    except READ_ERRORS as e:
+        zf.close()
+        raise BundleRefused("文件已损坏，无法读取（可能复制时出错），请重新导出或重新复制") from e
     return Bundle(path.name, manifest, manifest_bytes, signature, zf)
+
+
+def _read_regular_file(path: Path) -> bytes:
+    """The file's bytes, if it is a regular file of a sane size. A FIFO would block the program and a device
+    (a link to /dev/zero) never ends: neither is opened for reading."""
+    try:
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            raise BundleRefused(f"“{path.name}”不是普通文件，不是 pjdesk 数据交换文件")
+        # O_NONBLOCK: should the file be swapped for a pipe between the check and the open, the open returns.
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+        with os.fdopen(fd, "rb") as fh:
+            info = os.fstat(fh.fileno())
+            if not stat.S_ISREG(info.st_mode):
+                raise BundleRefused(f"“{path.name}”不是普通文件，不是 pjdesk 数据交换文件")
+            if info.st_size > MAX_FILE:
+                raise BundleRefused(f"文件过大（{info.st_size} 字节），不是正常的 pjdesk 数据交换文件")
+            raw = fh.read(MAX_FILE + 1)
+    except OSError as e:
+        raise BundleRefused(f"无法读取文件“{path.name}”：{e.strerror or e}") from e
+    if len(raw) > MAX_FILE:
+        raise BundleRefused("文件过大，不是正常的 pjdesk 数据交换文件")
+    return raw
 
 
 def _open_zip(raw: bytes) -> zipfile.ZipFile:
@@ -209,7 +265,7 @@ def _open_zip(raw: bytes) -> zipfile.ZipFile:
         raise BundleRefused("不是 pjdesk 数据交换文件（不是 ZIP）")
     try:
         return zipfile.ZipFile(io.BytesIO(raw))
-    except (zipfile.BadZipFile, OSError, EOFError, ValueError) as e:
+    except READ_ERRORS as e:
         # A ZIP's directory is at its end: a file that starts as a ZIP and has none was cut short.
         raise BundleRefused("文件不完整（可能复制时被截断），请重新导出或重新复制") from e
 
@@ -254,33 +310,77 @@ def _small_member(zf: zipfile.ZipFile, name: str) -> bytes:
     try:
         with zf.open(info) as fh:
             return fh.read(MAX_MANIFEST + 1)
-    except (zipfile.BadZipFile, OSError, EOFError, ValueError) as e:
-        raise BundleRefused(f"文件已损坏：{name} 无法解压（{e}）") from e
+    except READ_ERRORS as e:
+        raise BundleRefused(f"文件已损坏：{name} 无法解压，请重新导出或重新复制") from e
 
 
 def _parse_manifest(data: bytes) -> dict:
-    try:
-        manifest = json.loads(data.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError) as e:
-        raise BundleRefused("清单（manifest.json）无法读取，文件已损坏或被改动") from e
+    """The manifest's JSON, its nesting bounded before it is parsed, and its format version."""
+    manifest = _load_json(data, "清单（manifest.json）无法读取，文件已损坏或被改动")
     if not isinstance(manifest, dict):
         raise BundleRefused("清单（manifest.json）格式错误")
     _check_format(manifest)
+    return manifest
+
+
+def _check_manifest(manifest: dict) -> None:
+    """Every field later steps rely on has the type they expect (run once the signature is known good)."""
     problems = [key for key, kind in (("sender", dict), ("receiver", dict), ("members", dict), ("counts", dict))
                 if not isinstance(manifest.get(key), kind)]
-    sender = manifest.get("sender") or {}
+    sender = manifest.get("sender") if isinstance(manifest.get("sender"), dict) else {}
     problems += [f"sender.{k}" for k in ("station", "role", "device", "public_key") if not isinstance(sender.get(k), str)]
-    if not isinstance((manifest.get("receiver") or {}).get("station"), str):
+    receiver = manifest.get("receiver") if isinstance(manifest.get("receiver"), dict) else {}
+    if not isinstance(receiver.get("station"), str):
         problems.append("receiver.station")
-    for name, entry in (manifest.get("members") or {}).items():
-        if not (isinstance(entry, dict) and isinstance(entry.get("sha256"), str) and isinstance(entry.get("size"), int)):
+    if receiver.get("device") is not None and not isinstance(receiver.get("device"), str):
+        problems.append("receiver.device")
+    members = manifest.get("members") if isinstance(manifest.get("members"), dict) else {}
+    for name, entry in members.items():
+        if not (isinstance(entry, dict) and isinstance(entry.get("sha256"), str)
+                and isinstance(entry.get("size"), int) and not isinstance(entry.get("size"), bool)
+                and 0 <= entry["size"] <= MAX_MEMBER):
             problems.append(f"members.{name}")
-    carries_documents = any(str(name).startswith(COUNTY_DIR) for name in manifest.get("members") or {})
+    counts = manifest.get("counts") if isinstance(manifest.get("counts"), dict) else {}
+    if not isinstance(counts.get("changes", 0), int):
+        problems.append("counts.changes")
+    for key in ("created_at", "stamp"):
+        if manifest.get(key) is not None and not isinstance(manifest.get(key), str):
+            problems.append(key)
+    for key in ("ranges", "acks", "devices"):
+        if manifest.get(key) is not None and not isinstance(manifest.get(key), (dict, list)):
+            problems.append(key)
+    carries_documents = any(str(name).startswith(COUNTY_DIR) for name in members)
     if ("stamp" in manifest or carries_documents) and not _is_stamp_of(manifest.get("stamp"), sender.get("device")):
         problems.append("stamp")  # county documents replace older ones by it: it must be there, and be the sender's
     if problems:
-        raise BundleRefused(f"清单（manifest.json）缺少或写错了：{'、'.join(problems)}")
-    return manifest
+        raise BundleRefused(f"清单（manifest.json）缺少或写错了：{'、'.join(list(dict.fromkeys(problems))[:5])}")
+
+
+_JSON_TOKEN = re.compile(rb'"(?:[^"\\]|\\.)*"|[\[\]{}]')
+
+
+def _check_depth(data: bytes) -> None:
+    """Refuse JSON nested deeper than MAX_DEPTH, before the parser recurses into it. Brackets inside strings do
+    not count; the exact scan runs only when there are enough brackets for the depth to be possible at all."""
+    if data.count(b"{") + data.count(b"[") <= MAX_DEPTH:
+        return
+    depth = 0
+    for token in _JSON_TOKEN.finditer(data):
+        mark = token.group()
+        if mark in (b"{", b"["):
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise BundleRefused(f"数据嵌套过深（超过 {MAX_DEPTH} 层），不是正常的 pjdesk 数据交换文件")
+        elif mark in (b"}", b"]"):
+            depth -= 1
+
+
+def _load_json(data: bytes, message: str):
+    _check_depth(data)
+    try:
+        return json.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError, RecursionError) as e:
+        raise BundleRefused(message) from e
 
 
 def _is_stamp_of(stamp, device) -> bool:
@@ -294,21 +394,26 @@ def _is_stamp_of(stamp, device) -> bool:
 def _check_format(manifest: dict) -> None:
     version = manifest.get("format")
     try:
-        major = int(str(version).split(".")[0])
+        if not isinstance(version, str) or len(version) > 20:
+            raise ValueError(version)
+        major = int(version.split(".")[0])
     except ValueError as e:
-        raise BundleRefused(f"清单（manifest.json）的格式版本“{version}”无法识别") from e
+        raise BundleRefused(f"清单（manifest.json）的格式版本“{str(version)[:20]}”无法识别") from e
     if major > int(FORMAT_VERSION.split(".")[0]):
-        needed = manifest.get("requires") or f"{major}.0"
+        needed = manifest.get("requires") if isinstance(manifest.get("requires"), str) else f"{major}.0"
+        needed = needed[:20]
         raise BundleRefused(f"此文件由更新版本的 pjdesk 导出（格式 {version}），请升级 pjdesk 至 {needed} 或更高版本")
 
 
 def _decode_changes(name: str, data: bytes) -> list[dict]:
     rows = []
     for number, line in enumerate(data.splitlines(), 1):
+        if line.count(b"{") + line.count(b"[") > 2:  # a row is an object holding one object (its fields)
+            _check_depth(line)
         try:
             row = json.loads(line)
             _check_change(row)
-        except (ValueError, TypeError, KeyError) as e:
+        except (ValueError, TypeError, KeyError, AttributeError, RecursionError) as e:
             raise BundleRefused(f"{name} 第 {number} 行不是有效的变更记录") from e
         rows.append(row)
     return rows
@@ -322,15 +427,14 @@ def _document_name(member: str) -> str:
 
 
 def _decode_document(name: str, data: bytes):
-    try:
-        return json.loads(data.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError) as e:
-        raise BundleRefused(f"{name} 不是有效的 JSON，文件已损坏") from e
+    return _load_json(data, f"{name} 不是有效的 JSON，文件已损坏")
 
 
 def _check_change(row: dict) -> None:
+    if not isinstance(row, dict):
+        raise ValueError("row")
     texts = ("id", "device", "hlc", "kind", "record_id", "township", "op")
-    if not all(isinstance(row[k], str) for k in texts) or not isinstance(row["dseq"], int):
+    if not all(isinstance(row[k], str) for k in texts) or type(row["dseq"]) is not int or row["dseq"] < 1:
         raise ValueError("types")
     if row["id"] != f"{row['device']}:{row['dseq']}" or row["op"] not in OPS or not isinstance(row["fields"], dict):
         raise ValueError("shape")
