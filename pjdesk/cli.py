@@ -69,6 +69,9 @@ def build_parser() -> argparse.ArgumentParser:
     status = commands.add_parser("status", help="本机站点与数据概况")
     status.add_argument("--json", action="store_true", help="以 JSON 输出")
 
+    restore = commands.add_parser("restore", help="从备份恢复数据（当前数据先另存为备份）")
+    restore.add_argument("file", help="备份文件，或数据目录 backups 文件夹中的备份文件名")
+
     commands.add_parser("townships", help="列出平江县乡镇街道代码")
     return parser
 
@@ -129,6 +132,13 @@ def _run(args) -> int:
                                county=county, device_name=args.device_name)
         print(f"已设置本机为 {session.station.label}，操作员 {session.operator}，数据目录 {session.data_dir}")
         session.close()
+        return 0
+    if args.command == "restore":
+        # Before opening the station: a station file that was lost or emptied cannot be opened, only restored.
+        from pjdesk.services.backups import restore_data_dir
+
+        outcome = restore_data_dir(args.data_dir, args.file, progress=_progress("恢复"))
+        print("\n".join(outcome.warnings))
         return 0
 
     session = open_session(args.data_dir)

@@ -1,26 +1,40 @@
-"""Rolling backups of the station file, made with SQLite's online backup (consistent while open)."""
+"""Rolling backups of the station file, made with SQLite's online backup (consistent while open).
+
+Backup files are read and written through SQLite only, never with a plain file handle (see ``open_store``).
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import os
 import sqlite3
+from collections.abc import Callable
 from pathlib import Path
 
 from sqlite_utils import Database
 
 KEEP = {"daily": 14, "before-migration": 5, "before-import": 10}
+STEPS = 50  # progress reports per copy; each step copies a fiftieth of the pages (at least 64, a quarter MB)
+
+Progress = Callable[[int, int], None]
+"""``progress(done, total)`` in pages; it may raise to stop the copy, which then leaves its target as it was."""
 
 
-def backup_file(db: Database, folder: Path, *, reason: str, now: dt.datetime) -> Path:
-    """A copy of the open file in ``folder``, named for the reason and the moment ``now`` (the session's)."""
+def backup_file(db: Database, folder: Path, *, reason: str, now: dt.datetime, progress: Progress | None = None) -> Path:
+    """A copy of the open file in ``folder``, named for the reason and the moment ``now`` (the session's).
+
+    A copy that fails or is stopped leaves no file behind: a partial one would be listed as a backup."""
     folder.mkdir(parents=True, exist_ok=True)
     stamp = now.strftime("%Y%m%d-%H%M%S-%f")
     target = folder / f"pjdesk-{reason}-{stamp}.db"
     dest = sqlite3.connect(str(target))
     try:
-        db.conn.backup(dest)
-    finally:
+        _copy(db.conn, dest, progress)
+    except BaseException:
         dest.close()
+        target.unlink(missing_ok=True)
+        raise
+    dest.close()
     old = sorted(folder.glob(f"pjdesk-{reason}-*.db"))
     for stale in old[:-KEEP.get(reason, 10)]:
         stale.unlink(missing_ok=True)
@@ -41,12 +55,14 @@ def inspect_backup(path: Path) -> dict:
 
     Raises ValueError with the reason in Chinese when it cannot be restored.
     """
-    with open(path, "rb") as fh:
-        if fh.read(16) != b"SQLite format 3\x00":
-            raise ValueError("不是 pjdesk 备份文件")
-    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    if not path.is_file():
+        raise ValueError("找不到备份文件" if not path.exists() else "不是 pjdesk 备份文件")
+    conn = _read_only(path)
     try:
-        status = conn.execute("PRAGMA integrity_check").fetchone()[0]
+        try:
+            status = conn.execute("PRAGMA integrity_check").fetchone()[0]
+        except sqlite3.DatabaseError:
+            raise ValueError("不是 pjdesk 备份文件，或已损坏") from None
         if status != "ok":
             raise ValueError(f"备份文件已损坏（{status}）")
         try:
@@ -62,10 +78,54 @@ def inspect_backup(path: Path) -> dict:
             "migrations": migrations}
 
 
-def restore_into(db: Database, path: Path) -> None:
-    """Replace the open database's content with the backup's, page by page, as one consistent copy."""
-    source = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+def restore_into(db: Database, path: Path, progress: Progress | None = None) -> None:
+    """Replace the open database's content with the backup's, page by page, as one consistent copy.
+
+    All or nothing: a copy that fails or is stopped by ``progress`` leaves the database as it was."""
+    source = _read_only(path)
     try:
-        source.backup(db.conn)
+        _copy(source, db.conn, progress)
     finally:
         source.close()
+
+
+def restore_to_file(path: Path, target: Path, progress: Progress | None = None) -> None:
+    """Write the backup's content as the file ``target``, where no station file is (missing or empty).
+
+    The copy is made beside it and renamed over it once complete, so ``target`` is either as it was or whole.
+    A -wal or -shm left by the file that was there would be read into the new one: they go first (a -wal with
+    content is kept, renamed, as it may be all that is left of the lost file's last changes)."""
+    partial = target.with_name(target.name + ".restoring")
+    partial.unlink(missing_ok=True)
+    source = _read_only(path)
+    try:
+        dest = sqlite3.connect(str(partial))
+        try:
+            _copy(source, dest, progress)
+        finally:
+            dest.close()
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+    finally:
+        source.close()
+    wal, shm = (target.with_name(target.name + suffix) for suffix in ("-wal", "-shm"))
+    if wal.exists() and wal.stat().st_size > 0:
+        os.replace(wal, wal.with_name(f"{wal.name}.lost-{int(wal.stat().st_mtime)}"))
+    wal.unlink(missing_ok=True)
+    shm.unlink(missing_ok=True)
+    os.replace(partial, target)
+
+
+def _read_only(path: Path) -> sqlite3.Connection:
+    return sqlite3.connect(f"{path.absolute().as_uri()}?mode=ro", uri=True)
+
+
+def _copy(source: sqlite3.Connection, dest: sqlite3.Connection, progress: Progress | None) -> None:
+    if progress is None:
+        source.backup(dest)
+        return
+    total = source.execute("PRAGMA page_count").fetchone()[0]
+    progress(0, total)
+    source.backup(dest, pages=max(64, total // STEPS),
+                  progress=lambda status, remaining, pages: progress(pages - remaining, pages))

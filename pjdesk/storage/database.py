@@ -8,9 +8,12 @@ transaction, so the log is a complete account of the data — the outbox of sync
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import errno
 import json
+import os
 import sqlite3
+import stat
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 
@@ -23,7 +26,7 @@ from pjdesk.core.ids import new_id
 from pjdesk.core.kinds import KINDS
 from pjdesk.core.records import BOOL, RecordKind
 
-from .backup import backup_file
+from .backup import backup_file, list_backups
 from .migrations import SCHEMA_VERSION, known_migrations, migrations
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -68,44 +71,156 @@ def open_store(path: Path | str, *, device: str | None = None, readonly: bool = 
                clock: Clock = SYSTEM_CLOCK) -> Store:
     """Open (creating if needed) a station database and bring its schema up to date.
 
-    A file that is not SQLite, or that a newer pjdesk wrote, is refused with a message and left untouched.
-    The file is backed up before any pending migration runs on it.
+    Only two kinds of file are opened: pjdesk's own, and an empty new database (no file, an empty file, or a
+    SQLite file with nothing in it) on which no backups of a station lie in ``backups/`` beside it. Any other
+    file (not SQLite, damaged, another program's database, a newer pjdesk's, a folder) is refused with a
+    message and left byte for byte as it was. The file is backed up before any pending migration runs on it.
+
+    The file is never opened with a plain file handle: closing any descriptor of a file drops every POSIX lock
+    this process holds on it, SQLite's included, and another pjdesk process would then delete the -wal that
+    this process's open connections still use.
     """
     path = Path(path)
-    existed = path.exists() and path.stat().st_size > 0
-    if existed:
-        with open(path, "rb") as fh:
-            if fh.read(16) != SQLITE_MAGIC:
-                raise PjdeskError(f"“{path.name}”不是 pjdesk 数据文件（不是 SQLite 数据库）。请检查数据目录，或换一个空目录。")
-    elif readonly:
+    applied = inspect_station_file(path)
+    if applied is None and readonly:
         raise PjdeskError(f"找不到数据文件 {path}")
     with plain_errors("打开数据文件"):
-        if not existed:
+        if applied is None:
             path.parent.mkdir(parents=True, exist_ok=True)
         conn = sqlite3.connect(str(path), timeout=15)
         try:
             db = Database(conn, execute_plugins=False)
-            # Read who wrote the file before changing anything: even the switch to WAL rewrites the header of a
-            # file in rollback-journal mode (one restored from a backup), and a newer pjdesk's file stays as it is.
-            applied = [m.name for m in migrations.applied(db)]
-            unknown = [name for name in applied if name not in known_migrations()]
-            if unknown:
-                raise PjdeskError(
-                    f"数据文件由更新版本的 pjdesk 写入（数据结构 {len(applied)} 版，本程序只支持到 {SCHEMA_VERSION} 版）。"
-                    "请升级 pjdesk 后再打开；文件未做任何改动。"
-                )
             db.execute("PRAGMA foreign_keys = ON")
             db.execute("PRAGMA journal_mode = WAL")
             db.execute("PRAGMA synchronous = FULL")
-            if len(applied) < SCHEMA_VERSION and not readonly:
-                if existed and applied:
-                    backup_file(db, path.parent / "backups", reason="before-migration", now=clock.now())
-                migrations.apply(db)
-                db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            if not readonly:
+                _migrate(db, path, clock, had_data=bool(applied))
         except BaseException:
             conn.close()  # a refused or failed open leaves no connection (and no lock) behind
             raise
     return Store(db, path, clock)
+
+
+def upgrade_schema(store: Store) -> None:
+    """Bring an open station's schema up to date, as at opening (a backup first, if it holds data).
+
+    For content that changed under an open connection: a backup restored from before the last migration.
+    """
+    with plain_errors("升级数据文件"):
+        _migrate(store.db, store.path, store.wall, had_data=True)
+
+
+def _migrate(db: Database, path: Path, clock: Clock, *, had_data: bool) -> None:
+    if len(migrations.applied(db)) >= SCHEMA_VERSION:
+        return
+    if had_data:
+        backup_file(db, path.parent / "backups", reason="before-migration", now=clock.now())
+    migrations.apply(db)
+    db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+
+def inspect_station_file(path: Path) -> list[str] | None:
+    """Who wrote ``path``, read without changing a byte of it: the pjdesk migrations applied to it, or None
+    for an empty new database. Raises PjdeskError for any file pjdesk must not open.
+
+    Read through SQLite opened read-only: even a read-write connection would rewrite the header when it
+    switches the journal mode, and would checkpoint another program's -wal into its file when it closes.
+    """
+    with plain_errors("打开数据文件"):
+        try:
+            found = path.stat()
+        except FileNotFoundError:
+            found = None
+    if found is None:
+        _refuse_if_emptied(path, "不存在")
+        return None
+    if stat.S_ISDIR(found.st_mode):
+        raise PjdeskError(f"“{path}”是一个文件夹，不是 pjdesk 数据文件。请把这个文件夹移走或改名，"
+                          "或用 --data-dir 换一个数据目录。")
+    if not stat.S_ISREG(found.st_mode):
+        raise PjdeskError(f"“{path}”不是普通文件，不能作为 pjdesk 数据文件。请把它移走，或用 --data-dir 换一个数据目录。")
+    if found.st_size == 0:
+        _refuse_if_emptied(path, "是空的（0 字节）")
+        return None
+    # With no -wal beside it, the file holds all its content and no pjdesk process is using it: read it as it
+    # lies (immutable), which creates no -shm or -wal beside another program's file. With a -wal, read through
+    # SQLite's locks, which see the changes still in the -wal.
+    in_use = path.with_name(path.name + "-wal").exists()
+    with plain_errors("打开数据文件"):
+        try:
+            tables, applied = read_schema(path, immutable=not in_use)
+        except sqlite3.DatabaseError as e:
+            if "not a database" in str(e) and not _has_sqlite_magic(path):
+                raise PjdeskError(f"“{path.name}”不是 pjdesk 数据文件（不是 SQLite 数据库）。"
+                                  "请检查数据目录，或换一个空目录。") from e
+            raise
+    if not tables:
+        _refuse_if_emptied(path, "是空的（没有任何数据）")
+        return None
+    if not applied:
+        shown = "、".join(sorted(t for t in tables if not t.startswith("sqlite_"))[:5])
+        raise PjdeskError(f"“{path.name}”不是 pjdesk 数据文件，而是另一个程序的数据库（含数据表 {shown}），"
+                          "文件未做任何改动。请把它移到别处或改名，或用 --data-dir 换一个数据目录。")
+    if any(name not in known_migrations() for name in applied):
+        raise PjdeskError(
+            f"数据文件由更新版本的 pjdesk 写入（数据结构 {len(applied)} 版，本程序只支持到 {SCHEMA_VERSION} 版）。"
+            "请升级 pjdesk 后再打开；文件未做任何改动。"
+        )
+    return applied
+
+
+def read_schema(path: Path, *, immutable: bool = False) -> tuple[set[str], list[str]]:
+    """The tables of a SQLite file and the pjdesk migrations applied to it, read through a read-only
+    connection, which writes nothing to the file. ``immutable``: read the file alone, without locks, a -shm
+    or the -wal (only for a file that nothing is writing). Raises sqlite3.DatabaseError for a file that is not
+    SQLite or is damaged."""
+    conn = sqlite3.connect(f"{path.absolute().as_uri()}?mode=ro{'&immutable=1' if immutable else ''}", uri=True)
+    try:
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type IN ('table', 'view')")}
+        applied = []
+        if "_sqlite_migrations" in tables:
+            applied = [r[0] for r in conn.execute(
+                "SELECT name FROM _sqlite_migrations WHERE migration_set = ? ORDER BY rowid", [migrations.name])]
+        return tables, applied
+    finally:
+        conn.close()
+
+
+def _has_sqlite_magic(path: Path) -> bool:
+    """Whether the file starts as SQLite does (else it is not SQLite at all, rather than damaged).
+
+    Asked only of a file SQLite has refused: no connection of this process can hold locks on it, so closing a
+    descriptor of it here takes none away.
+    """
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
+    try:
+        return os.read(fd, len(SQLITE_MAGIC)) == SQLITE_MAGIC
+    finally:
+        os.close(fd)
+
+
+def _refuse_if_emptied(path: Path, state: str) -> None:
+    """No station file, or an empty one, where a station's backups lie: the data was lost (a failing disk, a
+    bad copy), not never made. Starting a fresh station here would bury the backups under a second station."""
+    kept = list_backups(path.parent / "backups")
+    if not kept:
+        return
+    newest = kept[0]
+    made = dt.datetime.fromtimestamp(newest.stat().st_mtime)
+    raise StationEmptied(
+        f"数据文件 {path.name} {state}，但 backups 文件夹里有 {len(kept)} 个备份，最新的是 {newest.name}"
+        f"（{made:%Y-%m-%d %H:%M}）。数据可能已丢失，程序没有把这里当作新站点。请从备份恢复：在程序启动时的提示中选择"
+        f"“从最新备份恢复”，或在命令行运行 pjdesk --data-dir \"{path.parent}\" restore \"{newest}\"；"
+        "恢复后可在 设置 → 备份与恢复 中改用其他备份。如确要重新设置站点，请先把 backups 文件夹移到别处。",
+        newest)
+
+
+class StationEmptied(PjdeskError):
+    """The station file is missing or empty while its backups are there; ``newest`` is the latest backup."""
+
+    def __init__(self, message: str, newest: Path):
+        super().__init__(message)
+        self.newest = newest
 
 
 class Store:
