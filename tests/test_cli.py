@@ -176,3 +176,14 @@ def test_return_build_on_the_county_writes_the_summary_and_the_ranking(tmp_path)
     refused = pjdesk("return", "build", "--month", "2026-10", "--form", "排名", "--out", str(tmp_path / "t"),
                      data_dir=town)
     assert refused.returncode == 1 and "没有“排名”" in refused.stderr
+
+
+def test_demo_twice_with_the_same_seed_is_refused_with_one_line(tmp_path):
+    assert pjdesk("init", "--township", "430626101", "--operator", "张三", data_dir=tmp_path).returncode == 0
+    first = pjdesk("demo", "--seed", "5", "--hazards", "30", data_dir=tmp_path)
+    assert first.returncode == 0, first.stderr
+    again = pjdesk("demo", "--seed", "5", "--hazards", "30", data_dir=tmp_path)
+    assert again.returncode == 1
+    assert "演示数据已载入" in again.stderr and "Traceback" not in again.stderr
+    assert again.stderr.count("\n") == 1
+    assert json.loads(pjdesk("status", "--json", data_dir=tmp_path).stdout)["counts"]["hazards"] == 30

@@ -6,7 +6,8 @@ single write path, so the change log holds every row like any other entry. One s
 ids and hazard numbers included — on every run; only the HLC stamps (when the rows were written) differ.
 
 The first-run wizard loads it into an empty station; ``pjdesk demo`` may also add it to a station that has
-records (nothing is overwritten: the demo's ids are new and its hazard numbers continue the station's).
+records (nothing is overwritten: the demo's ids are new and its hazard numbers continue the station's). The same
+set twice (same seed, size and day) is refused with a message: its ids are taken.
 On the county station the units are spread over the 25 townships, as the county's ledger would be.
 ``hazards=200000`` builds the benchmark ledger (five years of a whole county): about a million records and
 as many change-log rows, two to three minutes on a two-core PC, nearly all of it SQLite writing them with
@@ -684,6 +685,11 @@ def load_demo(session: Session, *, seed: int = 1, hazards: int | None = None, pr
     total = len(units) + n_hazards
     counts = {"units": len(units), "hazards": 0, "events": 0, "major": 0, "open": 0, "overdue": 0}
     store, operator = session.store, session.operator
+    # The same seed, size and day make the same ids: this set is here already (deleted ones count too, as
+    # their ids stay taken). Another seed is another set, added beside it.
+    if any(store.get(UNIT, unit["id"]) is not None for unit in units):
+        raise PjdeskError(f"演示数据已载入：本站点已有这套演示数据（种子 {seed}），未再写入。"
+                          f"如要再添一套，请在命令行运行 pjdesk demo --seed {seed + 1}；如要重新开始，请换一个数据目录。")
     with store.transaction():
         for code, rows in _by_township(units):
             store.insert_many(UNIT, rows, township=code, operator=operator)
@@ -706,8 +712,11 @@ def load_demo(session: Session, *, seed: int = 1, hazards: int | None = None, pr
             counts["events"] += len(events)
             _report(progress, len(units) + counts["hazards"], total)
         if station.is_county:
+            # One report a township and month: a second demo (another seed) finds the months already there.
+            reported = {row["bundle"] for row in sync_store.imports_from(store)}
             for report in world.report_history(REPORT_MONTHS):
-                sync_store.record_import(store, **report)
+                if report["bundle_id"] not in reported:
+                    sync_store.record_import(store, **report)
     return counts
 
 

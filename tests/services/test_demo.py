@@ -222,6 +222,44 @@ def test_demo_data_is_added_beside_what_a_station_already_has(session, unit):
     assert len(set(numbers)) == len(numbers) == 201
 
 
+def test_the_same_demo_twice_is_refused_with_a_message_and_changes_nothing(session):
+    load_demo(session, seed=3, hazards=50)
+    db = session.store.db
+
+    def counts():
+        return [db.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0] for t in ("unit", "hazard", "change_log")]
+
+    before = counts()
+    with pytest.raises(PjdeskError) as e:
+        load_demo(session, seed=3, hazards=50)
+    assert "演示数据已载入" in str(e.value) and "--seed" in str(e.value)
+    assert counts() == before
+    load_demo(session, seed=4, hazards=50)  # another seed is another set: added beside the first
+    assert counts()[1] == 100
+
+
+def test_the_same_demo_twice_is_refused_even_when_its_records_were_deleted(session):
+    load_demo(session, seed=3, hazards=20)
+    for hazard_id, in session.store.db.execute("SELECT id FROM hazard").fetchall():
+        svc.delete_hazard(session, hazard_id, "演示数据，不再需要")
+    with pytest.raises(PjdeskError, match="演示数据已载入"):
+        load_demo(session, seed=3, hazards=20)
+
+
+def test_the_county_takes_a_second_demo_of_another_seed(tmp_path):
+    s = init_station(tmp_path / "county", code="430626", operator="县应急局", county=True, today=lambda: TODAY)
+    load_demo(s, seed=1, hazards=100)
+    reports = s.store.db.execute("SELECT COUNT(*) FROM sync_import").fetchone()[0]
+    load_demo(s, seed=2, hazards=100)
+    assert s.store.db.execute("SELECT COUNT(*) FROM hazard").fetchone()[0] == 200
+    # One report a township and month (the bundle id says which): the second set adds only months the first
+    # left unreported.
+    assert s.store.db.execute("SELECT COUNT(*) FROM sync_import").fetchone()[0] >= reports
+    with pytest.raises(PjdeskError, match="演示数据已载入"):
+        load_demo(s, seed=2, hazards=100)
+    s.close()
+
+
 def test_on_the_county_station_the_units_are_spread_over_the_townships(tmp_path):
     s = init_station(tmp_path / "county", code="430626", operator="县应急局", county=True, today=lambda: TODAY)
     load_demo(s, hazards=600)
