@@ -146,13 +146,47 @@ class HazardState:
     last_date: str | None = None  # the latest event date: a new event may not precede it
     history: list[Mapping] = field(default_factory=list)
 
-    def is_overdue(self, today: dt.date) -> bool:
+    def is_overdue(self, today: dt.date | str) -> bool:
         return overdue(self.status, self.due_date, today)
 
 
-def overdue(status: str, due_date: str | None, today: dt.date) -> bool:
-    """逾期: the deadline in force has passed and the hazard is not 销号."""
-    return status != CLOSED and bool(due_date) and due_date < today.isoformat()
+# 逾期 is about the rectification, not the paperwork after it. A 整改完成 is "in force" in these statuses: it
+# was recorded and no 复查不合格 has undone it (a failed review puts the hazard back to 整改中, see
+# derive_state; 销号 follows a passed review). In the others the rectification is still owed. Storage builds
+# its SQL conditions from these two tuples, so the ledger's filter and counts cannot drift from overdue().
+RECTIFICATION_IN_FORCE = (AWAITING_REVIEW, REVIEWED, CLOSED)
+RECTIFICATION_OWED = tuple(s for s in STATUSES if s not in RECTIFICATION_IN_FORCE)
+
+
+def past_deadline(due_date: str | None, day: dt.date | str) -> bool:
+    """The deadline in force lies before ``day``: a hazard due today is not late until tomorrow."""
+    return bool(due_date) and due_date < (day if isinstance(day, str) else day.isoformat())
+
+
+def overdue(status: str, due_date: str | None, today: dt.date | str) -> bool:
+    """逾期未整改: no 整改完成 is in force and ``today`` is after the deadline in force (延期 moves it).
+
+    ``status`` and ``due_date`` are the state derived from the events dated by ``today`` (derive_state); a
+    past month-end is asked with the state as of that day (pjdesk.storage.period_facts) and that day.
+    """
+    return status in RECTIFICATION_OWED and past_deadline(due_date, today)
+
+
+def overdue_unclosed(status: str, due_date: str | None, day: dt.date | str) -> bool:
+    """逾期未销号 (表2 and 一单四制, for 重大 hazards): the deadline in force has passed and the hazard is not
+    销号, whether or not it has been rectified. A measure of its own, never called 逾期 alone."""
+    return status != CLOSED and past_deadline(due_date, day)
+
+
+def rectified_on_time(rectified_date: str | None, due_date: str | None) -> bool:
+    """A 整改完成 is in force and was done by the deadline in force (or there was none): the hazard was never
+    逾期未整改 before it was rectified."""
+    return bool(rectified_date) and (not due_date or rectified_date <= due_date)
+
+
+def closed_on_time(closed_date: str | None, due_date: str | None) -> bool:
+    """销号 by the deadline in force (or there was none): never 逾期未销号."""
+    return bool(closed_date) and (not due_date or closed_date <= due_date)
 
 
 def event_order(event: Mapping) -> tuple:
@@ -241,8 +275,8 @@ class HazardFilter:
     unit_id: str | None = None
     source: str | None = None
     tag: str | None = None
-    overdue: bool = False
-    due_within_days: int | None = None  # open hazards whose deadline falls from today to today + N
+    overdue: bool = False  # 逾期未整改 (overdue())
+    due_within_days: int | None = None  # rectification owed, its deadline from today to today + N
     found_from: str | None = None
     found_to: str | None = None
     closed_from: str | None = None
@@ -255,7 +289,7 @@ class HazardFilter:
         """The filter in words, for a title or an export sheet."""
         parts = []
         if self.overdue:
-            parts.append("逾期")
+            parts.append("逾期未整改")
         if self.due_within_days is not None:
             parts.append(f"{self.due_within_days} 天内到期")
         if self.open_only:

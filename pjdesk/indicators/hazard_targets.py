@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from pjdesk.core.hazard import MAJOR
+from pjdesk.core.hazard import MAJOR, closed_on_time, rectified_on_time
 from pjdesk.core.records import split_tags
 
 from .targets import Measure, rule
@@ -27,17 +27,13 @@ def _fell_due(h: dict, start: str, end: str) -> bool:
     return bool(h["due_date"]) and start <= h["due_date"] <= end
 
 
-def _closed_on_time(h: dict) -> bool:
-    return h["closed_date"] is not None and h["closed_date"] <= h["due_date"]
-
-
 def _found_in(h: dict, start: str, end: str) -> bool:
     return start <= h["found_date"] <= end
 
 
 def _on_time_closure(hazards: Iterable[dict], start: str, end: str) -> Measure:
     due = [h for h in hazards if _fell_due(h, start, end)]
-    return Measure(sum(_closed_on_time(h) for h in due), len(due))
+    return Measure(sum(closed_on_time(h["closed_date"], h["due_date"]) for h in due), len(due))
 
 
 @rule("T01")
@@ -50,7 +46,7 @@ def look_back_on_time(facts: Iterable[dict], start: str, end: str) -> Measure:
 def blocked_exits_fixed(facts: Iterable[dict], start: str, end: str) -> Measure:
     """Blocked exits and escape routes found in the period: the share rectified within the deadline."""
     found = [h for h in facts if _tagged(h, BLOCKED_EXITS) and _found_in(h, start, end)]
-    fixed = [h for h in found if h["rectified_date"] and (not h["due_date"] or h["rectified_date"] <= h["due_date"])]
+    fixed = [h for h in found if rectified_on_time(h["rectified_date"], h["due_date"])]
     return Measure(len(fixed), len(found))
 
 

@@ -38,6 +38,7 @@ from pjdesk.core.hazard import (
     PASS,
     RECTIFIED,
     REVIEW,
+    derive_state,
     missing_major_items,
 )
 from pjdesk.core.periods import Month
@@ -1120,11 +1121,7 @@ class DemoWorld:
         return history
 
     def is_overdue(self, hazard: dict, events: list[dict]) -> bool:
-        due = hazard["deadline"]
-        for e in events:
-            if e["kind"] == EXTEND:
-                due = e["new_deadline"]
-        return bool(due) and due < self.iso(self.today)
+        return derive_state(hazard, events).is_overdue(self.iso(self.today))  # the core's rule, as the ledger's
 
     # --- ids ------------------------------------------------------------------------------------------
     def make_id(self, day: int) -> str:

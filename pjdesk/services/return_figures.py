@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from pjdesk.core.hazard import GENERAL, MAJOR
+from pjdesk.core.hazard import GENERAL, MAJOR, closed_on_time, overdue, overdue_unclosed
 from pjdesk.core.periods import Month
 
 TABLE2_COUNTS = (
@@ -45,8 +45,8 @@ def table2_counts(facts: Iterable[dict], month: Month) -> dict:
             c["major_closed"] += this_year and closed is not None
             if due and y_start <= due <= end:
                 c["major_due"] += 1
-                c["major_closed_on_time"] += closed is not None and closed <= due
-            c["major_overdue"] += closed is None and bool(due) and due < end
+                c["major_closed_on_time"] += closed_on_time(closed, due)
+            c["major_overdue"] += overdue_unclosed(h["status"], due, end)  # 逾期未销号, as of E
             c["major_supervised"] += closed is None and bool(h.get("supervision_level"))
     return c
 
@@ -83,8 +83,12 @@ def _with_rates(counts: dict) -> dict:
             "major_on_time_rate": rate(counts["major_closed_on_time"], counts["major_due"])}
 
 
-def table3_rows(facts: Iterable[dict], month: Month, today_overdue_label: str = "逾期") -> list[dict]:
-    """表3: every 重大 hazard open at the month's end or closed in the month, oldest first."""
+def table3_rows(facts: Iterable[dict], month: Month) -> list[dict]:
+    """表3: every 重大 hazard open at the month's end or closed in the month, oldest first.
+
+    进度 is the status as of E, marked （逾期未整改） when the rectification is late, else （逾期未销号） when
+    it was rectified but is past its deadline without 销号: the two measures of pjdesk.core.hazard.
+    """
     m_start, end = month.start.isoformat(), month.end.isoformat()
     rows = []
     for h in facts:
@@ -94,8 +98,10 @@ def table3_rows(facts: Iterable[dict], month: Month, today_overdue_label: str = 
         if closed is not None and not (m_start <= closed <= end):
             continue
         progress = h["status"]
-        if closed is None and h["due_date"] and h["due_date"] < end:
-            progress += f"（{today_overdue_label}）"
+        if overdue(h["status"], h["due_date"], end):
+            progress += "（逾期未整改）"
+        elif overdue_unclosed(h["status"], h["due_date"], end):
+            progress += "（逾期未销号）"
         rows.append({
             "hazard_no": h["hazard_no"],
             "unit": (h["unit_name"] or "") + (f"（{h['unit_uscc']}）" if h.get("unit_uscc") else ""),

@@ -15,7 +15,7 @@ import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from pjdesk.core.hazard import CLOSED, MAJOR, STATUSES, HazardFilter
+from pjdesk.core.hazard import CLOSED, MAJOR, RECTIFICATION_OWED, STATUSES, HazardFilter
 
 from .database import Store
 
@@ -88,10 +88,10 @@ def _filters(f: HazardFilter, today: dt.date, h: str) -> tuple[list[str], list]:
         clauses.append(f"('|' || {h}tags || '|') LIKE ?")
         params.append(f"%|{f.tag}|%")
     if f.overdue:
-        clauses.append(f"{h}status != {closed} AND {h}due_date < ?")
+        clauses.append(overdue_sql(h, "?"))
         params.append(t)
     if f.due_within_days is not None:
-        clauses.append(f"{h}status != {closed} AND {h}due_date BETWEEN ? AND ?")
+        clauses.append(f"{rectification_owed_sql(h)} AND {h}due_date BETWEEN ? AND ?")
         params += [t, (today + dt.timedelta(days=f.due_within_days)).isoformat()]
     for column, low, high in (("found_date", f.found_from, f.found_to), ("closed_date", f.closed_from, f.closed_to)):
         if low:
@@ -103,6 +103,23 @@ def _filters(f: HazardFilter, today: dt.date, h: str) -> tuple[list[str], list]:
     if f.incomplete:
         clauses.append(f"{h}incomplete = 1")
     return clauses, params
+
+
+def rectification_owed_sql(h: str = "") -> str:
+    """No 整改完成 is in force (pjdesk.core.hazard.RECTIFICATION_OWED), over the stored state. ``h`` prefixes the
+    column ("h.", or "+h." to hide it from the index choice). The status != 销号 term is implied by the list;
+    it is there word for word, and the list is hidden from the index choice (+), so that SQLite reads the
+    partial index of the open hazards (m002), which holds the deadline, rather than the table."""
+    assert CLOSED not in RECTIFICATION_OWED
+    owed = ", ".join(map(_literal, RECTIFICATION_OWED))
+    return f"{h}status != {_literal(CLOSED)} AND +{h.lstrip('+')}status IN ({owed})"
+
+
+def overdue_sql(h: str, day: str) -> str:
+    """逾期未整改 (pjdesk.core.hazard.overdue) as an SQL condition: the rectification is owed and the deadline
+    in force lies before ``day`` (a parameter or column). Built from the core's statuses, so that the
+    filter and the counts cannot drift from the rule the list colours its rows by."""
+    return f"{rectification_owed_sql(h)} AND {h}due_date < {day}"
 
 
 @dataclass(frozen=True)
@@ -298,9 +315,10 @@ def dashboard(store: Store, today: dt.date, township: str | None = None) -> dict
     week = (today + dt.timedelta(days=7)).isoformat()
     scope = " AND township = :township" if township else ""
     live_open = f"deleted = 0 AND status != :closed{scope}"
+    owed = f"deleted = 0 AND {rectification_owed_sql()}{scope}"
     sql = (
-        f"SELECT (SELECT COUNT(*) FROM hazard WHERE {live_open} AND due_date < :t),"
-        f" (SELECT COUNT(*) FROM hazard WHERE {live_open} AND due_date BETWEEN :t AND :week),"
+        f"SELECT (SELECT COUNT(*) FROM hazard WHERE deleted = 0 AND {overdue_sql('', ':t')}{scope}),"
+        f" (SELECT COUNT(*) FROM hazard WHERE {owed} AND due_date BETWEEN :t AND :week),"
         f" (SELECT COUNT(*) FROM hazard WHERE {live_open} AND level = :major),"
         f" (SELECT COUNT(*) FROM hazard WHERE deleted = 0 AND found_date BETWEEN :first AND :t{scope}),"
         f" (SELECT COUNT(*) FROM hazard WHERE deleted = 0 AND closed_date BETWEEN :first AND :t{scope}),"
@@ -340,7 +358,7 @@ def summary_counts(store: Store, today: dt.date) -> dict:
     t = today.isoformat()
     row = store.db.execute(
         "SELECT (SELECT COUNT(*) FROM unit WHERE deleted = 0), COUNT(*), SUM(status != ?),"
-        " SUM(status != ? AND due_date < ?), SUM(level = ?), SUM(status = ?) FROM hazard WHERE deleted = 0",
-        [CLOSED, CLOSED, t, MAJOR, CLOSED]).fetchone()
+        f" SUM({overdue_sql('', '?')}), SUM(level = ?), SUM(status = ?) FROM hazard WHERE deleted = 0",
+        [CLOSED, t, MAJOR, CLOSED]).fetchone()
     keys = ("units", "hazards", "hazards_open", "hazards_overdue", "hazards_major", "hazards_closed")
     return {k: v or 0 for k, v in zip(keys, row, strict=True)}

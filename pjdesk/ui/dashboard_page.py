@@ -111,7 +111,7 @@ class DashboardPage(QWidget):
         self._targets_thread = None
         self._targets_again = False
         self._targets_timer = QTimer(self, singleShot=True, interval=400, timeout=self._show_targets)
-        self.worst_title = QLabel("逾期最久的隐患（双击打开）")
+        self.worst_title = QLabel("逾期未整改最久的隐患（双击打开）")
         self.worst_title.setStyleSheet("font-size: 15px; font-weight: 600; margin-top: 10px;")
         # At most a dozen rows: a plain table widget is right here, unlike the ledger.
         self.worst = small_table("most_overdue", ["逾期", "编号", "单位", "隐患描述", "整改期限"], stretch=3,

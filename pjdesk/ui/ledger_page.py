@@ -54,7 +54,7 @@ from .record_form import DateField
 from .table_model import Column, PagedTableModel
 from .widgets import make_button
 
-STATUS_CHOICES = [("全部状态", {}), ("未销号", {"open_only": True}), ("逾期", {"overdue": True}),
+STATUS_CHOICES = [("全部状态", {}), ("未销号", {"open_only": True}), ("逾期未整改", {"overdue": True}),
                   *((s, {"statuses": (s,)}) for s in STATUSES)]
 DUE_CHOICES = [("不限期限", None), ("3 天内到期", 3), ("7 天内到期", 7), ("30 天内到期", 30)]
 # Which steps a status allows (the service checks again; this only greys the buttons).
@@ -449,7 +449,7 @@ def detail_html(detail: dict) -> str:
     def row(label, value):
         return f"<tr><td style='color:#555;padding-right:8px' nowrap>{label}</td><td>{esc(str(value))}</td></tr>" if value else ""
 
-    badge = "<span style='color:#b3261e;font-weight:600'>　逾期</span>" if detail["overdue"] else ""
+    badge = "<span style='color:#b3261e;font-weight:600'>　逾期未整改</span>" if detail["overdue"] else ""
     missing = (f"<p style='color:#8c1d18'>待补充：{esc('、'.join(detail['missing']))}</p>" if detail["missing"] else "")
     funds = f"{h['funds'] / 100:,.2f} 元" if h.get("funds") is not None else ""
     parts = [

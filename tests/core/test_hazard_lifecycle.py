@@ -13,15 +13,19 @@ from pjdesk.core.hazard import (
     FOUND,
     NOTICE,
     PASS,
+    RECTIFICATION_IN_FORCE,
+    RECTIFICATION_OWED,
     RECTIFIED,
     RECTIFYING,
     REVIEW,
     REVIEWED,
+    STATUSES,
     HazardFilter,
     check_event,
     derive_state,
     missing_major_items,
     overdue,
+    overdue_unclosed,
 )
 
 TODAY = dt.date(2026, 11, 29)
@@ -190,14 +194,52 @@ def test_major_hazard_missing_basis_or_five_items_is_incomplete_and_cannot_close
 
 
 @pytest.mark.parametrize("status, due, expected", [
+    (FOUND, "2026-11-28", True),
     (RECTIFYING, "2026-11-28", True),
-    (AWAITING_REVIEW, "2026-11-28", True),
+    (AWAITING_REVIEW, "2026-11-28", False),  # rectified: late paperwork is not a late rectification
+    (REVIEWED, "2026-11-28", False),
     (RECTIFYING, "2026-11-29", False),  # due today is not yet overdue
     (RECTIFYING, None, False),
     (CLOSED, "2026-01-01", False),
 ])
 def test_overdue_is_from_the_deadline_in_force_and_today(status, due, expected):
     assert overdue(status, due, TODAY) is expected
+
+
+@pytest.mark.parametrize("status, due, expected", [
+    (FOUND, "2026-11-28", True),
+    (AWAITING_REVIEW, "2026-11-28", True),  # rectified but not yet 销号: still counts for 逾期未销号
+    (REVIEWED, "2026-11-28", True),
+    (REVIEWED, "2026-11-29", False),
+    (CLOSED, "2026-01-01", False),
+    (FOUND, None, False),
+])
+def test_overdue_unclosed_is_a_separate_measure(status, due, expected):
+    assert overdue_unclosed(status, due, TODAY) is expected
+
+
+def test_a_rectification_done_before_the_deadline_is_never_overdue():
+    """Found 11-02, due 11-09, rectified and reviewed 合格 on 11-04: on time, however late the 销号."""
+    hazard = {"found_date": "2026-11-02", "deadline": "2026-11-09", "level": "一般"}
+    state = walk(hazard, [event(RECTIFIED, "2026-11-04"), event(REVIEW, "2026-11-04", result=PASS, actor="李四")])
+    assert state.status == REVIEWED
+    assert not state.is_overdue(TODAY)
+    assert not overdue(state.status, state.due_date, "2026-12-07"), "an ISO day works as well as a date"
+    assert overdue_unclosed(state.status, state.due_date, TODAY)
+
+
+def test_a_failed_review_after_the_deadline_makes_the_hazard_overdue_again():
+    state = walk(HAZARD, [event(RECTIFIED, "2026-11-10")])
+    assert not state.is_overdue(TODAY)
+    state = walk(HAZARD, [event(RECTIFIED, "2026-11-10"), event(REVIEW, "2026-11-20", result=FAIL, actor="李四")])
+    assert state.status == RECTIFYING and state.is_overdue(TODAY)
+    assert not state.is_overdue(dt.date(2026, 11, 15)), "not before the deadline in force"
+
+
+def test_the_statuses_of_the_rule_cover_the_lifecycle_once():
+    assert set(RECTIFICATION_IN_FORCE) | set(RECTIFICATION_OWED) == set(STATUSES)
+    assert not set(RECTIFICATION_IN_FORCE) & set(RECTIFICATION_OWED)
+    assert CLOSED in RECTIFICATION_IN_FORCE and FOUND in RECTIFICATION_OWED
 
 
 def test_overdue_moves_with_today():
@@ -209,4 +251,4 @@ def test_overdue_moves_with_today():
 def test_filter_describes_itself():
     assert HazardFilter().describe() == "全部"
     f = HazardFilter(overdue=True, level="重大", text="电线", found_from="2026-01-01")
-    assert f.describe() == "逾期、重大、发现于 2026-01-01 至 …、含“电线”"
+    assert f.describe() == "逾期未整改、重大、发现于 2026-01-01 至 …、含“电线”"

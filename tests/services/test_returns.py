@@ -113,7 +113,7 @@ def test_table3_lists_open_major_hazards_and_those_closed_in_the_month(session, 
     assert rows[0]["responsible"] == "王五" and rows[0]["major_basis"].startswith("《工贸企业")
     may = returns.fill_form(session, "表3", Month(2026, 5)).rows
     assert {r["description"]: r["progress"] for r in may} == {
-        "反应釜无自动化控制": "发现", "安全出口封堵": "销号", "疏散通道上锁": "发现（逾期）"}
+        "反应釜无自动化控制": "发现", "安全出口封堵": "销号", "疏散通道上锁": "发现（逾期未整改）"}
 
 
 def test_printable_ledger_of_a_month(session, ledger):

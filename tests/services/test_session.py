@@ -143,13 +143,14 @@ def test_status_json(session, unit):
     first = record_hazard(session, {"unit_id": unit, "description": "消防通道堵塞", "deadline": "2026-11-20",
                                     "found_date": "2026-11-01"}).id
     record_hazard(session, {"unit_id": unit, "description": "电线私拉乱接", "level": "重大"})
-    complete_rectification(session, first, "2026-11-10")
+    complete_rectification(session, first, "2026-11-10")  # before its deadline: rectified, not overdue
     status = station_status(session)
     assert json.loads(json.dumps(status, ensure_ascii=False)) == {
         "station": {"role": "township", "code": "430626101", "name": "安定镇"},
         "schema_version": SCHEMA_VERSION,
-        "counts": {"units": 1, "hazards": 2, "hazards_open": 2, "hazards_overdue": 1, "hazards_major": 1,
+        "counts": {"units": 1, "hazards": 2, "hazards_open": 2, "hazards_overdue": 0, "hazards_major": 1,
                    "hazards_closed": 0},
+        "held_back": {},
     }
     review_hazard(session, first, "2026-11-12", passed=True, reviewer="李四")
     close_hazard(session, first, "2026-11-13")
