@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMessageBox,
+    QProgressBar,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -21,6 +22,7 @@ from pjdesk.services import backups
 from pjdesk.services.session import set_operator
 
 from .small_table import fill_rows, small_table
+from .tasks import run_in_page
 from .widgets import make_button
 
 
@@ -55,17 +57,31 @@ class SettingsPage(QWidget):
         self.backups = small_table("backups", ["时间", "类型", "大小"], stretch=0)
         kept_layout.addWidget(self.backups)
         row = QHBoxLayout()
-        backup_button = make_button("立即备份", "backup_now", self.backup_now)
-        restore_button = make_button("从所选备份恢复…", "restore_backup", self.restore_selected)
-        row.addStretch(1)
-        row.addWidget(backup_button)
-        row.addWidget(restore_button)
+        # A copy runs in the background (a county's file takes a while): the page shows how far it is and then
+        # says what happened, and the window stays usable.
+        self.progress = QProgressBar()
+        self.progress.setObjectName("backup_progress")
+        self.progress.hide()
+        self.cancel_button = make_button("取消", "cancel_backup", self.cancel)
+        self.cancel_button.hide()
+        self.backup_button = make_button("立即备份", "backup_now", self.backup_now)
+        self.restore_button = make_button("从所选备份恢复…", "restore_backup", self.restore_selected)
+        row.addWidget(self.progress, 1)
+        row.addWidget(self.cancel_button)
+        row.addStretch(0)
+        row.addWidget(self.backup_button)
+        row.addWidget(self.restore_button)
         kept_layout.addLayout(row)
+        self.result = QLabel("", wordWrap=True)
+        self.result.setObjectName("backup_result")
+        self.result.setTextInteractionFlags(Qt.TextSelectableByMouse)
+        kept_layout.addWidget(self.result)
         layout = QVBoxLayout(self)
         layout.addWidget(heading)
         layout.addWidget(box)
         layout.addWidget(who)
         layout.addWidget(kept, 1)
+        self.task = None
         self.refresh_backups()
 
     def refresh_backups(self) -> None:
@@ -74,13 +90,12 @@ class SettingsPage(QWidget):
                                  for b in rows], [str(b["path"]) for b in rows])
 
     def backup_now(self) -> None:
-        try:
-            path = backups.backup_now(self.session)
-        except PjdeskError as e:
-            QMessageBox.warning(self, "未备份", str(e))
-            return
-        self.refresh_backups()
-        QMessageBox.information(self, "已备份", f"已备份到\n{path}")
+        def done(path) -> None:
+            self.refresh_backups()
+            self._finished(f"已备份到 {path}")
+
+        self._start("正在备份", lambda s, progress, cancelled: backups.backup_now(s, progress=progress,
+                                                                                  cancelled=cancelled), done)
 
     def restore_selected(self) -> None:
         row = self.backups.currentRow()
@@ -92,14 +107,51 @@ class SettingsPage(QWidget):
                                       "当前数据会先另存为一个备份。")
         if answer != QMessageBox.Yes:
             return
-        try:
-            outcome = backups.restore_backup(self.session, path)
-        except PjdeskError as e:
-            QMessageBox.warning(self, "未恢复", str(e))
-            return
-        self.refresh_backups()
-        QMessageBox.information(self, "已恢复", "\n".join(outcome.warnings))
-        self.changed.emit(dict(outcome.changed))
+
+        def done(outcome) -> None:
+            self.refresh_backups()
+            self._finished("\n".join(outcome.warnings))
+            self.changed.emit(dict(outcome.changed))
+
+        self._start("正在恢复", lambda s, progress, cancelled: backups.restore_backup(s, path, progress=progress,
+                                                                                    cancelled=cancelled), done)
+
+    def cancel(self) -> None:
+        if self.task is not None:
+            self.task.cancel()
+            self.cancel_button.setEnabled(False)
+
+    def _start(self, doing: str, work, done) -> None:
+        self._set_busy(True)
+        self.progress.setRange(0, 0)  # busy until the first figures arrive
+        self.progress.setFormat(f"{doing}… %p%")
+        self.result.setStyleSheet("")
+        self.result.setText(f"{doing}…")
+
+        def progressed(step: int, total: int) -> None:
+            self.progress.setRange(0, max(total, 1))
+            self.progress.setValue(min(step, total))
+
+        self.task = run_in_page(self.session, work, progressed, done, self._failed)
+
+    def _finished(self, message: str) -> None:
+        self._set_busy(False)
+        self.result.setText(message)
+
+    def _failed(self, message: str) -> None:
+        self._set_busy(False)
+        self.result.setStyleSheet("color: #b3261e;")
+        self.result.setText(message)
+        QMessageBox.warning(self, "未完成", message)
+
+    def _set_busy(self, busy: bool) -> None:
+        if not busy:
+            self.task = None
+        self.progress.setVisible(busy)
+        self.cancel_button.setVisible(busy)
+        self.cancel_button.setEnabled(busy)
+        self.backup_button.setEnabled(not busy)
+        self.restore_button.setEnabled(not busy)
 
     def change_operator(self) -> None:
         try:

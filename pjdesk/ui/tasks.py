@@ -98,6 +98,20 @@ def run_task(parent: QWidget, session, title: str, work: Callable, on_done: Call
     return thread
 
 
+def run_in_page(session, work: Callable, progressed: Callable[[int, int], None], on_done: Callable[[object], None],
+                on_failed: Callable[[str], None]) -> TaskThread:
+    """Background work whose progress the page shows itself (a bar of its own, not a dialog over the window).
+
+    ``work(session, progress, cancelled)`` as for ``run_task``; the returned thread's ``cancel()`` asks it to stop.
+    """
+    thread = _start_kept(TaskThread(session, work))
+    thread.progressed.connect(progressed)
+    thread.succeeded.connect(on_done)
+    thread.failed.connect(on_failed)
+    thread.start()
+    return thread
+
+
 def _start_kept(thread: TaskThread) -> TaskThread:
     _RUNNING.add(thread)
 

@@ -208,7 +208,7 @@ def test_restore_a_backup_from_the_settings_page(qtbot, window, unit, session, m
     window.settings.refresh_backups()
     window.settings.backups.selectRow(0)
     qtbot.mouseClick(window.settings.findChild(QPushButton, "restore_backup"), Qt.LeftButton)
-    assert window.ledger.model.rowCount() == 0
+    qtbot.waitUntil(lambda: window.ledger.model.rowCount() == 0, timeout=20000)  # restored in the background
     assert [b["reason"] for b in backups.list_backups(session)][:2] == ["恢复前", "手动"]
 
 
