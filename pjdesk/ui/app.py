@@ -7,7 +7,7 @@ import logging
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QFont, QFontDatabase, QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
@@ -37,12 +37,14 @@ def make_app(argv=None) -> QApplication:
 
 def start(data_dir=None, today=None):
     """Open the station (running the first-run dialog on a fresh data directory); returns the main window."""
-    from pjdesk.services.session import open_session, resolve_data_dir
+    from pjdesk.services.session import resolve_data_dir
 
     from .first_run import FirstRunDialog
     from .main_window import MainWindow
 
-    session = open_session(data_dir, today=today)
+    session = _open_or_restore(data_dir, today)
+    if session is None:
+        return None
     wants_demo = False
     if not session.ready:
         folder = session.data_dir
@@ -57,6 +59,31 @@ def start(data_dir=None, today=None):
     if wants_demo:
         window.load_demo()
     return window
+
+
+def _open_or_restore(data_dir, today):
+    """The station; where its file was lost or emptied beside its backups, the newest backup is offered (the
+    settings page cannot be reached without a station). None: the person chose to quit."""
+    from pjdesk.core.clock import Clock
+    from pjdesk.services.backups import StationEmptied, restore_data_dir
+    from pjdesk.services.session import open_session
+
+    try:
+        return open_session(data_dir, today=today)
+    except StationEmptied as e:
+        box = QMessageBox(QMessageBox.Warning, "找不到本站数据", str(e))
+        restore = box.addButton("从最新备份恢复", QMessageBox.AcceptRole)
+        box.addButton("退出", QMessageBox.RejectRole)
+        box.exec()
+        if box.clickedButton() is not restore:
+            return None
+        QApplication.setOverrideCursor(Qt.WaitCursor)
+        try:
+            outcome = restore_data_dir(data_dir, e.newest, clock=Clock(today))
+        finally:
+            QApplication.restoreOverrideCursor()
+        QMessageBox.information(None, "已恢复", "\n".join(outcome.warnings))
+        return open_session(data_dir, today=today)
 
 
 def install_error_log(data_dir: Path) -> None:
