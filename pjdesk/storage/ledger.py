@@ -48,17 +48,27 @@ FEW_ROWS = 3000  # a selection up to this size is driven and sorted; above it th
 FEW_ROWS_SHORT_TERM = 500
 # Hazard numbers are digits and hyphens (430626101-2026-0001, made by the write path): a term with any other
 # character cannot be part of one, and the search need not look at them.
-_NUMBER_CHARACTERS = frozenset("0123456789-")
+NUMBER_CHARACTERS = frozenset("0123456789-")
 
 
-def where(f: HazardFilter, today: dt.date, *, plan: str = COUNT, store: Store | None = None) -> tuple[str, list]:
+def where(f: HazardFilter, today: dt.date, *, plan: str = COUNT, store: Store | None = None,
+          through_unit: frozenset[int] | None = None) -> tuple[str, list]:
     """The WHERE clause of a filter, as ``plan`` wants it (see COUNT, DRIVE, WALK); the same rows in every plan.
+    Every query of the ledger (count, page, position) is built here, so that they cannot disagree.
 
-    With ``store``, a search term that names no unit does not test the hazards' units.
+    With ``store``, a search term that names no unit does not test the hazards' units. ``through_unit`` asks
+    for one piece of a count (see count): the hazards that match the terms numbered in it through their unit
+    and not their own text, and every other term through their own text.
     """
-    clauses, params = _filters(f, today, "+h." if plan == WALK else "h.")
-    for term in _terms(f, store):
-        clause, term_params = term.clause(plan)
+    hidden = plan == WALK or bool(through_unit)
+    clauses, params = _filters(f, today, "+h." if hidden else "h.")
+    for i, term in enumerate(_terms(f, store)):
+        if through_unit is None:
+            clause, term_params = term.clause(plan)
+        elif i in through_unit:
+            clause, term_params = term.unit_only(plan)
+        else:
+            clause, term_params = term.own(plan)
         clauses.append(clause)
         params += term_params
     return " WHERE " + " AND ".join(clauses), params
@@ -139,9 +149,9 @@ class _Term:
         if len(term) >= 3:
             parts.append(f"{h}rowid IN (SELECT rowid FROM hazard_fts WHERE hazard_fts MATCH ?)")
             params.append('"' + term.replace('"', '""') + '"')
-            columns = ("hazard_no",) if set(term) <= _NUMBER_CHARACTERS else ()
+            columns = ("hazard_no",) if set(term) <= NUMBER_CHARACTERS else ()
         else:
-            columns = ("description", "location", "hazard_no") if set(term) <= _NUMBER_CHARACTERS \
+            columns = ("description", "location", "hazard_no") if set(term) <= NUMBER_CHARACTERS \
                 else ("description", "location")
         if columns and plan == DRIVE:
             found, found_params = _contains(columns, term, "")
@@ -157,6 +167,14 @@ class _Term:
         """The hazard's unit names the term: found through the hazard_unit index from the few units that do."""
         h = "+h." if plan == WALK else "h."
         return f"{h}unit_id IN (SELECT id FROM unit WHERE {_UNIT_MATCH})", _unit_params(self.text)
+
+    def unit_only(self, plan: str) -> tuple[str, list]:
+        """The hazard's unit names the term and its own text does not. A text column may be empty (NULL: a
+        ledger imported without a 部位 column), which makes "contains" NULL rather than false: IS NOT TRUE
+        counts such a hazard here, where NOT would drop it from both pieces of the count."""
+        unit, params = self.unit(plan)
+        own, own_params = self.own(plan)
+        return f"{unit} AND {own} IS NOT TRUE", params + own_params
 
     def clause(self, plan: str) -> tuple[str, list]:
         own, params = self.own(plan)
@@ -218,36 +236,28 @@ def order_by(sort: tuple[str, bool] | None) -> str:
 
 
 def count(store: Store, f: HazardFilter, today: dt.date) -> int:
+    """How many hazards the filter keeps: the rows its pages hold, all together.
+
+    A search term that names some unit is counted in pieces: the hazards that match each such term through
+    their unit only (not their own text), or through their own text. The pieces are disjoint and together
+    make the count, and none tests every hazard's unit against the units named (a UUID comparison per
+    hazard, the slow part): a piece through units starts from those units' hazards, with the other filters
+    hidden from the index choice (+) so that SQLite does start there. Each piece is a where() of its own.
+    """
     sql, params = where(f, today, store=store)
-    terms = _terms(f, store)
-    by_unit = [i for i, term in enumerate(terms) if term.by_unit]
+    by_unit = [i for i, term in enumerate(_terms(f, store)) if term.by_unit]
     if not by_unit or len(by_unit) > 2:
-        n = store.db.execute("SELECT COUNT(*) FROM hazard h" + sql, params).fetchone()[0]
+        n = _count_rows(store, sql, params)
     else:
-        n = sum(_count_piece(store, f, today, terms, via_unit)
-                for choice in itertools.product((False, True), repeat=len(by_unit))
-                for via_unit in [{i for i, v in zip(by_unit, choice, strict=True) if v}])
+        n = sum(_count_rows(store, *where(f, today, store=store, through_unit=frozenset(
+                    i for i, through in zip(by_unit, choice, strict=True) if through)))
+                for choice in itertools.product((False, True), repeat=len(by_unit)))
     _counted(store)[(sql, tuple(params))] = (_data_version(store), n)
     return n
 
 
-def _count_piece(store: Store, f: HazardFilter, today: dt.date, terms: list[_Term], via_unit: set[int]) -> int:
-    """The hazards that match the terms numbered ``via_unit`` through their unit only (not their own text),
-    and every other term through their own text. The pieces are disjoint and together make the count, and
-    none tests every hazard's unit against the units named (a UUID comparison per hazard, the slow part):
-    a piece through units starts from those units' hazards, with the other filters hidden from the index
-    choice (+) so that SQLite does start there."""
-    clauses, params = _filters(f, today, "+h." if via_unit else "h.")
-    for i, term in enumerate(terms):
-        own, own_params = term.own(COUNT)
-        if i in via_unit:
-            unit, unit_params = term.unit(COUNT)
-            clauses.append(f"{unit} AND NOT {own}")
-            params += unit_params + own_params
-        else:
-            clauses.append(own)
-            params += own_params
-    return store.db.execute("SELECT COUNT(*) FROM hazard h WHERE " + " AND ".join(clauses), params).fetchone()[0]
+def _count_rows(store: Store, sql: str, params: list) -> int:
+    return store.db.execute("SELECT COUNT(*) FROM hazard h" + sql, params).fetchone()[0]
 
 
 def page(store: Store, f: HazardFilter, today: dt.date, *, sort=None, offset: int = 0, limit: int = 100,
