@@ -66,9 +66,9 @@ class SettingsPage(QWidget):
         self.cancel_button.hide()
         self.backup_button = make_button("立即备份", "backup_now", self.backup_now)
         self.restore_button = make_button("从所选备份恢复…", "restore_backup", self.restore_selected)
-        row.addWidget(self.progress, 1)
+        row.addWidget(self.progress, 3)
         row.addWidget(self.cancel_button)
-        row.addStretch(0)
+        row.addStretch(1)  # the buttons stay at the right while the bar is hidden
         row.addWidget(self.backup_button)
         row.addWidget(self.restore_button)
         kept_layout.addLayout(row)
