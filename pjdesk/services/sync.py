@@ -365,12 +365,11 @@ CLOCK_SLACK_MS = 24 * 3600 * 1000
 def _check_clock(session: Session, bundle, contents: Contents) -> None:
     """Refuse stamps more than a day ahead of this PC's clock: taken in, one would become every later stamp's
     floor here (the HLC never runs backwards), and a year-2286 stamp would win every edit for ever."""
-    stamps = [c["hlc"] for c in contents.changes]
-    if bundle.stamp:
-        stamps.append(bundle.stamp)
-    if not stamps:
+    # Stamps are fixed-width text that orders as time does: the latest is the greatest string.
+    stamps = [max((c["hlc"] for c in contents.changes), default=""), bundle.stamp or ""]
+    if not any(stamps):
         return
-    latest = max(parse_stamp(s)[0] for s in stamps)
+    latest = parse_stamp(max(stamps))[0]
     here = int(session.clock.time() * 1000)
     if latest <= here + CLOCK_SLACK_MS:
         return

@@ -185,7 +185,7 @@ def test_the_bottom_three_are_highlighted_for_interview(qtbot, county, clock, tm
                               ("430626107", [("2026-10-01", "2026-10-02"), ("2026-10-03", "2026-10-04"),
                                              ("2026-10-05", "2026-10-06"), ("2026-10-07", None)])):  # 南江镇 75
         town = township(tmp_path, code, [(found, fixed, None) for found, fixed in found_fixed])
-        clock("2026-11-02 08:00:00")
+        clock("2026-11-07 08:00:00")  # after the fixture's last file: clocks only move forward
         [result] = sync.import_bundles(county, [sync.export_bundle(town, tmp_path / "usb")], trust_new=True)
         assert result.status == "accepted", result.message
         town.close()
