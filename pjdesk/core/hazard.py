@@ -11,7 +11,7 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from .dates import from_iso
+from .dates import DEADLINE_YEARS, from_iso, out_of_range
 from .records import (
     CHOICE,
     DATE,
@@ -65,7 +65,7 @@ HAZARD_FIELDS = (
     Field("measures", "整改措施", LONGTEXT, group="整改", import_names=("整改措施", "治理措施", "整改要求")),
     Field("funds", "整改资金（元）", MONEY, group="整改",
           import_names=("整改资金", "资金（元）", "资金(元)", "整改资金（元）", "整改资金(元)", "治理资金", "资金")),
-    Field("deadline", "整改期限", DATE, group="整改",
+    Field("deadline", "整改期限", DATE, group="整改", years_ahead=DEADLINE_YEARS,
           import_names=("整改期限", "整改时限", "限改日期", "整改期限（日期）", "限期整改日期")),
     Field("interim_controls", "临时管控措施", LONGTEXT, group="整改", import_names=("临时管控措施", "临时措施", "管控措施")),
     Field("emergency_plan", "应急预案", LONGTEXT, group="重大隐患", only_when=_M, help="五落实之“预案”"),
@@ -100,8 +100,7 @@ def hazard_rules(values: Mapping, today: dt.date) -> list[Problem]:
     problems = []
     found = _date(values.get("found_date"))
     deadline = _date(values.get("deadline"))
-    if found and found > today:
-        problems.append(Problem("found_date", "发现日期不能晚于今天"))
+    # 发现日期 not after today, and every date from 2000 on: the field check (records.validate) says so.
     if found and deadline and deadline < found:
         problems.append(Problem("deadline", "整改期限不能早于发现日期"))
     for name, label in (("supervision_date", "挂牌日期"), ("ledger_date", "台账登记日")):
@@ -130,7 +129,7 @@ EVENT_FIELDS = (
     Field("date", "日期", DATE, required=True),
     Field("result", "复查结论"),
     Field("actor", "经办人", max_length=50),
-    Field("new_deadline", "新整改期限", DATE),
+    Field("new_deadline", "新整改期限", DATE, years_ahead=DEADLINE_YEARS),
     Field("note", "说明", LONGTEXT),
 )
 HAZARD_EVENT = RecordKind("hazard_event", "隐患处理记录", "hazard_event", EVENT_FIELDS, title_field="kind")
@@ -254,6 +253,8 @@ def check_event(hazard: Mapping, state: HazardState, event: Mapping, today: dt.d
             problems.append(Problem("new_deadline", f"新的整改期限应晚于原期限 {state.due_date}"))
         elif new < day:
             problems.append(Problem("new_deadline", "新的整改期限不能早于办理日期"))
+        elif reason := out_of_range(new, today, "新的整改期限", years_ahead=DEADLINE_YEARS):
+            problems.append(Problem("new_deadline", reason))
     elif kind == CLOSE:
         if status != REVIEWED:
             problems.append(Problem(None, "隐患未经复查合格，不能销号；请先登记整改完成并复查合格"))

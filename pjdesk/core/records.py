@@ -11,7 +11,7 @@ import datetime as dt
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
-from .dates import NotADate, parse_date
+from .dates import NotADate, out_of_range, parse_date
 from .resources import load_config
 
 TEXT, LONGTEXT, DATE, INT, MONEY, BOOL, CHOICE, TAGS, REF = (
@@ -44,6 +44,7 @@ class Field:
     only_when: tuple[str, str] | None = None  # shown and checked only when field == value
     import_names: tuple[str, ...] = ()  # header names a spreadsheet may use for it
     max_length: int = 2000
+    years_ahead: int = 0  # DATE: how many years past today it may lie (a deadline); 0: not after today
 
     def choices(self) -> list[str]:
         return list(vocabulary(self.vocabulary)) if self.vocabulary else []
@@ -129,6 +130,8 @@ def validate(kind: RecordKind, values: Mapping, today: dt.date) -> list[Problem]
                 continue
             if day and day.isoformat() != v:
                 problems.append(Problem(f.name, f"{f.label}应写成 YYYY-MM-DD"))
+            elif day and (reason := out_of_range(day, today, f.label, years_ahead=f.years_ahead)):
+                problems.append(Problem(f.name, reason))
         elif f.type in (INT, MONEY):
             if not isinstance(v, int) or isinstance(v, bool):
                 problems.append(Problem(f.name, f"{f.label}应为整数"))
