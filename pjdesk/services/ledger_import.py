@@ -11,14 +11,15 @@ Two steps, so that nothing is written before the officer has seen what will happ
 
 Units are matched by credit code, else by exact name, else created. The completion, review and close dates
 of a row become the hazard's lifecycle events, so its status (整改中 … 销号) is derived as for any hazard.
-Whole-file refusals (not a spreadsheet, password, empty, no header) raise PjdeskError; nothing is written.
+Whole-file refusals (not a spreadsheet, password, empty, no header, bigger than any ledger: see
+``pjdesk.services.excel_file``) raise PjdeskError; nothing is written. A formula whose result the file does
+not hold refuses its row, and every date must lie in the range pjdesk.core.dates allows.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import functools
-import io
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping
@@ -28,7 +29,7 @@ from typing import NamedTuple
 
 from stdnum.cn import uscc as uscc_digits
 
-from pjdesk.core.dates import NotADate, parse_date
+from pjdesk.core.dates import NotADate, out_of_range, parse_date
 from pjdesk.core.errors import PjdeskError
 from pjdesk.core.hazard import CLOSE, GENERAL, HAZARD, HAZARD_EVENT, MAJOR, PASS, RECTIFIED, REVIEW
 from pjdesk.core.identifiers import check_uscc
@@ -52,6 +53,7 @@ from pjdesk.storage.backup import backup_file
 from pjdesk.storage.database import plain_errors
 
 from .bulk import collector_paused
+from .excel_file import ExcelFile, Sheet, column_letter, open_excel
 from .session import Session
 
 # --- what a column can be ----------------------------------------------------------------------------
@@ -341,17 +343,16 @@ def preview_import(session: Session, path: str | Path, *, sheet: str | None = No
     """
     station = session.require_station()
     path = Path(path)
-    book = _open_workbook(path)
+    book = open_excel(path)
     with collector_paused():
-        names, chosen = _choose_sheet(book, path, sheet)
-        grid, merged, header = chosen
-        columns = _columns(grid, header, merged, mapping)
+        names, (chosen, header) = _choose_sheet(book, path, sheet)
+        columns = _columns(chosen.grid, header, mapping)
         missing = tuple(TARGET_BY_KEY[k].label for k in REQUIRED if k not in {c.target for c in columns})
         preview = ImportPreview(path=path, sheet_names=names, sheet=header.sheet,
                                 header_rows=tuple(r + 1 for r in header.rows), columns=columns, rows=[], units={},
                                 refused=[], warnings=[], skipped=[], missing=missing, township=station.code)
         # Until the required columns are mapped the rows are not checked: every one would be refused alike.
-        if not missing and not _read_rows(session, preview, grid, merged, header.rows[-1] + 1):
+        if not missing and not _read_rows(session, preview, chosen, header.rows[-1] + 1):
             raise PjdeskError(f"“{path.name}”的工作表“{header.sheet}”在表头下没有隐患记录。请检查是否选错了工作表或文件。")
     return preview
 
@@ -457,64 +458,7 @@ def _check_units_unchanged(session: Session, preview: ImportPreview) -> None:
 
 # --- reading the workbook ------------------------------------------------------------------------------
 
-_ZIP, _OLE = b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-PASSWORD_MESSAGE = "文件已设置密码保护，请在 Excel/WPS 中取消密码后另存再导入"
-# Excel encrypts a workbook whose structure is protected with this documented default password; such a
-# file opens without a password in Excel, so it must import without one too.
-_DEFAULT_PASSWORD = "VelvetSweatshop"
 HEADER_SCAN = 15  # the header is looked for in the first rows only
-
-
-def _open_workbook(path: Path):
-    from python_calamine import CalamineError, CalamineWorkbook, PasswordError
-
-    if not path.is_file():
-        raise PjdeskError(f"找不到文件“{path}”，请重新选择")
-    try:
-        data = path.read_bytes()
-    except OSError as e:
-        raise PjdeskError(f"无法读取“{path.name}”（{e.strerror}）。请确认文件没有被其他程序占用后重试。") from e
-    if not data.strip():
-        raise PjdeskError(f"“{path.name}”是空文件，没有可导入的内容，请选择填写了隐患记录的台账")
-    if data[:4] == _ZIP:
-        pass
-    elif data[:8] == _OLE:
-        data = _decrypted(path, data)
-    elif data.lstrip()[:1] == b"<":
-        # Some systems "export to Excel" as an HTML page named .xls.
-        raise PjdeskError(f"“{path.name}”实际是网页格式，不是真正的 Excel 文件。请在 Excel/WPS 中打开后另存为 .xlsx 再导入。")
-    else:
-        raise PjdeskError(f"“{path.name}”不是 Excel 文件（.xlsx 或 .xls），请选择台账表格")
-    try:
-        return CalamineWorkbook.from_filelike(io.BytesIO(data))
-    except PasswordError as e:
-        raise PjdeskError(PASSWORD_MESSAGE) from e
-    except (CalamineError, ValueError, OSError) as e:
-        raise PjdeskError(_damaged(path)) from e
-
-
-def _damaged(path: Path) -> str:
-    return f"“{path.name}”无法读取，文件可能已损坏或不是 Excel 表格。请在 Excel/WPS 中打开后另存为 .xlsx 再导入。"
-
-
-def _decrypted(path: Path, data: bytes) -> bytes:
-    """An OLE file is an .xls or an encrypted .xlsx: refuse it if a password is needed to open it."""
-    import msoffcrypto
-    from msoffcrypto.exceptions import FileFormatError
-
-    try:
-        office = msoffcrypto.OfficeFile(io.BytesIO(data))
-        if not office.is_encrypted():
-            return data
-    except (FileFormatError, AssertionError, ValueError, OSError) as e:
-        raise PjdeskError(f"“{path.name}”不是 Excel 文件（.xlsx 或 .xls），请选择台账表格") from e
-    try:
-        office.load_key(password=_DEFAULT_PASSWORD)
-        out = io.BytesIO()
-        office.decrypt(out)
-    except Exception as e:  # msoffcrypto fails in several ways on a wrong key; each means "password"
-        raise PjdeskError(PASSWORD_MESSAGE) from e
-    return out.getvalue()
 
 
 @dataclass(frozen=True)
@@ -530,30 +474,20 @@ class _Header:
         return len(found) + (2 if DESCRIPTION in found else 0)
 
 
-def _choose_sheet(book, path: Path, wanted: str | None):
-    from python_calamine import CalamineError, SheetTypeEnum, SheetVisibleEnum
-
-    names = tuple(book.sheet_names)
+def _choose_sheet(book: ExcelFile, path: Path, wanted: str | None) -> tuple[tuple[str, ...], tuple[Sheet, _Header]]:
+    names = book.sheet_names
     if wanted is not None and wanted not in names:
         raise PjdeskError(f"“{path.name}”中没有名为“{wanted}”的工作表（现有：{'、'.join(names)}）")
-    visible = [m.name for m in book.sheets_metadata
-               if m.visible == SheetVisibleEnum.Visible and m.typ == SheetTypeEnum.WorkSheet]
-    candidates = [wanted] if wanted is not None else visible or list(names)
+    candidates = [wanted] if wanted is not None else book.worksheets()
     best, empty = None, True
     for name in candidates:
-        try:
-            sheet = book.get_sheet_by_name(name)
-            # Keep the empty rows above the data: row numbers must be those Excel shows.
-            grid = sheet.to_python(skip_empty_area=False)
-            merged = list(sheet.merged_cell_ranges or [])
-        except (CalamineError, ValueError) as e:
-            raise PjdeskError(_damaged(path)) from e
-        if not any(_filled(v) for row in grid for v in row):
+        sheet = book.read(name)
+        if not any(_filled(v) for row in sheet.grid for v in row):
             continue
         empty = False
-        header = _find_header(name, grid, merged)
-        if header and (best is None or header.score > best[2].score):
-            best = (grid, merged, header)
+        header = _find_header(name, sheet.grid, sheet.merged)
+        if header and (best is None or header.score > best[1].score):
+            best = (sheet, header)
     if empty:
         where = f"的工作表“{wanted}”" if wanted is not None else ""
         raise PjdeskError(f"“{path.name}”{where}是空表格，没有可导入的内容。请选择填写了隐患记录的台账。")
@@ -574,6 +508,8 @@ def _find_header(sheet: str, grid: list[list], merged: list) -> _Header | None:
     """The header is the row, or pair of rows, among the first rows whose cells name the most fields; the
     earliest on a tie (a child row whose parents are merged down into it names as many as the pair)."""
     best = None
+    # Only the ranges that reach into the header rows matter here; a long ledger may merge thousands below.
+    merged = [m for m in merged if m[0][0] <= HEADER_SCAN]
     for r in range(min(HEADER_SCAN, len(grid))):
         rows = (r, r + 1) if _two_row_header(grid, r, merged) else (r,)
         header = _header_at(sheet, grid, rows, merged)
@@ -650,8 +586,7 @@ def _header_at(sheet: str, grid: list[list], rows: tuple[int, ...], merged: list
     return _Header(sheet, rows, tuple(texts), tuple(targets))
 
 
-def _columns(grid: list[list], header: _Header, merged: list,
-             mapping: Mapping[int, str | None] | None) -> tuple[Column, ...]:
+def _columns(grid: list[list], header: _Header, mapping: Mapping[int, str | None] | None) -> tuple[Column, ...]:
     width = max((len(row) for row in grid), default=0)
     first = header.rows[-1] + 1
     targets = list(header.targets) + [None] * (width - len(header.targets))
@@ -684,16 +619,6 @@ def _remapped(targets: list, mapping: Mapping[int, str | None]) -> list:
     for index, key in mapping.items():
         out[index] = key
     return out
-
-
-def column_letter(index: int) -> str:
-    """0 → A, 25 → Z, 26 → AA, as Excel names columns."""
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
 
 
 # --- cell values ---------------------------------------------------------------------------------------
@@ -846,10 +771,12 @@ _FOOTER = re.compile(
 # --- rows ----------------------------------------------------------------------------------------------
 
 
-def _read_rows(session: Session, preview: ImportPreview, grid: list[list], merged: list, first: int) -> int:
+def _read_rows(session: Session, preview: ImportPreview, sheet: Sheet, first: int) -> int:
     """Read every row under the header into the preview; returns how many looked like records."""
-    banners = _fill_merged(grid, merged, first)
+    grid = sheet.grid
+    banners = _fill_merged(grid, sheet.merged, first)
     reader = _RowReader(session, preview)
+    formulas = _unsaved_formulas(preview, sheet, first)
     mapped = [(c.index, c.target) for c in preview.columns if c.target and c.target not in (SERIAL, NOTE)]
     # Several columns may feed 备注; each but a plain 备注 column says where its text came from.
     notes = [(c.index, "" if target_for_header(c.header.rsplit("/", 1)[-1]) == NOTE else f"{c.header}：")
@@ -857,6 +784,10 @@ def _read_rows(session: Session, preview: ImportPreview, grid: list[list], merge
     placeholders = _PLACEHOLDERS
     records = 0
     for r in range(first, len(grid)):
+        if r in formulas:
+            preview.refused.append(RowIssue(r + 1, formulas[r]))
+            records += 1
+            continue
         cells = grid[r]
         width = len(cells)
         values: dict[str, object] = {}
@@ -887,6 +818,22 @@ def _read_rows(session: Session, preview: ImportPreview, grid: list[list], merge
         records += 1
     reader.finish()
     return records
+
+
+def _unsaved_formulas(preview: ImportPreview, sheet: Sheet, first: int) -> dict[int, str]:
+    """Rows with a formula whose result the file does not hold, in a column that is imported → the reason.
+
+    Excel and WPS save each formula's result beside it; a program that writes formulas without calculating
+    them (a report generator, openpyxl, xlsxwriter) leaves none, or a placeholder 0, so calamine would read
+    an empty cell or "0" where the officer sees a description."""
+    imported = {c.index: c for c in preview.columns if c.target and c.target != SERIAL}
+    columns: dict[int, list[Column]] = {}
+    for row, col in sheet.unsaved_formulas:
+        if row >= first and col in imported:
+            columns.setdefault(row, []).append(imported[col])
+    return {row: f"{'、'.join(c.letter for c in cells)} 列（{'、'.join(c.target_label for c in cells)}）是公式，"
+                 "文件中没有保存它的计算结果。请先在 Excel 或 WPS 中打开该文件并保存，再重新导入"
+            for row, cells in ((row, sorted(cells, key=lambda c: c.index)) for row, cells in columns.items())}
 
 
 def _is_footer(value: object) -> bool:
@@ -1062,13 +1009,13 @@ class _RowReader:
         found = hazard.get("found_date")
         steps = [("整改完成日期", ledger.get(RECTIFIED_DATE)), ("复查日期", ledger.get(REVIEW_DATE)),
                  ("销号日期", ledger.get(CLOSED_DATE))]
-        today = self.today.isoformat()
         before_label, before = "发现日期", found
         for label, day in steps:
             if not day:
                 continue
-            if day > today:
-                reasons.append(f"{label}（{day}）晚于今天")
+            reason = out_of_range(dt.date.fromisoformat(day), self.today, label)
+            if reason:
+                reasons.append(reason)
             if before and day < before:
                 reasons.append(f"{label}（{day}）早于{before_label}（{before}）")
             before_label, before = label, day

@@ -7,17 +7,22 @@ two-row header, a 序号 column, dates as Excel date cells and as text, and a fo
 
 import datetime as dt
 import io
+import re
+import subprocess
+import sys
+import time
 
 import openpyxl
 import pytest
+import xlsxwriter
 import xlwt
 from msoffcrypto.format.ooxml import OOXMLFile
 
 from pjdesk.core.errors import PjdeskError
 from pjdesk.core.hazard import HazardFilter
 from pjdesk.services import hazards as svc
+from pjdesk.services.excel_file import PASSWORD_MESSAGE
 from pjdesk.services.ledger_import import (
-    PASSWORD_MESSAGE,
     TARGETS,
     apply_import,
     column_letter,
@@ -27,6 +32,7 @@ from pjdesk.services.ledger_import import (
     target_for_header,
 )
 from pjdesk.services.units import save_unit
+from tests.services import spreadsheet_files as files
 
 TODAY = dt.date(2026, 11, 29)  # as the conftest's session has it
 APRIL_30_SERIAL = (dt.date(2026, 4, 30) - dt.date(1899, 12, 30)).days  # a date cell left in General format
@@ -291,7 +297,7 @@ def test_wrong_rows_are_listed_with_their_sheet_row_and_nothing_is_written(sessi
         11: "发现日期“上个月”不是日期，请写成 2026-03-05 或 2026年3月5日",
         12: "隐患等级“较大”无法识别，应为“一般”或“重大”",
         13: "未填单位名称",
-        14: "整改完成日期（2026-12-01）晚于今天",
+        14: "整改完成日期不能晚于今天",
     }
     assert [r.row for r in preview.rows] == [4]
     assert not preview.can_apply
@@ -623,3 +629,216 @@ def test_a_unit_deleted_after_the_preview_makes_it_stale(session, unit):
     with pytest.raises(PjdeskError, match="请重新预览后再导入"):
         apply_import(session, preview)
     assert counts(session) == before
+
+
+# --- files bigger than any ledger, formulas without results, impossible dates -------------------------
+
+
+def run_import(session, path):
+    """``pjdesk ledger import FILE`` in a process of its own: were calamine to abort, that process would die
+    (and this test fail) instead of the test run."""
+    started = time.monotonic()
+    done = subprocess.run([sys.executable, "-m", "pjdesk", "--data-dir", str(session.data_dir), "ledger", "import",
+                           str(path)], capture_output=True, text=True, timeout=180)
+    return done, time.monotonic() - started
+
+
+def stored(session):
+    """Every row of every table, to show that a refused file wrote nothing."""
+    db = session.store.db
+    tables = [r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")]
+    return {t: sorted(map(repr, db.execute(f"SELECT * FROM {t}"))) for t in tables}
+
+
+def assert_refused_by_the_command(session, path, *words):
+    before = stored(session)
+    done, seconds = run_import(session, path)
+    assert done.returncode == 1, f"exit {done.returncode} (an abort is -6): {done.stderr[-3000:]}"
+    message = done.stderr.strip()
+    assert "Traceback" not in message and "panicked" not in message and len(message.splitlines()) == 1, message
+    for word in words:
+        assert word in message, message
+    assert seconds < 10
+    assert stored(session) == before
+    return message
+
+
+def xls_ledger(path):
+    book = xlwt.Workbook()
+    sheet = book.add_sheet("台账")
+    for c, text in enumerate(["单位名称", "隐患描述", "发现日期", "备注"]):
+        sheet.write(0, c, text)
+    sheet.write(1, 0, "三市镇砖厂")
+    sheet.write(1, 1, "皮带机无防护罩")
+    sheet.write(1, 2, "2026-04-02")
+    sheet.write(1, 3, "复查")
+    book.save(str(path))
+    return path
+
+
+def strings_claiming(folder, count):
+    """A ledger as xlsxwriter writes it (its text in a shared-string table) whose table claims ``count``."""
+    path = folder / "串源.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    sheet = book.add_worksheet("台账")
+    sheet.write_row(0, 0, ["单位名称", "隐患描述", "发现日期"])
+    sheet.write_row(1, 0, ["甲公司", "灭火器压力不足", "2026-03-05"])
+    book.close()
+    return files.edited(path, folder / "串.xlsx", "xl/sharedStrings.xml",
+                        lambda xml: re.sub(rb'uniqueCount="\d+"', f'uniqueCount="{count}"'.encode(), xml))
+
+
+ABSURD = {
+    # The issue's 6 KB file: a normal ledger with one cell at Excel's last cell.
+    "cell at XFD1048576": lambda d: files.with_cell(write_ledger(d / "台账.xlsx", GOOD_ROWS), d / "远.xlsx",
+                                                     "XFD1048576"),
+    "shared strings claiming 4 billion": lambda d: strings_claiming(d, 4_000_000_000),
+    ".xls cell at column 65536": lambda d: files.xls_cell_moved(xls_ledger(d / "台账.xls"), d / "远.xls", 7, 1, 65535),
+    ".xls DIMENSIONS of 4 billion rows": lambda d: files.xls_dimensions(xls_ledger(d / "台账.xls"), d / "维.xls",
+                                                                       0xFFFFFFFF, 4),
+}
+
+
+@pytest.mark.parametrize("case", ABSURD)
+def test_a_file_that_would_make_the_reader_ask_for_hundreds_of_gigabytes_is_refused_not_fatal(session, case):
+    path = ABSURD[case](session.data_dir)
+    assert path.stat().st_size < 20_000
+    assert_refused_by_the_command(session, path, path.name, "请")
+
+
+def test_the_cell_far_off_the_table_is_named_with_how_to_find_it(session):
+    path = files.with_cell(write_ledger(session.data_dir / "台账.xlsx", GOOD_ROWS), session.data_dir / "远.xlsx",
+                           "XFD1048576")
+    with pytest.raises(PjdeskError) as e:
+        preview_import(session, path)
+    assert str(e.value) == (
+        "“远.xlsx”的工作表“隐患台账”的内容一直到 XFD1048576 单元格（1048576 行 × 16384 列），远超隐患台账的大小，"
+        "读取它会耗尽内存，未导入。通常是远处的单元格误填了内容：请在 Excel/WPS 中打开，按 Ctrl+End 找到最后一个单元格，"
+        "删除台账以外多余的行和列后保存，再导入。")
+
+
+def test_a_cell_placed_without_references_counts_where_the_reader_puts_it(session):
+    """Some programs write cells without their A1 references: the reader places them one after another, so
+    the place is counted the same way, and a normal ledger written so imports as any other."""
+    plain = plain_workbook(session.data_dir / "台账.xlsx", [
+        ["单位名称", "隐患描述", "发现日期", "整改期限"],
+        ["甲公司", "灭火器压力不足", "2026-03-05", "2026-03-20"],
+        ["乙公司", "安全出口堵塞", "2026-03-06", "立即整改"],
+    ])
+    bare = files.edited(plain, session.data_dir / "无引用.xlsx", files.SHEET,
+                        lambda xml: re.sub(rb' r="[A-Z]+\d+"', b"", xml))
+    assert b'<c r="' not in files.members(bare)[files.SHEET]
+    assert [(r.row, r.hazard["description"], r.hazard["deadline"]) for r in preview_import(session, bare).rows] == [
+        (2, "灭火器压力不足", "2026-03-20"), (3, "安全出口堵塞", "2026-03-06")]
+    far = files.edited(bare, session.data_dir / "远.xlsx", files.SHEET, lambda xml: xml.replace(
+        b"</sheetData>", b'<row r="1048576">' + b'<c t="inlineStr"><is><t>x</t></is></c>' * 20 + b"</row></sheetData>"))
+    with pytest.raises(PjdeskError, match="T1048576 单元格"):
+        preview_import(session, far)
+
+
+def test_a_zip_bomb_is_refused_by_its_size_before_anything_is_unpacked(session):
+    path = files.zip_bomb(write_ledger(session.data_dir / "台账.xlsx", GOOD_ROWS), session.data_dir / "炸弹.xlsx")
+    assert path.stat().st_size < 5_000_000  # 1.2 GB of sheet inside
+    started = time.monotonic()
+    with pytest.raises(PjdeskError) as e:
+        preview_import(session, path)
+    assert time.monotonic() - started < 2
+    assert str(e.value) == (
+        "“炸弹.xlsx”解压后超过 256 MB（其中“xl/worksheets/sheet1.xml”约 1.2 GB），远大于任何隐患台账，"
+        "可能是损坏或被恶意构造的文件，未导入。请确认文件来源；如确为台账，请在 Excel/WPS 中打开后另存为 .xlsx 再导入。")
+    assert_refused_by_the_command(session, path, "解压后超过 256 MB")
+
+
+def test_a_member_that_lies_about_its_size_is_read_only_as_far_as_it_says(session):
+    path = files.zip_bomb(write_ledger(session.data_dir / "台账.xlsx", GOOD_ROWS), session.data_dir / "炸弹.xlsx",
+                          declared=50_000)
+    started = time.monotonic()
+    with pytest.raises(PjdeskError, match="无法读取，文件可能已损坏"):
+        preview_import(session, path)
+    assert time.monotonic() - started < 2
+
+
+def formula_ledger(path, rows):
+    """A ledger whose cells may hold formulas, saved by a program that does not calculate them (openpyxl):
+    the file holds the formulas and no results, as a report generator writes them."""
+    return write_ledger(path, rows)
+
+
+def test_formula_cells_without_a_saved_result_refuse_their_rows(session):
+    rows = [
+        record("=ROW()-3", 单位="甲公司", 描述="灭火器压力不足", 发现="2026-03-05"),  # 序号 is not imported
+        record("=ROW()-3", 单位="乙公司", 描述='=CONCATENATE("安全出口","堵塞")', 发现="2026-03-05"),
+        record("=ROW()-3", 单位="丙公司", 描述="配电箱未接地", 发现="=DATE(2026,3,5)", 部位="=B6"),
+    ]
+    path = formula_ledger(session.data_dir / "公式.xlsx", rows)
+
+    preview = preview_import(session, path)
+
+    assert reasons(preview.refused) == {
+        5: "E 列（隐患描述）是公式，文件中没有保存它的计算结果。请先在 Excel 或 WPS 中打开该文件并保存，再重新导入",
+        6: "F、H 列（隐患部位、发现日期）是公式，文件中没有保存它的计算结果。请先在 Excel 或 WPS 中打开该文件并保存，再重新导入",
+    }
+    assert [r.row for r in preview.rows] == [4]
+
+
+def test_placeholder_results_of_a_never_calculated_file_are_not_taken_for_data(session):
+    """xlsxwriter saves 0 as every formula's result and asks Excel to calculate on opening: that "0" is not
+    the description the officer sees in Excel."""
+    path = session.data_dir / "导出.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    sheet = book.add_worksheet("台账")
+    sheet.write_row(0, 0, ["单位名称", "隐患描述", "发现日期"])
+    sheet.write_row(1, 0, ["甲公司", "灭火器压力不足", "2026-03-05"])
+    sheet.write_string(2, 0, "乙公司")
+    sheet.write_formula(2, 1, '="安全出口"&"堵塞"')
+    sheet.write_string(2, 2, "2026-03-05")
+    book.close()
+
+    preview = preview_import(session, path)
+
+    assert [r.row for r in preview.rows] == [2]
+    assert [i.text for i in preview.refused] == [
+        "第 3 行：B 列（隐患描述）是公式，文件中没有保存它的计算结果。请先在 Excel 或 WPS 中打开该文件并保存，再重新导入"]
+
+
+def test_a_formula_whose_result_excel_saved_imports_that_result(session):
+    path = session.data_dir / "已计算.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    sheet = book.add_worksheet("台账")
+    sheet.write_row(0, 0, ["单位名称", "隐患描述", "发现日期"])
+    sheet.write_string(1, 0, "乙公司")
+    sheet.write_formula(1, 1, '="安全出口"&"堵塞"', None, "安全出口堵塞")
+    sheet.write_string(1, 2, "2026-03-05")
+    book.close()
+    # As Excel saves it: the results kept, no request to calculate everything again on opening.
+    saved = files.edited(path, session.data_dir / "已保存.xlsx", "xl/workbook.xml",
+                         lambda xml: re.sub(rb'\s*fullCalcOnLoad="1"', b"", xml))
+
+    preview = preview_import(session, saved)
+
+    assert not preview.refused and [r.hazard["description"] for r in preview.rows] == ["安全出口堵塞"]
+
+
+def test_dates_before_2000_after_today_or_at_hours_that_do_not_exist_are_refused(session):
+    rows = [
+        record(1, 单位="甲公司", 描述="灭火器压力不足", 发现="0001-01-01"),
+        record(2, 单位="乙公司", 描述="安全出口堵塞", 发现=dt.datetime(1900, 1, 1)),  # a date cell of day 1
+        record(3, 单位="丙公司", 描述="配电箱未接地", 发现="2024-03-05 25:00"),
+        record(4, 单位="丁公司", 描述="电线老化", 发现="2024-03-05", 期限="2031-11-30"),  # today + 5 years + 1 day
+        record(5, 单位="戊公司", 描述="护栏缺失", 发现="1999-12-31", 完成="2000-01-02"),
+        record(6, 单位="己公司", 描述="楼梯扶手松动", 发现="2000-01-01", 期限="2031-11-29", 完成="2026-11-29"),
+        record(7, 单位="庚公司", 描述="消防栓无水", 发现="2024-03-05 23:59", 期限="立即整改"),
+    ]
+    path = write_ledger(session.data_dir / "日期.xlsx", rows)
+
+    preview = preview_import(session, path)
+
+    assert reasons(preview.refused) == {
+        4: "发现日期“0001-01-01”早于 2000 年，不是有效日期，请核对",
+        5: "发现日期“1900-01-01”早于 2000 年，不是有效日期，请核对",
+        6: "发现日期“2024-03-05 25:00”中的时间 25:00 不存在，请写成 2026-03-05 或 2026-03-05 14:30",
+        7: "整改期限“2031-11-30”晚于今天起 5 年（2031-11-29），请核对",
+        8: "发现日期“1999-12-31”早于 2000 年，不是有效日期，请核对",
+    }
+    assert [(r.row, r.hazard["found_date"], r.hazard.get("deadline")) for r in preview.rows] == [
+        (9, "2000-01-01", "2031-11-29"), (10, "2024-03-05", "2024-03-05")]
