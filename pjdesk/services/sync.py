@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from pjdesk import __version__
 from pjdesk.core.clock import parse_stamp
 from pjdesk.core.errors import PjdeskError
 from pjdesk.core.ids import new_id
@@ -148,6 +149,7 @@ def _write_export(session: Session, out_dir: str | Path, receiver: Receiver, doc
         # The sender's clock: orders its bundles exactly (a county document replaces one only from a later bundle).
         "stamp": store.clock.now(),
         "app": "pjdesk",
+        "app_version": __version__,  # which pjdesk wrote it: named when an older one cannot read its format
         "sender": {"station": station.code, "station_name": station.name, "role": station.role,
                    "device": station.device, "device_name": station.device_name, "operator": session.operator},
         "receiver": {"station": receiver.station, "device": receiver.device},

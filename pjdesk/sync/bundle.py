@@ -26,6 +26,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from pjdesk import __version__
 from pjdesk.core.clock import format_stamp, parse_stamp
 from pjdesk.core.errors import PjdeskError
 
@@ -400,9 +401,17 @@ def _check_format(manifest: dict) -> None:
     except ValueError as e:
         raise BundleRefused(f"清单（manifest.json）的格式版本“{str(version)[:20]}”无法识别") from e
     if major > int(FORMAT_VERSION.split(".")[0]):
-        needed = manifest.get("requires") if isinstance(manifest.get("requires"), str) else f"{major}.0"
-        needed = needed[:20]
-        raise BundleRefused(f"此文件由更新版本的 pjdesk 导出（格式 {version}），请升级 pjdesk 至 {needed} 或更高版本")
+        # The oldest pjdesk that reads it ("requires"), else the one that wrote it: only a version newer than
+        # this one is named, never other text of the file's (nor the format's own number, no pjdesk version).
+        needed = next((v for v in (manifest.get("requires"), manifest.get("app_version")) if _newer_version(v)), None)
+        raise BundleRefused(f"此文件由更新版本的 pjdesk 导出（格式 {version}），本机的 pjdesk 为 {__version__}，"
+                            f"读不了这种格式。请升级 pjdesk 至{f' {needed} 或更高版本' if needed else '最新版本'}后再导入")
+
+
+def _newer_version(text) -> bool:
+    if not isinstance(text, str) or not re.fullmatch(r"\d{1,4}(\.\d{1,4}){0,2}", text):
+        return False
+    return tuple(map(int, text.split("."))) > tuple(map(int, __version__.split(".")))
 
 
 def _decode_changes(name: str, data: bytes) -> list[dict]:
