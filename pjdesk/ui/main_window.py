@@ -73,7 +73,18 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(body)
         status = QLabel(f"{station.label}　操作员：{session.operator}　pjdesk {__version__}")
         self.statusBar().addPermanentWidget(status)
+        self.menuBar().addMenu("帮助").addAction("关于 pjdesk", self.show_about)
         self.resize(1360, 820)
+
+    def show_about(self) -> None:
+        import platform
+
+        from PySide6.QtCore import qVersion
+
+        QMessageBox.about(self, "关于 pjdesk", (
+            f"平江县安全生产台账桌面端（pjdesk）\n版本 {__version__}\n\n"
+            f"数据目录：{self.session.data_dir}\n运行环境：Python {platform.python_version()}，Qt {qVersion()}\n\n"
+            "离线使用，数据只保存在本机。求助时请告知以上版本号。"))
 
     # --- pages, built on first use ------------------------------------------------------------------------
     def page(self, name: str) -> QWidget:
