@@ -152,16 +152,18 @@ def _read_file(path: Path) -> bytes:
         raise PjdeskError(f"“{path.name}”是文件夹，不是台账文件，请选择 Excel 表格") from None
     except OSError as e:
         raise PjdeskError(f"无法读取“{path.name}”（{e.strerror}）。请确认文件没有被其他程序占用后重试。") from e
-    with open(fd, "rb", closefd=True) as file:
-        mode = os.fstat(file.fileno()).st_mode
+    try:
+        mode = os.fstat(fd).st_mode
         if stat.S_ISDIR(mode):
             raise PjdeskError(f"“{path.name}”是文件夹，不是台账文件，请选择 Excel 表格")
         if not stat.S_ISREG(mode):
             raise PjdeskError(f"“{path.name}”不是普通文件（可能是设备或管道），请选择保存在磁盘上的 Excel 表格")
-        try:
+        with open(fd, "rb", closefd=False) as file:
             data = file.read(MAX_FILE_BYTES + 1)
-        except OSError as e:
-            raise PjdeskError(f"无法读取“{path.name}”（{e.strerror}）。请确认文件没有被其他程序占用后重试。") from e
+    except OSError as e:
+        raise PjdeskError(f"无法读取“{path.name}”（{e.strerror}）。请确认文件没有被其他程序占用后重试。") from e
+    finally:
+        os.close(fd)
     if len(data) > MAX_FILE_BYTES:
         raise PjdeskError(f"“{path.name}”大于 {MAX_FILE_BYTES // MiB} MB，远大于任何隐患台账，未导入。"
                           "请确认选择的是台账文件；如台账确实这么大，请按年份拆分成几个文件分别导入。")
@@ -315,8 +317,10 @@ def _checked_xlsx(path: Path, data: bytes) -> tuple[bytes, dict[str, frozenset[P
     unsaved: dict[str, frozenset[Place]] = {}
     for name, content in parts.items():
         if name.lower().endswith((".xml", ".rels")) and (content[:2] in (b"\xff\xfe", b"\xfe\xff")
-                                                          or b"\x00" in content[:64]):
-            raise PjdeskError(damaged(path))  # UTF-16: no spreadsheet program writes it, and it hides from the scan
+                                                          or b"\x00" in content[:64] or b"<!DOCTYPE" in content):
+            # UTF-16 hides a part from the byte searches below, and a document type declaration is how entity
+            # bombs are made: no spreadsheet program writes either.
+            raise PjdeskError(damaged(path))
         if b"sheetData" not in content:
             continue
         sheet = sheets.get(name, name)
@@ -325,7 +329,7 @@ def _checked_xlsx(path: Path, data: bytes) -> tuple[bytes, dict[str, frozenset[P
         if scan.merges > MAX_MERGES:
             raise _too_many_merges(path, sheet, scan.merges)
         unsaved[sheet] = frozenset(scan.formulas if recalculate else scan.unsaved)
-    return _rebuilt(parts, names), unsaved
+    return _rebuilt(parts), unsaved
 
 
 def _check_sizes(path: Path, members: list[zipfile.ZipInfo]) -> None:
@@ -348,7 +352,7 @@ def _size_text(size: int) -> str:
     return f"{size / (1 << 30):.1f} GB" if size >= 1 << 30 else f"{max(size // MiB, 1)} MB"
 
 
-def _rebuilt(parts: dict[str, bytes], names: dict[str, str]) -> bytes:
+def _rebuilt(parts: dict[str, bytes]) -> bytes:
     """The checked members, stored uncompressed, as the archive calamine reads. An .ods or .xlsb part is
     left out: should the .xlsx not open, calamine would try those formats next, and they are not checked."""
     out = io.BytesIO()
