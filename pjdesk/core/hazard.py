@@ -8,6 +8,7 @@ past month is recomputed from event dates); *recording* an event is strict (chec
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -118,6 +119,25 @@ def _date(value) -> dt.date | None:
         return from_iso(value) if isinstance(value, str) else value
     except ValueError:
         return None  # reported by the field check
+
+
+# 隐患编号: 乡镇代码-年份-字母+序号, e.g. 430626101-2026-B0001. Each device of a township numbers in a series of its
+# own, named by a letter (本机编号字母): unique in the county without a network, short enough to write by hand.
+# No I or O (read as 1 and 0 when written by hand), no J: the county's 交办 series (430626101-2026-J0001).
+# Numbers given before the letters existed (430626101-2026-0001) keep their form: a number never changes.
+ASSIGNED_SERIES = "J"
+NUMBER_LETTERS = "ABCDEFGHKLMNPQRSTUVWXYZ"
+# What a search term must look like to be a piece of a number: digits and hyphens, and at most one letter,
+# followed by digits only. Anything else (消防, adz) need not be looked for among the numbers.
+_NUMBER_PIECE = re.compile(r"[0-9-]*[A-Z]?[0-9]*")
+
+
+def hazard_number(township: str, year: str, letter: str, serial: int) -> str:
+    return f"{township}-{year}-{letter}{serial:04d}"
+
+
+def could_be_in_number(term: str) -> bool:
+    return bool(term) and _NUMBER_PIECE.fullmatch(term.upper()) is not None
 
 
 HAZARD = RecordKind("hazard", "隐患", "hazard", HAZARD_FIELDS, hazard_rules, derived=HAZARD_DERIVED,

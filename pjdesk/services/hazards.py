@@ -6,6 +6,7 @@ import datetime as dt
 
 from pjdesk.core.errors import PjdeskError, ValidationError
 from pjdesk.core.hazard import (
+    ASSIGNED_SERIES,
     CLOSE,
     EXTEND,
     FAIL,
@@ -18,18 +19,18 @@ from pjdesk.core.hazard import (
     HazardFilter,
     check_event,
     derive_state,
+    hazard_number,
     missing_major_items,
     overdue,
 )
 from pjdesk.core.records import Problem, errors, normalise, validate
 from pjdesk.core.townships import township
 from pjdesk.core.unit import UNIT
-from pjdesk.storage import ledger, sync_store
+from pjdesk.storage import ledger, numbering
 
 from .session import Outcome, Session
 
 ASSIGNED = "上级交办"  # the source of a hazard the county assigns
-ASSIGNED_SERIES = "J"  # 交办: the county's own numbers, apart from the township's
 
 
 def hazard_defaults(session: Session) -> dict:
@@ -76,9 +77,14 @@ def assign_hazard(session: Session, township_code: str, values: dict) -> Outcome
 def _insert_hazard(session: Session, values: dict, code: str, problems: list[Problem]) -> Outcome:
     if errors(problems):
         raise ValidationError(errors(problems))
+    moved = None
     with session.store.transaction():
+        if not values.get("hazard_no"):
+            # The letter of this device's numbers, asked here to say so when it had to move (see numbering).
+            moved = numbering.letter_for(session.store, code, values["found_date"][:4])[1]
         hazard_id = session.store.insert(HAZARD, values, township=code, operator=session.operator)
-    return Outcome(hazard_id, {"hazard": frozenset({hazard_id})}, _warnings(values))
+    warnings = _warnings(values) + ((moved.message,) if moved else ())
+    return Outcome(hazard_id, {"hazard": frozenset({hazard_id})}, warnings)
 
 
 def _unit_of_township(session: Session, unit_id: str | None, code: str) -> list[Problem]:
@@ -89,8 +95,42 @@ def _unit_of_township(session: Session, unit_id: str | None, code: str) -> list[
 
 
 def _assignment_number(session: Session, code: str, found_date: str) -> str:
-    prefix = f"{code}-{found_date[:4]}-{ASSIGNED_SERIES}"
-    return f"{prefix}{sync_store.last_number(session.store, prefix) + 1:04d}"
+    year = found_date[:4]
+    prefix = hazard_number(code, year, ASSIGNED_SERIES, 0)[:-4]
+    return hazard_number(code, year, ASSIGNED_SERIES, numbering.last_serial(session.store, prefix) + 1)
+
+
+# --- hazard numbers ------------------------------------------------------------------------------------------
+def number_letter(session: Session) -> str:
+    """This device's letter in the hazard numbers (430626101-2026-B0001): the one it numbers with, or, before its
+    first number, the one it would take now (see pjdesk.storage.numbering)."""
+    return numbering.current_letter(session.store, session.require_station().code)
+
+
+def set_number_letter(session: Session, letter: str) -> str:
+    """Choose this device's letter (站内电脑 A, 第一台笔记本 B …); numbers already given keep theirs. Refused
+    with a message for I, O, J, anything but one letter, and a letter another known device numbers with."""
+    return numbering.set_letter(session.store, session.require_station().code, letter)
+
+
+def number_clashes(session: Session, hazard_ids=None) -> list[dict]:
+    """Numbers that more than one hazard carries (two devices set up with one letter): ``hazard_no``,
+    ``hazards`` (id, device, device_name) and ``devices`` (their names), oldest number first. On a township
+    station, its own; on the county, every township's. ``hazard_ids`` limits it to those hazards' numbers."""
+    station = session.require_station()
+    found = numbering.clashes(session.store, None if station.is_county else station.code, hazard_ids)
+    return [{**c, "devices": [h["device_name"] for h in c["hazards"]]} for c in found]
+
+
+def number_clash_note(session: Session, hazard_ids) -> str:
+    """What an import summary says of the numbers its hazards share with others here ("" when none)."""
+    found = number_clashes(session, hazard_ids) if hazard_ids else []
+    if not found:
+        return ""
+    names = "、".join(dict.fromkeys(n for c in found for n in c["devices"]))
+    shown = "、".join(c["hazard_no"] for c in found[:5]) + (" 等" if len(found) > 5 else "")
+    return (f"；编号重复 {len(found)} 个（{shown}）：{names} 用了同一个编号字母。已编的号不变，打印的台账注明“重号”；"
+            "先用该字母的设备继续使用，另一台下次登记时自动改用空闲字母")
 
 
 def edit_hazard(session: Session, hazard_id: str, values: dict) -> Outcome:

@@ -6,7 +6,7 @@ place and tested against hand counts. Dates are ISO strings and compare as text.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from pjdesk.core.hazard import GENERAL, MAJOR, closed_on_time, overdue, overdue_unclosed
 from pjdesk.core.periods import Month
@@ -83,7 +83,14 @@ def _with_rates(counts: dict) -> dict:
             "major_on_time_rate": rate(counts["major_closed_on_time"], counts["major_due"])}
 
 
-def table3_rows(facts: Iterable[dict], month: Month) -> list[dict]:
+def printed_number(h: dict, clashes: Mapping[str, str] | None) -> str:
+    """The number as printed: a number two devices both gave (``clashes``: hazard id → the device that gave it,
+    see pjdesk.storage.numbering) is marked with the device, so that no two rows print the same number."""
+    device = (clashes or {}).get(h["id"])
+    return h["hazard_no"] if device is None else f"{h['hazard_no']}（重号：{device}）"
+
+
+def table3_rows(facts: Iterable[dict], month: Month, clashes: Mapping[str, str] | None = None) -> list[dict]:
     """表3: every 重大 hazard open at the month's end or closed in the month, oldest first.
 
     进度 is the status as of E, marked （逾期未整改） when the rectification is late, else （逾期未销号） when
@@ -103,7 +110,7 @@ def table3_rows(facts: Iterable[dict], month: Month) -> list[dict]:
         elif overdue_unclosed(h["status"], h["due_date"], end):
             progress += "（逾期未销号）"
         rows.append({
-            "hazard_no": h["hazard_no"],
+            "hazard_no": printed_number(h, clashes),
             "unit": (h["unit_name"] or "") + (f"（{h['unit_uscc']}）" if h.get("unit_uscc") else ""),
             "description": h["description"], "major_basis": h["major_basis"],
             "assignment_no": h["assignment_no"],
@@ -115,8 +122,9 @@ def table3_rows(facts: Iterable[dict], month: Month) -> list[dict]:
     return rows
 
 
-def ledger_rows(facts: Iterable[dict], month: Month) -> list[dict]:
+def ledger_rows(facts: Iterable[dict], month: Month, clashes: Mapping[str, str] | None = None) -> list[dict]:
     """The printable ledger of a month: the hazards found in it, each as it stood at the month's end. (Those
     still open from earlier months are on their own months' ledgers, and in 表2's 累计未整改.)"""
     m_start = month.start.isoformat()
-    return [{**h, "deadline": h["due_date"]} for h in facts if h["found_date"] >= m_start]
+    return [{**h, "deadline": h["due_date"], "hazard_no": printed_number(h, clashes)}
+            for h in facts if h["found_date"] >= m_start]

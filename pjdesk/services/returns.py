@@ -21,6 +21,7 @@ from pjdesk.core.records import vocabulary
 from pjdesk.core.snapshot import RETURN_SNAPSHOT
 from pjdesk.core.townships import station_name, townships
 from pjdesk.forms import FORMS, FilledForm, render_pdf, render_xlsx
+from pjdesk.storage import numbering
 from pjdesk.storage.database import plain_errors
 from pjdesk.storage.period_facts import hazards_as_of
 from pjdesk.storage.snapshots import frozen_returns
@@ -96,15 +97,21 @@ def fill_form(session: Session, form: str, month: Month, facts: list[dict] | Non
     elif form == "表2":
         rows, total = figures.table2_rows(facts, month, order=vocabulary("sector"))
     elif form == "表3":
-        rows = figures.table3_rows(facts, month)
+        rows = figures.table3_rows(facts, month, _number_clashes(session, township))
     else:
-        rows = figures.ledger_rows(facts, month)
+        rows = figures.ledger_rows(facts, month, _number_clashes(session, township))
     code = _scope(session, township) or session.require_station().code
     return FilledForm(
         spec=spec, unit_name=station_name(code), unit_code=code, period_label=month.label,
         preparer=session.operator, reviewer=session.store.setting("reviewer") or "",
         filled_date=session.today(), rows=rows, total=total,
     )
+
+
+def _number_clashes(session: Session, township: str | None) -> dict[str, str]:
+    """Hazard id → the device that gave its number, for the numbers two devices both gave (to mark in print)."""
+    found = numbering.clashes(session.store, _scope(session, township))
+    return {h["id"]: h["device_name"] for c in found for h in c["hazards"]}
 
 
 def file_stem(form: str, title: str, station_name: str, month: Month) -> str:

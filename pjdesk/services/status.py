@@ -3,13 +3,15 @@
 from pjdesk.storage import ledger
 from pjdesk.storage.migrations import SCHEMA_VERSION
 
+from .hazards import number_clashes, number_letter
 from .session import Session
 from .sync import held_back
 
 
 def station_status(session: Session) -> dict:
     """On the county, ``counts`` covers every township's rows it holds, and ``townships`` has one entry per
-    township: its hazards, those open, and when its last exchange file arrived (null: never)."""
+    township: its hazards, those open, and when its last exchange file arrived (null: never).
+    ``hazard_numbers`` has this device's ``letter`` and the ``clashes``: numbers more than one hazard carries."""
     station = session.station
     status = {
         "station": {"role": station.role, "code": station.code, "name": station.name} if station else None,
@@ -21,4 +23,7 @@ def station_status(session: Session) -> dict:
     if station:
         # Records received but waiting for one they refer to: never invisible (per kind label, e.g. {"隐患": 4}).
         status["held_back"] = held_back(session)
+        # This device's letter in the hazard numbers, and any number two devices both gave (never silent).
+        status["hazard_numbers"] = {"letter": number_letter(session),
+                                    "clashes": [c["hazard_no"] for c in number_clashes(session)]}
     return status

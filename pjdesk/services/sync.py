@@ -29,6 +29,7 @@ from pjdesk.sync.keys import public_key_bytes
 from .backups import backup_now
 from .bulk import collector_paused
 from .county_data import check_documents, county_payloads, keep_documents, kept_note
+from .hazards import number_clash_note
 from .session import COUNTY, TOWNSHIP, Outcome, Session, Station
 
 ACCEPTED, DUPLICATE, REFUSED = "accepted", "duplicate", "refused"
@@ -313,6 +314,7 @@ def _import(session: Session, path: Path, trust_new: bool, before_write: Callabl
     waiting = held_back_note(session)
     if waiting:
         message += f"；{waiting}"
+    message += number_clash_note(session, applied.changed.get("hazard"))  # two devices gave one number: say so
     message += kept_note(kept)
     changed = {k: frozenset(v) for k, v in {**applied.changed, **kept}.items() if v}
     return ImportResult(path, ACCEPTED, message, (newcomer["fingerprint"],) if newcomer else (), changed,

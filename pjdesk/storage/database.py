@@ -28,6 +28,7 @@ from pjdesk.core.records import BOOL, RecordKind
 
 from .backup import backup_file, list_backups
 from .migrations import SCHEMA_VERSION, known_migrations, migrations
+from .numbering import HazardNumbering
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 # One encoder for every change-log row: json.dumps with options builds a new encoder per call.
@@ -319,7 +320,7 @@ class Store:
         columns = [*META_COLUMNS[:6], *kind.assigned, *kind.field_names(), *kind.derived]
         sql = f"INSERT INTO {kind.table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
         params, ids, names = [], [], kind.field_names()
-        numbering = _Numbering(self.db, township) if kind is HAZARD else None
+        numbering = HazardNumbering(self, township) if kind is HAZARD else None
         flags = [f.name for f in kind.fields if f.type == BOOL]
         for values in rows:
             record_id = values.get("id") or new_id()
@@ -449,26 +450,6 @@ def _derived(kind: RecordKind, fields: Mapping) -> dict:
 
         return {"name_initials": initials(fields.get("name") or "")}
     return {}
-
-
-class _Numbering:
-    """Hazard numbers: township-year-serial (430626101-2026-0001), serial per township and year of discovery."""
-
-    def __init__(self, db: Database, township: str):
-        self.db, self.township, self.last = db, township, {}
-
-    def next(self, found_date: str | None) -> str:
-        year = (found_date or "")[:4] or "0000"
-        prefix = f"{self.township}-{year}-"
-        if prefix not in self.last:
-            # The numbers that start with the prefix, as a range of the hazard_no index ('.' follows '-'):
-            # LIKE cannot use the index and scanned the whole ledger once per township and year.
-            row = self.db.execute(
-                "SELECT MAX(CAST(substr(hazard_no, ?) AS INTEGER)) FROM hazard WHERE hazard_no >= ? AND hazard_no < ?",
-                [len(prefix) + 1, prefix, prefix[:-1] + "."]).fetchone()
-            self.last[prefix] = row[0] or 0
-        self.last[prefix] += 1
-        return f"{prefix}{self.last[prefix]:04d}"
 
 
 def kind_of(name: str) -> RecordKind:

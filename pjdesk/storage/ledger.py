@@ -15,7 +15,7 @@ import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from pjdesk.core.hazard import CLOSED, MAJOR, RECTIFICATION_OWED, STATUSES, HazardFilter
+from pjdesk.core.hazard import CLOSED, MAJOR, RECTIFICATION_OWED, STATUSES, HazardFilter, could_be_in_number
 
 from .database import Store
 
@@ -46,9 +46,6 @@ FEW_ROWS = 3000  # a selection up to this size is driven and sorted; above it th
 # A one- or two-character search term has no index to drive from: driving means scanning the text index
 # (tens of milliseconds at 200,000 hazards), so walking pays off sooner.
 FEW_ROWS_SHORT_TERM = 500
-# Hazard numbers are digits and hyphens (430626101-2026-0001, made by the write path): a term with any other
-# character cannot be part of one, and the search need not look at them.
-NUMBER_CHARACTERS = frozenset("0123456789-")
 
 
 def where(f: HazardFilter, today: dt.date, *, plan: str = COUNT, store: Store | None = None,
@@ -143,15 +140,16 @@ class _Term:
     def own(self, plan: str) -> tuple[str, list]:
         """The hazard's own text contains the term. Three or more characters: the FTS5 trigram index. Shorter:
         the narrow hazard_text index is scanned (COUNT), or gives the rowids (DRIVE), or walked rows are
-        tested (WALK). A hazard number is looked at only if the term could be part of one."""
+        tested (WALK). A hazard number is looked at only if the term could be part of one
+        (pjdesk.core.hazard.could_be_in_number: digits and hyphens, at most one letter, 430626101-2026-B0001)."""
         term, h = self.text, "+h." if plan == WALK else "h."
         parts, params = [], []
         if len(term) >= 3:
             parts.append(f"{h}rowid IN (SELECT rowid FROM hazard_fts WHERE hazard_fts MATCH ?)")
             params.append('"' + term.replace('"', '""') + '"')
-            columns = ("hazard_no",) if set(term) <= NUMBER_CHARACTERS else ()
+            columns = ("hazard_no",) if could_be_in_number(term) else ()
         else:
-            columns = ("description", "location", "hazard_no") if set(term) <= NUMBER_CHARACTERS \
+            columns = ("description", "location", "hazard_no") if could_be_in_number(term) \
                 else ("description", "location")
         if columns and plan == DRIVE:
             found, found_params = _contains(columns, term, "")

@@ -491,13 +491,3 @@ def mark_resolved(store: Store, conflict_id: int, *, chosen: str, at: str, by: s
 
 def _decoded(row: dict) -> dict:
     return {**row, "a_value": json.loads(row["a_value"]), "b_value": json.loads(row["b_value"])}
-
-
-# --- 交办 (hazards the county assigns) ---------------------------------------------------------------------
-def last_number(store: Store, prefix: str) -> int:
-    """The highest serial among hazard numbers that start with ``prefix`` (0: none): the county numbers what it
-    assigns in a series of its own, as the township numbers its hazards meanwhile without seeing the county's."""
-    row = store.db.execute(
-        "SELECT MAX(CAST(substr(hazard_no, ?) AS INTEGER)) FROM hazard WHERE hazard_no >= ? AND hazard_no < ?",
-        [len(prefix) + 1, prefix, prefix[:-1] + chr(ord(prefix[-1]) + 1)]).fetchone()
-    return row[0] or 0

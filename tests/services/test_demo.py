@@ -217,7 +217,7 @@ def test_demo_data_is_added_beside_what_a_station_already_has(session, unit):
     first = svc.record_hazard(session, {"unit_id": unit, "description": "消防通道堵塞", "found_date": "2026-03-02"}).id
     load_demo(session, hazards=200)
     kept = svc.hazard_detail(session, first)["hazard"]
-    assert kept["hazard_no"] == "430626101-2026-0001" and kept["description"] == "消防通道堵塞"
+    assert kept["hazard_no"] == "430626101-2026-A0001" and kept["description"] == "消防通道堵塞"
     numbers = [r[0] for r in session.store.db.execute("SELECT hazard_no FROM hazard").fetchall()]
     assert len(set(numbers)) == len(numbers) == 201
 

@@ -32,7 +32,7 @@ def test_record_with_defaults(session, unit):
     assert (hazard["description"], hazard["level"], hazard["source"], hazard["found_date"], hazard["found_by"]) == (
         "消防通道堵塞", "一般", "乡镇检查", "2026-11-29", "张三")
     assert hazard["sector"] == "危化", "the sector defaults to the unit's"
-    assert (hazard["status"], hazard["hazard_no"], hazard["township"]) == ("发现", "430626101-2026-0001", "430626101")
+    assert (hazard["status"], hazard["hazard_no"], hazard["township"]) == ("发现", "430626101-2026-A0001", "430626101")
 
 
 def test_sector_given_is_kept(session, unit):

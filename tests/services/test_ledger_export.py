@@ -66,7 +66,7 @@ def test_a_known_hazard_reads_back_with_real_dates_and_money_in_yuan(session, le
     sheet, rows = read(path)
     closed = next(r for r in rows if r["隐患描述"] == "储罐区可燃气体报警器失效")
     assert closed["单位名称"] == "平江县安定化工有限公司" and closed["统一社会信用代码"] == "91310110666007217T"
-    assert closed["隐患编号"] == "430626101-2026-0001"
+    assert closed["隐患编号"] == "430626101-2026-A0001"
     assert (closed["隐患部位"], closed["隐患等级"], closed["行业领域"], closed["隐患来源"]) == ("储罐区", "一般", "危化", "乡镇检查")
     assert closed["发现日期"] == dt.datetime(2026, 9, 1)
     assert closed["整改期限"] == dt.datetime(2026, 10, 10)  # the deadline in force after the 延期

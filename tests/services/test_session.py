@@ -151,6 +151,7 @@ def test_status_json(session, unit):
         "counts": {"units": 1, "hazards": 2, "hazards_open": 2, "hazards_overdue": 0, "hazards_major": 1,
                    "hazards_closed": 0},
         "held_back": {},
+        "hazard_numbers": {"letter": "A", "clashes": []},
     }
     review_hazard(session, first, "2026-11-12", passed=True, reviewer="李四")
     close_hazard(session, first, "2026-11-13")

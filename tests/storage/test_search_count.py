@@ -25,6 +25,7 @@ from pjdesk.core.hazard import (
     REVIEW,
     STATUSES,
     HazardFilter,
+    could_be_in_number,
     overdue,
 )
 from pjdesk.core.unit import UNIT
@@ -152,7 +153,7 @@ def _matches(h: dict, unit: dict | None, f: HazardFilter) -> bool:
     for term in f.text.split():
         t = term.lower()
         own = [h["description"], h["location"] or ""]
-        if set(t) <= set(ledger.NUMBER_CHARACTERS):
+        if could_be_in_number(t):
             own.append(h["hazard_no"] or "")
         in_unit = unit is not None and (t in unit["name"].lower() or t in unit["name_initials"])
         if not (any(t in text.lower() for text in own) or in_unit):

@@ -177,7 +177,7 @@ def state(store, hazard_id):
 
 def test_derived_state_columns_follow_the_events(store):
     hazard_id = add_hazard(store, add_unit(store))
-    assert store.get(HAZARD, hazard_id)["hazard_no"] == "430626101-2026-0001"
+    assert store.get(HAZARD, hazard_id)["hazard_no"] == "430626101-2026-A0001"
     assert state(store, hazard_id) == {"status": "发现", "due_date": "2026-11-20", "rectified_date": None,
                                        "review_date": None, "closed_date": None, "incomplete": 0}
     add_event(store, hazard_id, NOTICE, "2026-11-02")
@@ -226,8 +226,8 @@ def test_hazard_numbers_are_serial_per_township_and_year(store):
                                             "source": "乡镇检查", "found_date": "2026-11-02"} for i in range(2)],
                                   township=TOWNSHIP, operator="张三")
     numbers = [store.get(HAZARD, i)["hazard_no"] for i in (first, second, third, *batch)]
-    assert numbers == ["430626101-2025-0001", "430626101-2026-0001", "430626101-2026-0002", "430626101-2026-0003",
-                       "430626101-2026-0004"]
+    assert numbers == ["430626101-2025-A0001", "430626101-2026-A0001", "430626101-2026-A0002", "430626101-2026-A0003",
+                       "430626101-2026-A0004"]
 
 
 # --- all or nothing -----------------------------------------------------------------------------------------

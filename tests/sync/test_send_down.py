@@ -204,7 +204,7 @@ def test_an_assigned_hazard_is_worked_by_its_township_and_the_county_sees_the_wo
     hazard = pc.store.get(HAZARD, assigned)
     assert (hazard["township"], hazard["source"], hazard["assignment_no"]) == (ANDING, "上级交办", "平安委交〔2026〕3号")
     listed = {h["id"]: h["hazard_no"] for h in hazards.list_hazards(pc, HazardFilter())}
-    assert listed == {own: f"{ANDING}-2026-0001", assigned: f"{ANDING}-2026-J0001"}
+    assert listed == {own: f"{ANDING}-2026-A0001", assigned: f"{ANDING}-2026-J0001"}
     hazards.notify_rectification(pc, assigned, TODAY, note="已下达整改通知书")
     accept(county, export_bundle(pc, outbox))
 

@@ -67,7 +67,7 @@ def test_a_hazard_walks_from_discovery_to_closure(qtbot, window, unit, answer_di
     assert ledger.model.rowCount() == 1
     assert ledger.count_label.text() == "共 1 条"
     row = ledger.model.row(0)
-    assert (row["status"], row["sector"], row["hazard_no"]) == ("发现", "危化", "430626101-2026-0001")
+    assert (row["status"], row["sector"], row["hazard_no"]) == ("发现", "危化", "430626101-2026-A0001")
     assert ledger.selected_id() == row["id"]
     assert window.dashboard.counts()["new_this_month"] == 1
 

@@ -1,0 +1,217 @@
+"""Hazard numbers (隐患编号): 乡镇代码-年份-字母+序号, unique in the county without a network.
+
+Each device of a township numbers in a series of its own letter (本机编号字母, pjdesk.core.hazard.NUMBER_LETTERS),
+the serial counting per township, year and letter: the station PC's 430626101-2026-A0001 and its laptop's
+430626101-2026-B0001 can never meet. A device's letter is kept in its settings (not synced: it is the device's).
+
+Choosing a letter, offline. Unless a person chose one (set_letter), a device takes its letter when it first
+numbers a hazard, from what it knows then: letters that numbers already carry belong to the device that used
+them first; the other devices of the township it knows (its own, and those whose files it has read) take the
+free letters in the order they began (their first change). So a laptop that reads the station's file before
+it records takes the letter after the station's, and two devices that had exchanged files before letters
+existed agree on who is A and who is B.
+
+Two devices with one letter (set up apart, each taking A). Found out when one reads the other's file: the
+numbers they both gave stay as they are (they may be on paper), clashes() lists them for the import summary,
+status and the printed 台账, and the device that used the letter later this year moves to a free one at its
+next number (LetterMoved). Every number a device gives is past the highest of its series it has seen, so once
+the files have crossed, no new clash is made.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from pjdesk.core.errors import PjdeskError
+from pjdesk.core.hazard import ASSIGNED_SERIES, NUMBER_LETTERS, hazard_number
+
+if TYPE_CHECKING:
+    from .database import Store
+
+LETTER_SETTING = "hazard_letter"
+CHUNK = 500
+
+
+def last_serial(store: Store, prefix: str) -> int:
+    """The highest serial among the numbers that start with ``prefix`` (0: none), read as a range of the
+    hazard_no index: LIKE cannot use it and would scan the ledger. Deleted hazards count: a number is never
+    given twice."""
+    row = store.db.execute(
+        "SELECT MAX(CAST(substr(hazard_no, ?) AS INTEGER)) FROM hazard WHERE hazard_no >= ? AND hazard_no < ?",
+        [len(prefix) + 1, prefix, prefix[:-1] + chr(ord(prefix[-1]) + 1)]).fetchone()
+    return row[0] or 0
+
+
+@dataclass(frozen=True)
+class LetterMoved:
+    """This device's letter was taken by another device first; from now on it numbers with ``new``."""
+
+    old: str
+    new: str
+    by: str  # the other device's name
+
+    @property
+    def message(self) -> str:
+        return (f"本机隐患编号字母由 {self.old} 改为 {self.new}：“{self.by}”先使用了 {self.old}。"
+                f"已编的号不变，今后本机编号为 …-{self.new}0001 起。")
+
+
+class HazardNumbering:
+    """The numbers of one write batch of a township's hazards (Store.insert_many): each past the last of its
+    series, the letter asked once per batch and year."""
+
+    def __init__(self, store: Store, township: str):
+        self.store, self.township = store, township
+        self.last: dict[str, int] = {}
+        self.letters: dict[str, str] = {}
+
+    def next(self, found_date: str | None) -> str:
+        year = (found_date or "")[:4] or "0000"
+        if year not in self.letters:
+            self.letters[year] = letter_for(self.store, self.township, year)[0]
+        prefix = hazard_number(self.township, year, self.letters[year], 0)[:-4]
+        if prefix not in self.last:
+            self.last[prefix] = last_serial(self.store, prefix)
+        self.last[prefix] += 1
+        return hazard_number(self.township, year, self.letters[year], self.last[prefix])
+
+
+def letter_for(store: Store, township: str, year: str) -> tuple[str, LetterMoved | None]:
+    """The letter this device numbers ``year``'s hazards with, chosen (and kept) if it had none, or moved (and
+    kept) if another device used it first in that year. Inside or outside a transaction."""
+    me = store.device
+    letter = store.setting(LETTER_SETTING)
+    if letter is None:
+        letter = choose_letter(store, township)
+        store.set_settings({LETTER_SETTING: letter})
+        return letter, None
+    users = _first_uses(store, hazard_number(township, year, letter, 0)[:-4])
+    first = min(users.items(), key=lambda item: (item[1], item[0]), default=None)
+    if first is None or first[0] == me:
+        return letter, None
+    new = choose_letter(store, township, avoid={letter})
+    store.set_settings({LETTER_SETTING: new})
+    return new, LetterMoved(letter, new, device_name(store, first[0]))
+
+
+def current_letter(store: Store, township: str) -> str:
+    """The letter this device numbers with, or would take at its next number (nothing is written)."""
+    return store.setting(LETTER_SETTING) or choose_letter(store, township)
+
+
+def set_letter(store: Store, township: str, letter: str) -> str:
+    """A person's choice of this device's letter; refused when it is no letter of the series, or when another
+    device is known to number with it."""
+    letter = (letter or "").strip().upper()
+    if len(letter) != 1 or not "A" <= letter <= "Z":
+        raise PjdeskError("编号字母应为一个字母（A–Z），如站内电脑用 A，第一台笔记本用 B")
+    if letter == ASSIGNED_SERIES:
+        raise PjdeskError(f"{ASSIGNED_SERIES} 留给县级交办的隐患编号，请另选一个字母")
+    if letter not in NUMBER_LETTERS:
+        raise PjdeskError("编号字母不用 I 和 O（手写时易与 1 和 0 混淆），请另选一个字母")
+    for other in _letter_owners(store, township).get(letter, ()):
+        if other != store.device:
+            raise PjdeskError(f"“{device_name(store, other)}”已使用编号字母 {letter}，请另选一个字母")
+    store.set_settings({LETTER_SETTING: letter})
+    return letter
+
+
+def choose_letter(store: Store, township: str, avoid: Iterable[str] = ()) -> str:
+    """The letter this device should take: one it used first before (its setting lost), else its turn among
+    the township's devices it knows that own no letter yet, in the order they began."""
+    owners = _letter_owners(store, township)
+    taken = set(owners) | set(avoid)
+    mine = sorted(letter for letter, users in owners.items() if users[0] == store.device and letter not in avoid)
+    if mine:
+        return mine[0]
+    free = (letter for letter in NUMBER_LETTERS if letter not in taken)
+    owning = {users[0] for users in owners.values()}
+    for device in [d for d in _devices_in_order(store, township) if d not in owning]:
+        letter = next(free, None)
+        if letter is None:
+            break
+        if device == store.device:
+            return letter
+    letter = next(free, None)
+    if letter is None:
+        raise PjdeskError("本乡镇设备的编号字母已全部用完：请在 设置 中为本机指定一个不再使用的设备的字母")
+    return letter
+
+
+def _letter_owners(store: Store, township: str) -> dict[str, list[str]]:
+    """For each letter the township's numbers carry, the devices that numbered with it, the first user first."""
+    pos = len(township) + 7  # 430626101-2026-A…: the letter after the code, the year and two hyphens
+    rows = store.db.execute(
+        "SELECT substr(h.hazard_no, ?, 1) AS letter, c.device, MIN(c.hlc) FROM hazard h"
+        " JOIN change_log c ON c.record_id = h.id AND c.op = 'insert'"
+        " WHERE h.hazard_no >= ? AND h.hazard_no < ? AND substr(h.hazard_no, ?, 1) BETWEEN 'A' AND 'Z'"
+        " GROUP BY letter, c.device", [pos, f"{township}-", f"{township}.", pos]).fetchall()
+    owners: dict[str, list[tuple[str, str]]] = {}
+    for letter, device, first in rows:
+        if letter != ASSIGNED_SERIES:
+            owners.setdefault(letter, []).append((first, device))
+    return {letter: [device for _, device in sorted(users)] for letter, users in owners.items()}
+
+
+def _first_uses(store: Store, prefix: str) -> dict[str, str]:
+    """The devices that gave the lowest number of this series (township, year, letter), each with the stamp it
+    gave it at: the series' first user is among them, as a device that has seen a series' numbers continues
+    past them. Two index lookups, however long the series (this is asked at every hazard recorded)."""
+    return dict(store.db.execute(
+        "SELECT c.device, MIN(c.hlc) FROM hazard h JOIN change_log c ON c.record_id = h.id AND c.op = 'insert'"
+        " WHERE h.hazard_no = (SELECT MIN(hazard_no) FROM hazard WHERE hazard_no >= ? AND hazard_no < ?)"
+        " GROUP BY c.device", [prefix, prefix[:-1] + chr(ord(prefix[-1]) + 1)]).fetchall())
+
+
+def _devices_in_order(store: Store, township: str) -> list[str]:
+    """The township's devices known here (this one, and those whose files were read), in the order they began:
+    each one's first change, read through the change log's (device, dseq) index. A device with no change yet
+    comes last."""
+    devices = {r[0] for r in store.db.execute("SELECT device FROM sync_device WHERE station = ?", [township])}
+    if store.device:
+        devices.add(store.device)
+    began = {}
+    for device in devices:
+        row = store.db.execute("SELECT hlc FROM change_log WHERE device = ? ORDER BY dseq LIMIT 1", [device]).fetchone()
+        began[device] = row[0] if row else "~"  # after every stamp
+    return sorted(devices, key=lambda d: (began[d], d))
+
+
+def device_name(store: Store, device: str) -> str:
+    row = store.db.execute("SELECT name FROM sync_device WHERE device = ?", [device]).fetchone()
+    return (row[0] if row else None) or device
+
+
+# --- numbers given twice -------------------------------------------------------------------------------------
+def clashes(store: Store, township: str | None = None, among: Iterable[str] | None = None) -> list[dict]:
+    """Numbers that more than one live hazard carries (two devices that numbered with one letter), oldest
+    number first: ``hazard_no`` and ``hazards``, each with its ``id`` and the ``device`` and ``device_name``
+    that gave it. ``among`` (hazard ids) limits the search to the numbers of those hazards (an import's)."""
+    if among is not None:
+        ids, found = sorted(set(among)), set()
+        for start in range(0, len(ids), CHUNK):
+            chunk = ids[start:start + CHUNK]
+            found.update(r[0] for r in store.db.execute(
+                f"SELECT h.hazard_no FROM hazard h WHERE h.id IN ({','.join('?' * len(chunk))}) AND h.deleted = 0"
+                " AND EXISTS (SELECT 1 FROM hazard o WHERE o.hazard_no = h.hazard_no AND o.id != h.id"
+                " AND o.deleted = 0)", chunk))
+        twice = sorted(found)
+    else:
+        # The numbers' own index, read alone (a township's numbers all start with its code): deleted hazards
+        # are left out afterwards, from the few numbers found twice.
+        low, high = (f"{township}-", f"{township}.") if township else ("", "\U0010ffff")
+        twice = [number for (number,) in store.db.execute(
+                     "SELECT hazard_no FROM hazard WHERE hazard_no > ? AND hazard_no < ?"
+                     " GROUP BY hazard_no HAVING COUNT(*) > 1 ORDER BY hazard_no", [low, high]).fetchall()
+                 if store.db.execute("SELECT COUNT(*) FROM hazard WHERE hazard_no = ? AND deleted = 0",
+                                     [number]).fetchone()[0] > 1]
+    out = []
+    for number in twice:
+        hazards = [{"id": hazard_id, "device": device, "device_name": device_name(store, device) if device else ""}
+                   for hazard_id, device in store.db.execute(
+                       "SELECT h.id, c.device FROM hazard h LEFT JOIN change_log c ON c.record_id = h.id"
+                       " AND c.op = 'insert' WHERE h.hazard_no = ? AND h.deleted = 0 ORDER BY c.hlc, h.id", [number])]
+        out.append({"hazard_no": number, "hazards": hazards})
+    return out
