@@ -37,6 +37,7 @@ def build_parser() -> argparse.ArgumentParser:
     role.add_argument("--county", metavar="CODE", help=f"县级站点，代码 {COUNTY_CODE}")
     init.add_argument("--operator", required=True, help="操作员姓名")
     init.add_argument("--device-name", help="设备名称（默认取计算机名）")
+    init.add_argument("--letter", help="本机隐患编号字母：站内电脑一般为 A，第一台笔记本 B……（默认：登记第一条隐患时自动选取）")
 
     demo = commands.add_parser("demo", help="载入演示数据")
     demo.add_argument("--seed", type=int, default=1)
@@ -127,11 +128,17 @@ def _run(args) -> int:
             print(f"{t.code}\t{t.name}\t{t.kind}")
         return 0
     if args.command == "init":
+        from pjdesk.services.hazards import check_number_letter, set_number_letter
+
         county = args.county is not None
+        letter = check_number_letter(args.letter) if args.letter is not None else None  # before anything is set up
         session = init_station(args.data_dir, code=args.county if county else args.township, operator=args.operator,
                                county=county, device_name=args.device_name)
-        print(f"已设置本机为 {session.station.label}，操作员 {session.operator}，数据目录 {session.data_dir}")
-        session.close()
+        try:
+            chosen = f"，编号字母 {set_number_letter(session, letter)}" if letter else ""
+            print(f"已设置本机为 {session.station.label}，操作员 {session.operator}{chosen}，数据目录 {session.data_dir}")
+        finally:
+            session.close()
         return 0
     if args.command == "restore":
         # Before opening the station: a station file that was lost or emptied cannot be opened, only restored.
@@ -168,9 +175,14 @@ def _status(session, as_json: bool) -> int:
         return 0
     station = status["station"]
     print(f"站点：{station['name']}（{station['code']}）" if station else "站点：未设置（请先运行 pjdesk init）")
-    labels = {"units": "单位", "hazards": "隐患", "hazards_open": "未销号", "hazards_overdue": "逾期",
+    labels = {"units": "单位", "hazards": "隐患", "hazards_open": "未销号", "hazards_overdue": "逾期未整改",
               "hazards_major": "重大隐患", "hazards_closed": "已销号"}
     print("  ".join(f"{labels[k]} {v}" for k, v in status["counts"].items()))
+    numbers = status.get("hazard_numbers")
+    if numbers:
+        print(f"本机隐患编号字母 {numbers['letter']}（{station['code']}-年份-{numbers['letter']}0001 起）")
+        if numbers["clashes"]:
+            print(f"编号重复 {len(numbers['clashes'])} 个：{'、'.join(numbers['clashes'])}（两台设备用了同一个编号字母）")
     return 0
 
 

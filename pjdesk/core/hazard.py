@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from .dates import DEADLINE_YEARS, from_iso, out_of_range
+from .errors import PjdeskError
 from .records import (
     CHOICE,
     DATE,
@@ -130,6 +131,18 @@ NUMBER_LETTERS = "ABCDEFGHKLMNPQRSTUVWXYZ"
 # What a search term must look like to be a piece of a number: digits and hyphens, and at most one letter,
 # followed by digits only. Anything else (消防, adz) need not be looked for among the numbers.
 _NUMBER_PIECE = re.compile(r"[0-9-]*[A-Z]?[0-9]*")
+
+
+def valid_number_letter(letter: str | None) -> str:
+    """A device's letter as typed (b, " B ") as it is kept (B); refused with what to do instead."""
+    letter = (letter or "").strip().upper()
+    if len(letter) != 1 or not "A" <= letter <= "Z":
+        raise PjdeskError("编号字母应为一个字母（A–Z），如站内电脑用 A，第一台笔记本用 B")
+    if letter == ASSIGNED_SERIES:
+        raise PjdeskError(f"{ASSIGNED_SERIES} 留给县级交办的隐患编号，请另选一个字母")
+    if letter not in NUMBER_LETTERS:
+        raise PjdeskError("编号字母不用 I 和 O（手写时易与 1 和 0 混淆），请另选一个字母")
+    return letter
 
 
 def hazard_number(township: str, year: str, letter: str, serial: int) -> str:

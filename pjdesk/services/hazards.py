@@ -22,6 +22,7 @@ from pjdesk.core.hazard import (
     hazard_number,
     missing_major_items,
     overdue,
+    valid_number_letter,
 )
 from pjdesk.core.records import Problem, errors, normalise, validate
 from pjdesk.core.townships import township
@@ -105,6 +106,11 @@ def number_letter(session: Session) -> str:
     """This device's letter in the hazard numbers (430626101-2026-B0001): the one it numbers with, or, before its
     first number, the one it would take now (see pjdesk.storage.numbering)."""
     return numbering.current_letter(session.store, session.require_station().code)
+
+
+def check_number_letter(letter: str | None) -> str:
+    """A letter as typed, checked before anything is set up: B for b; PjdeskError for I, O, J or not a letter."""
+    return valid_number_letter(letter)
 
 
 def set_number_letter(session: Session, letter: str) -> str:

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from pjdesk.core.errors import PjdeskError
-from pjdesk.core.hazard import ASSIGNED_SERIES, NUMBER_LETTERS, hazard_number
+from pjdesk.core.hazard import ASSIGNED_SERIES, NUMBER_LETTERS, hazard_number, valid_number_letter
 
 if TYPE_CHECKING:
     from .database import Store
@@ -104,13 +104,7 @@ def current_letter(store: Store, township: str) -> str:
 def set_letter(store: Store, township: str, letter: str) -> str:
     """A person's choice of this device's letter; refused when it is no letter of the series, or when another
     device is known to number with it."""
-    letter = (letter or "").strip().upper()
-    if len(letter) != 1 or not "A" <= letter <= "Z":
-        raise PjdeskError("编号字母应为一个字母（A–Z），如站内电脑用 A，第一台笔记本用 B")
-    if letter == ASSIGNED_SERIES:
-        raise PjdeskError(f"{ASSIGNED_SERIES} 留给县级交办的隐患编号，请另选一个字母")
-    if letter not in NUMBER_LETTERS:
-        raise PjdeskError("编号字母不用 I 和 O（手写时易与 1 和 0 混淆），请另选一个字母")
+    letter = valid_number_letter(letter)
     for other in _letter_owners(store, township).get(letter, ()):
         if other != store.device:
             raise PjdeskError(f"“{device_name(store, other)}”已使用编号字母 {letter}，请另选一个字母")
