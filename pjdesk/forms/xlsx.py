@@ -4,6 +4,9 @@ up for A4 at the form's orientation, fitted to the page width, header rows repea
 
 Row heights are set from the text, because Excel keeps a row one line high when a file does not say
 otherwise, and a wrapped 隐患描述 would be cut off on screen and on paper.
+
+Text is stored as text, always: a description or unit name such as ``=HYPERLINK(...)`` or ``#N/A`` is what
+the officer typed, and Excel or WPS must show it, not run it (see ``_put``). pjdesk writes no formulas.
 """
 
 from __future__ import annotations
@@ -14,6 +17,8 @@ import unicodedata
 from pathlib import Path
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.cell.cell import Cell as SheetCell
 from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.page import PageMargins
@@ -82,8 +87,23 @@ def _fill_sheet(sheet: Worksheet, filled: FilledForm) -> None:
     _print_setup(sheet, filled, table, first_header, first_body, row - 1)
 
 
+def _put(sheet: Worksheet, row: int, column: int, value: object) -> SheetCell:
+    """The cell at (row, column) holding ``value``. Text is stored as a string whatever it begins with:
+    openpyxl would otherwise store "=…" as a formula (which Excel runs on opening, e.g. a HYPERLINK or a DDE
+    call) and "#N/A" as an error. Control characters, which an XLSX cannot hold, are left out."""
+    cell = sheet.cell(row, column)
+    if isinstance(value, str):
+        if ILLEGAL_CHARACTERS_RE.search(value):
+            value = ILLEGAL_CHARACTERS_RE.sub("", value)
+        cell.value = value
+        cell.data_type = "s"
+    else:
+        cell.value = value
+    return cell
+
+
 def _title(sheet: Worksheet, filled: FilledForm, width: int) -> int:
-    cell = sheet.cell(1, 1, filled.spec.title)
+    cell = _put(sheet, 1, 1, filled.spec.title)
     cell.font = _TITLE
     cell.alignment = _PLAIN["center"]
     sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)
@@ -100,7 +120,7 @@ def _header_block(sheet: Worksheet, filled: FilledForm, width: int, row: int) ->
 
 def _header(sheet: Worksheet, table: FormTable, row: int) -> int:
     for cell in table.header:
-        target = sheet.cell(row + cell.row, cell.col + 1, cell.text)
+        target = _put(sheet, row + cell.row, cell.col + 1, cell.text)
         target.border = _BORDER  # a merge gives its edge cells the border of this one
         target.font = _BOLD
         target.fill = _HEADER_FILL
@@ -118,7 +138,7 @@ def _body_row(sheet: Worksheet, columns: tuple[Column, ...], cells: tuple[Cell, 
               styles: list[str]) -> None:
     lines = 1
     for index, (column, cell, style) in enumerate(zip(columns, cells, styles, strict=True), start=1):
-        target = sheet.cell(row, index, cell.value if cell.value is not None else (cell.text or None))
+        target = _put(sheet, row, index, cell.value if cell.value is not None else (cell.text or None))
         target.style = style
         if not (column.numeric or column.kind == DATE):
             lines = max(lines, _lines(cell.text, column.width))
@@ -144,7 +164,7 @@ def _cell_style(workbook: Workbook, column: Column, *, total: bool) -> str:
 def _notes(sheet: Worksheet, filled: FilledForm, width: int, row: int) -> int:
     chars = sum(c.width for c in filled.spec.table_columns)
     for line in note_lines(filled):
-        cell = sheet.cell(row, 1, line)
+        cell = _put(sheet, row, 1, line)
         cell.font = _FONT
         cell.alignment = _ALIGN["left"]
         sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=width)
@@ -190,7 +210,7 @@ def _spread(sheet: Worksheet, row: int, width: int, items: tuple[str, ...], side
         items, sides = ("　　".join(item for item in items if item),), ("left",)
     bounds = [round(width * i / len(items)) for i in range(len(items) + 1)]
     for item, start, end, side in zip(items, bounds, bounds[1:], sides, strict=False):
-        cell = sheet.cell(row, start + 1, item or None)
+        cell = _put(sheet, row, start + 1, item or None)
         cell.font = _FONT
         cell.alignment = _PLAIN[side]
         if end - start > 1:

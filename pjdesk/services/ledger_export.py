@@ -135,7 +135,8 @@ class _Book:
 
     def __init__(self, path: Path, *, title: str, operator: str, streamed: bool):
         self.path, self.title = path, title
-        # Text stays text: a description that begins with "=" is not a formula, a code is not a number.
+        # Text stays text: a description that begins with "=" is not a formula, a code is not a number. Every
+        # text cell is also written with write_string, so that no option of write() can make it one.
         self.book = xlsxwriter.Workbook(str(path), {
             "constant_memory": streamed, "strings_to_formulas": False, "strings_to_urls": False,
             "strings_to_numbers": False,
@@ -170,9 +171,12 @@ class _Book:
         for index, column in enumerate(COLUMNS):
             sheet.set_column(index, index, column.width)
         sheet.set_row(TITLE_ROW, 30)
-        sheet.merge_range(TITLE_ROW, 0, TITLE_ROW, last, self.title, self.title_format)
+        # merge_range writes its text with write(), which guesses the type; the text goes in as a string.
+        sheet.merge_range(TITLE_ROW, 0, TITLE_ROW, last, "", self.title_format)
+        sheet.write_string(TITLE_ROW, 0, self.title, self.title_format)
         sheet.set_row(SUBTITLE_ROW, 20)
-        sheet.merge_range(SUBTITLE_ROW, 0, SUBTITLE_ROW, last, subtitle, self.subtitle_format)
+        sheet.merge_range(SUBTITLE_ROW, 0, SUBTITLE_ROW, last, "", self.subtitle_format)
+        sheet.write_string(SUBTITLE_ROW, 0, subtitle, self.subtitle_format)
         sheet.set_row(HEADER_ROW, 30)
         for index, column in enumerate(COLUMNS):
             sheet.write_string(HEADER_ROW, index, column.header, self.header_format)
