@@ -102,12 +102,17 @@ def current_letter(store: Store, township: str) -> str:
 
 
 def set_letter(store: Store, township: str, letter: str) -> str:
-    """A person's choice of this device's letter; refused when it is no letter of the series, or when another
-    device is known to number with it."""
+    """A person's choice of this device's letter; refused when it is no letter of the series, when another
+    device is known to number with it, or when it is the turn of another known device that has not numbered
+    yet (the station PC that began first, before its first hazard)."""
     letter = valid_number_letter(letter)
     for other in _letter_owners(store, township).get(letter, ()):
         if other != store.device:
             raise PjdeskError(f"“{device_name(store, other)}”已使用编号字母 {letter}，请另选一个字母")
+    turns, _ = _turns(store, township)
+    other = next((d for d, turn in turns.items() if turn == letter and d != store.device), None)
+    if other is not None:
+        raise PjdeskError(f"“{device_name(store, other)}”先开始使用，将使用编号字母 {letter}，请另选一个字母")
     store.set_settings({LETTER_SETTING: letter})
     return letter
 
@@ -116,22 +121,31 @@ def choose_letter(store: Store, township: str, avoid: Iterable[str] = ()) -> str
     """The letter this device should take: one it used first before (its setting lost), else its turn among
     the township's devices it knows that own no letter yet, in the order they began."""
     owners = _letter_owners(store, township)
-    taken = set(owners) | set(avoid)
     mine = sorted(letter for letter, users in owners.items() if users[0] == store.device and letter not in avoid)
     if mine:
         return mine[0]
+    turns, free = _turns(store, township, avoid, owners)
+    letter = turns.get(store.device) or next(free, None)
+    if letter is None:
+        raise PjdeskError("本乡镇设备的编号字母已全部用完：请用 pjdesk init --letter 为本机指定一个不再使用的设备的字母")
+    return letter
+
+
+def _turns(store: Store, township: str, avoid: Iterable[str] = (), owners: dict | None = None):
+    """The letter each known device of the township that owns none would take, in the order they began, and
+    the free letters left after them."""
+    owners = _letter_owners(store, township) if owners is None else owners
+    taken = set(owners) | set(avoid)
     free = (letter for letter in NUMBER_LETTERS if letter not in taken)
     owning = {users[0] for users in owners.values()}
-    for device in [d for d in _devices_in_order(store, township) if d not in owning]:
-        letter = next(free, None)
-        if letter is None:
-            break
-        if device == store.device:
-            return letter
-    letter = next(free, None)
-    if letter is None:
-        raise PjdeskError("本乡镇设备的编号字母已全部用完：请在 设置 中为本机指定一个不再使用的设备的字母")
-    return letter
+    turns = {}
+    for device in _devices_in_order(store, township):
+        if device not in owning:
+            letter = next(free, None)
+            if letter is None:
+                break
+            turns[device] = letter
+    return turns, free
 
 
 def _letter_owners(store: Store, township: str) -> dict[str, list[str]]:

@@ -139,3 +139,15 @@ def test_a_letter_is_chosen_from_the_free_ones(pc, laptop, outbox):
     with pytest.raises(PjdeskError, match="“站内电脑”已使用编号字母 A"):
         hazards.set_number_letter(laptop, "A")
     assert hazards.number_letter(laptop) == "C"
+
+
+def test_a_station_that_has_not_numbered_yet_keeps_its_turn(pc, laptop, outbox):
+    """A new township: the station PC has registered its units but no hazard when the laptop reads its file.
+    The laptop's turn comes after the station's, whether it takes its letter itself or a person chooses."""
+    unit = add_unit(pc, "平江县安定化工有限公司")
+    send(pc, laptop, outbox)
+    with pytest.raises(PjdeskError, match="“站内电脑”先开始使用，将使用编号字母 A"):
+        hazards.set_number_letter(laptop, "A")
+    assert hazards.number_letter(laptop) == "B"
+    assert number_of(laptop, add_hazard(laptop, unit, "外业登记")) == PREFIX + "B0001"
+    assert number_of(pc, add_hazard(pc, unit, "站内登记")) == PREFIX + "A0001"
