@@ -123,7 +123,7 @@ def open_excel(path: str | Path) -> ExcelFile:
     return ExcelFile(path, book, unsaved)
 
 
-def damaged(path: Path) -> str:
+def _damaged(path: Path) -> str:
     return f"“{path.name}”无法读取，文件可能已损坏或不是 Excel 表格。请在 Excel/WPS 中打开后另存为 .xlsx 再导入。"
 
 
@@ -194,7 +194,7 @@ def _decrypted(path: Path, data: bytes) -> bytes:
         raise PjdeskError(PASSWORD_MESSAGE) from e
     decrypted = out.getvalue()
     if len(decrypted) > MAX_FILE_BYTES:
-        raise PjdeskError(damaged(path))
+        raise PjdeskError(_damaged(path))
     return decrypted
 
 
@@ -232,11 +232,11 @@ def _calamine(path: Path, read: Callable):
     except PasswordError as e:
         raise PjdeskError(PASSWORD_MESSAGE) from e
     except Exception as e:  # CalamineError and its kin, ValueError, OSError: the file could not be read
-        raise PjdeskError(damaged(path)) from e
+        raise PjdeskError(_damaged(path)) from e
     except BaseException as e:
         # pyo3 turns a Rust panic into PanicException, which derives from BaseException.
         if type(e).__name__ == "PanicException":
-            raise PjdeskError(damaged(path)) from None
+            raise PjdeskError(_damaged(path)) from None
         raise
 
 
@@ -284,12 +284,12 @@ def _checked_xlsx(path: Path, data: bytes) -> tuple[bytes, dict[str, frozenset[P
         archive = zipfile.ZipFile(io.BytesIO(data))
         members = [m for m in archive.infolist() if not m.is_dir()]
     except Exception as e:
-        raise PjdeskError(damaged(path)) from e
+        raise PjdeskError(_damaged(path)) from e
     if len(members) > MAX_MEMBERS:
-        raise PjdeskError(damaged(path))
+        raise PjdeskError(_damaged(path))
     names = {m.filename.lower(): m.filename for m in members}
     if len(names) != len(members):
-        raise PjdeskError(damaged(path))  # two members of one name: which one a reader takes is anyone's guess
+        raise PjdeskError(_damaged(path))  # two members of one name: which one a reader takes is anyone's guess
     if "xl/workbook.xml" not in names:
         if "content.xml" in names or "xl/workbook.bin" in names:
             raise PjdeskError(f"“{path.name}”是 .ods 或 .xlsb 格式的表格，暂不支持。请在 Excel/WPS 中打开后另存为 .xlsx 再导入。")
@@ -304,11 +304,17 @@ def _checked_xlsx(path: Path, data: bytes) -> tuple[bytes, dict[str, frozenset[P
                 # past its declared size is cut there (or refused), never unpacked to the end.
                 content = stream.read(budget + 1)
         except Exception as e:
-            raise PjdeskError(damaged(path)) from e
+            raise PjdeskError(_damaged(path)) from e
         budget -= len(content)
         if budget < 0:
             raise PjdeskError(_bomb(path, member.filename, member.file_size))
         parts[member.filename] = content
+    for name, content in parts.items():
+        if name.lower().endswith((".xml", ".rels")) and (content[:2] in (b"\xff\xfe", b"\xfe\xff")
+                                                          or b"\x00" in content[:64] or b"<!DOCTYPE" in content):
+            # A document type declaration is how entity bombs are made, and UTF-16 would hide a part from the
+            # byte searches below (calamine reads UTF-8 only, today): no spreadsheet program writes either.
+            raise PjdeskError(_damaged(path))
     sheets = _sheet_parts(path, parts, names)
     _check_strings(path, parts)
     # Written by a program that never calculated them (openpyxl, xlsxwriter): the saved results, if any,
@@ -316,11 +322,6 @@ def _checked_xlsx(path: Path, data: bytes) -> tuple[bytes, dict[str, frozenset[P
     recalculate = bool(_FULL_CALC.search(parts[names["xl/workbook.xml"]]))
     unsaved: dict[str, frozenset[Place]] = {}
     for name, content in parts.items():
-        if name.lower().endswith((".xml", ".rels")) and (content[:2] in (b"\xff\xfe", b"\xfe\xff")
-                                                          or b"\x00" in content[:64] or b"<!DOCTYPE" in content):
-            # UTF-16 hides a part from the byte searches below, and a document type declaration is how entity
-            # bombs are made: no spreadsheet program writes either.
-            raise PjdeskError(damaged(path))
         if b"sheetData" not in content:
             continue
         sheet = sheets.get(name, name)
@@ -374,7 +375,7 @@ def _check_strings(path: Path, parts: dict[str, bytes]) -> None:
             continue
         for _, value in _STRING_COUNT.findall(content):
             if not value.isdigit() or int(value) > MAX_STRINGS:
-                raise PjdeskError(damaged(path))
+                raise PjdeskError(_damaged(path))
 
 
 def _sheet_parts(path: Path, parts: dict[str, bytes], names: dict[str, str]) -> dict[str, str]:
@@ -398,7 +399,7 @@ def _sheet_parts(path: Path, parts: dict[str, bytes], names: dict[str, str]) -> 
             _parse_xml(parts[rels], relationship)
         _parse_xml(parts[names["xl/workbook.xml"]], sheet)
     except _Unreadable as e:
-        raise PjdeskError(damaged(path)) from e
+        raise PjdeskError(_damaged(path)) from e
     found = {}
     for sheet_name, rid in sheets:
         target = targets.get(rid)
@@ -463,7 +464,7 @@ def _scan_sheet(path: Path, content: bytes) -> _Scan:
         try:
             scan = _scan_exactly(content)
         except _Unreadable as e:
-            raise PjdeskError(damaged(path)) from e
+            raise PjdeskError(_damaged(path)) from e
     if b"mergeCell" in content:
         scan.merges = len(_MERGE.findall(content))
     return scan
@@ -596,9 +597,9 @@ def _check_xls(path: Path, data: bytes) -> None:
         ole = olefile.OleFileIO(io.BytesIO(data))
         streams = [ole.openstream(name).read() for name in ("Workbook", "Book") if ole.exists(name)]
     except Exception as e:
-        raise PjdeskError(damaged(path)) from e
+        raise PjdeskError(_damaged(path)) from e
     if not streams:
-        raise PjdeskError(damaged(path))
+        raise PjdeskError(_damaged(path))
     for stream in streams:
         _check_biff(path, stream)
 
@@ -634,7 +635,7 @@ def _check_biff(path: Path, stream: bytes) -> None:
         for typ, at, length in _records(stream, offset):
             budget -= 1
             if budget < 0:
-                raise PjdeskError(damaged(path))
+                raise PjdeskError(_damaged(path))
             if typ in _XLS_CELLS and length >= 4:
                 row, col = struct.unpack_from("<HH", stream, at)
                 if typ == 0x0006:
@@ -651,7 +652,7 @@ def _check_biff(path: Path, stream: bytes) -> None:
             elif typ == _XLS_MERGES:
                 count = struct.unpack_from("<H", stream, at)[0] if length >= 2 else 0
                 if length < 2 + 8 * count:
-                    raise PjdeskError(damaged(path))
+                    raise PjdeskError(_damaged(path))
                 merges += count
                 if merges > MAX_MERGES:
                     raise _too_many_merges(path, name, merges)
@@ -671,7 +672,7 @@ def _check_dimensions(path: Path, sheet: str, record: bytes) -> None:
     elif len(record) == 14:
         first_row, last_row, first_col, last_col = struct.unpack("<IIHH", record[:12])
     else:
-        raise PjdeskError(damaged(path))
+        raise PjdeskError(_damaged(path))
     if last_row >= 1 and last_col >= 1:
         end_row, end_col = last_row - 1, last_col - 1
     else:
@@ -679,7 +680,7 @@ def _check_dimensions(path: Path, sheet: str, record: bytes) -> None:
     # Backwards (calamine's unsigned arithmetic would wrap round to billions) or past what Excel can hold:
     # no spreadsheet program writes that.
     if end_row < first_row or end_col < first_col or end_row >= EXCEL_ROWS or end_col >= EXCEL_COLUMNS:
-        raise PjdeskError(damaged(path))
+        raise PjdeskError(_damaged(path))
     _check_extent(path, sheet, end_row + 1, end_col + 1)
 
 
