@@ -317,8 +317,8 @@ def _checked_xlsx(path: Path, data: bytes) -> tuple[bytes, dict[str, frozenset[P
             raise PjdeskError(_damaged(path))
     sheets = _sheet_parts(path, parts, names)
     _check_strings(path, parts)
-    # Written by a program that never calculated them (openpyxl, xlsxwriter): the saved results, if any,
-    # are placeholders until Excel or WPS opens and saves the file.
+    # Written by a program that asks Excel to calculate everything on opening (xlsxwriter, openpyxl, report
+    # generators): a saved 0 is then the placeholder xlsxwriter writes for every formula, not a result.
     recalculate = bool(_FULL_CALC.search(parts[names["xl/workbook.xml"]]))
     unsaved: dict[str, frozenset[Place]] = {}
     for name, content in parts.items():
@@ -329,7 +329,7 @@ def _checked_xlsx(path: Path, data: bytes) -> tuple[bytes, dict[str, frozenset[P
         _check_extent(path, sheet, scan.rows, scan.columns)
         if scan.merges > MAX_MERGES:
             raise _too_many_merges(path, sheet, scan.merges)
-        unsaved[sheet] = frozenset(scan.formulas if recalculate else scan.unsaved)
+        unsaved[sheet] = frozenset(scan.unsaved | scan.zeros if recalculate else scan.unsaved)
     return _rebuilt(parts), unsaved
 
 
@@ -440,8 +440,8 @@ class _Scan:
     rows: int = 0  # the farthest row a cell is placed in, 1-based
     columns: int = 0  # the farthest column, 1-based
     merges: int = 0
-    formulas: set[Place] = field(default_factory=set)  # formula cells
     unsaved: set[Place] = field(default_factory=set)  # formula cells without a saved result
+    zeros: set[Place] = field(default_factory=set)  # formula cells whose saved result is 0
 
     def fits(self) -> bool:
         return self.rows <= EXCEL_ROWS and self.columns <= EXCEL_COLUMNS and self.rows * self.columns <= MAX_CELLS
@@ -451,7 +451,7 @@ _CELL_TAGS = (b"<c ", b"<c>", b"<c/>", b"<c\t", b"<c\n", b"<c\r")
 _CELL_REF = re.compile(rb'<c r="([A-Z]{1,3})([1-9][0-9]{0,6})"')
 _PREFIXED = re.compile(rb":(?:c|f|v|is|row|sheetData)[\s/>]")
 _FORMULA = re.compile(rb"<f[\s/>]")
-_CACHED = re.compile(rb"<v(?:\s[^>]*)?>\s*[^\s<]")
+_CACHED = re.compile(rb"<v(?:\s[^>]*)?>\s*([^\s<][^<]*)")
 _MERGE = re.compile(rb"mergeCell[\s/>]")
 _REF = re.compile(r"([A-Za-z]*)([0-9]+)")
 
@@ -498,9 +498,11 @@ def _scan_plain(xml: bytes) -> _Scan | None:
             return None
         close = xml.find(b"</c>", at, end)
         place = (int(ref[2]) - 1, _column_number(ref[1]) - 1)
-        scan.formulas.add(place)
-        if not _CACHED.search(xml, at, close if close >= 0 else end):
+        saved = _CACHED.search(xml, at, close if close >= 0 else end)
+        if saved is None:
             scan.unsaved.add(place)
+        elif saved[1].strip() == b"0":
+            scan.zeros.add(place)
     return scan
 
 
@@ -515,7 +517,7 @@ def _scan_exactly(xml: bytes) -> _Scan:
     """Places every cell as calamine does (a ``r`` reference sets it; a row or a cell without one follows
     the previous), counting only cells that hold something, and notes formula cells without a result."""
     scan = _Scan()
-    state = {"data": 0, "row": 0, "col": 0, "cell": None, "child": False, "formula": False, "value": False,
+    state = {"data": 0, "row": 0, "col": 0, "cell": None, "child": False, "formula": False, "value": [],
              "in_v": False}
 
     def place(ref: str, *, row_only: bool = False) -> Place:
@@ -541,7 +543,7 @@ def _scan_exactly(xml: bytes) -> _Scan:
                 state["col"] = col
             else:
                 row, col = state["row"], state["col"]
-            state.update(cell=(row, col), child=False, formula=False, value=False)
+            state.update(cell=(row, col), child=False, formula=False, value=[])
         elif state["cell"] is not None:
             state["child"] = True
             if local == "f":
@@ -563,17 +565,19 @@ def _scan_exactly(xml: bytes) -> _Scan:
             if state["child"]:
                 scan.rows, scan.columns = max(scan.rows, row + 1), max(scan.columns, col + 1)
             if state["formula"]:
-                scan.formulas.add((row, col))
-                if not state["value"]:
+                saved = "".join(state["value"]).strip()
+                if not saved:
                     scan.unsaved.add((row, col))
+                elif saved == "0":
+                    scan.zeros.add((row, col))
             state["cell"] = None
             state["col"] += 1
         elif local in ("v", "is"):
             state["in_v"] = False
 
     def text(data: str) -> None:
-        if state["in_v"] and data.strip():
-            state["value"] = True
+        if state["in_v"]:
+            state["value"].append(data)
 
     _parse_xml(xml, start, end, text)
     return scan

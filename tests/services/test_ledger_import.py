@@ -814,9 +814,21 @@ def test_a_formula_whose_result_excel_saved_imports_that_result(session):
     saved = files.edited(path, session.data_dir / "已保存.xlsx", "xl/workbook.xml",
                          lambda xml: re.sub(rb'\s*fullCalcOnLoad="1"', b"", xml))
 
-    preview = preview_import(session, saved)
+    for written in (saved, path):  # a generator that wrote the result itself, and asks for a recalculation
+        preview = preview_import(session, written)
+        assert not preview.refused and [r.hazard["description"] for r in preview.rows] == ["安全出口堵塞"]
 
-    assert not preview.refused and [r.hazard["description"] for r in preview.rows] == ["安全出口堵塞"]
+
+def test_formulas_are_found_where_cells_carry_no_references(session):
+    plain = plain_workbook(session.data_dir / "台账.xlsx", [
+        ["单位名称", "隐患描述", "发现日期"],
+        ["甲公司", "灭火器压力不足", "2026-03-05"],
+        ["乙公司", '=CONCATENATE("安全出口","堵塞")', "2026-03-05"],
+    ])
+    bare = files.edited(plain, session.data_dir / "无引用.xlsx", files.SHEET,
+                        lambda xml: re.sub(rb' r="[A-Z]+\d+"', b"", xml))
+    assert [i.text for i in preview_import(session, bare).refused] == [
+        "第 3 行：B 列（隐患描述）是公式，文件中没有保存它的计算结果。请先在 Excel 或 WPS 中打开该文件并保存，再重新导入"]
 
 
 def test_dates_before_2000_after_today_or_at_hours_that_do_not_exist_are_refused(session):
