@@ -73,7 +73,9 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(body)
         status = QLabel(f"{station.label}　操作员：{session.operator}　pjdesk {__version__}")
         self.statusBar().addPermanentWidget(status)
-        self.menuBar().addMenu("帮助").addAction("关于 pjdesk", self.show_about)
+        # 帮助 → 关于: the version, which whoever helps a station asks first.
+        self.help_menu = self.menuBar().addMenu("帮助")
+        self.help_menu.addAction("关于 pjdesk", self.show_about)
         self.resize(1360, 820)
 
     def show_about(self) -> None:
