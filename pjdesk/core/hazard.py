@@ -153,8 +153,21 @@ def could_be_in_number(term: str) -> bool:
     return bool(term) and _NUMBER_PIECE.fullmatch(term.upper()) is not None
 
 
+def _hazard_derive(values: Mapping) -> dict:
+    """待补充: a 重大 hazard that still lacks its 判定依据 or one of the 五落实."""
+    return {"incomplete": 1 if missing_major_items(values) else 0}
+
+
+def _hazard_state(hazard: Mapping, children: Mapping[str, list[Mapping]]) -> dict:
+    """The columns derive_state keeps on the hazard row, from its events."""
+    state = derive_state(hazard, children.get("hazard_event", ()))
+    return {"status": state.status, "due_date": state.due_date, "rectified_date": state.rectified_date,
+            "review_date": state.review_date, "closed_date": state.closed_date}
+
+
 HAZARD = RecordKind("hazard", "隐患", "hazard", HAZARD_FIELDS, hazard_rules, derived=HAZARD_DERIVED,
-                    assigned=("hazard_no",), title_field="description")
+                    assigned=("hazard_no",), title_field="description", derive=_hazard_derive,
+                    numbering="hazard_no", state=_hazard_state, state_reads=("found_date", "deadline"))
 
 EVENT_FIELDS = (
     Field("hazard_id", "隐患", REF, ref="hazard", required=True),
@@ -165,7 +178,8 @@ EVENT_FIELDS = (
     Field("new_deadline", "新整改期限", DATE, years_ahead=DEADLINE_YEARS),
     Field("note", "说明", LONGTEXT),
 )
-HAZARD_EVENT = RecordKind("hazard_event", "隐患处理记录", "hazard_event", EVENT_FIELDS, title_field="kind")
+HAZARD_EVENT = RecordKind("hazard_event", "隐患处理记录", "hazard_event", EVENT_FIELDS, title_field="kind",
+                          parent=("hazard_id", "hazard"))
 
 
 @dataclass

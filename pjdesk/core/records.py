@@ -44,6 +44,7 @@ class Field:
     only_when: tuple[str, str] | None = None  # shown and checked only when field == value
     import_names: tuple[str, ...] = ()  # header names a spreadsheet may use for it
     max_length: int = 2000
+    initials: bool = False  # searchable by pinyin initials (adz → 安定镇): storage keeps <name>_initials
     years_ahead: int = 0  # DATE: how many years past today it may lie (a deadline); 0: not after today
 
     def choices(self) -> list[str]:
@@ -59,6 +60,9 @@ def _no_rules(values: Mapping, today: dt.date) -> list[Problem]:
 
 @dataclass(frozen=True)
 class RecordKind:
+    """A kind of record, declared once. Storage, sync, the lists and the dialogs act on any kind from this
+    declaration and its hooks; nothing in the write or merge path asks which kind it is."""
+
     name: str
     label: str
     table: str
@@ -70,6 +74,18 @@ class RecordKind:
     # Columns the write path fills once at creation (a serial number) and sync carries like any field.
     assigned: tuple[str, ...] = ()
     title_field: str = "name"
+    # Hook: derived columns computed from the record's own values, at every write and every merge.
+    derive: Callable[[Mapping], dict] | None = None
+    # The numbering scheme (a name storage knows) that fills ``assigned`` at creation.
+    numbering: str | None = None
+    # A child kind (an event of a hazard, an item of an inspection): (its REF field, the parent kind's name).
+    # Writing a child refreshes the parent's state.
+    parent: tuple[str, str] | None = None
+    # Hook of a parent kind: its state columns from its own row and its live children (kind name → rows, in no
+    # particular order). Run after every write of the parent or of a child, at commit.
+    state: Callable[[Mapping, Mapping[str, list[Mapping]]], dict] | None = None
+    # The parent's columns ``state`` reads (fewer than a whole row: a bulk refresh reads 200,000 of them).
+    state_reads: tuple[str, ...] = ()
     _index: dict = field(default_factory=dict, compare=False, repr=False)
 
     def field(self, name: str) -> Field:
@@ -79,6 +95,18 @@ class RecordKind:
 
     def field_names(self) -> list[str]:
         return [f.name for f in self.fields]
+
+    def refs(self) -> list[Field]:
+        """The fields that refer to a record of another (or the same) kind."""
+        return [f for f in self.fields if f.type == REF and f.ref]
+
+    def initial_state(self, values: Mapping) -> dict:
+        """The state of a record that has no children yet (what an insert and a merge write first)."""
+        return self.state(values, {}) if self.state else {}
+
+    def initials_fields(self) -> list[str]:
+        """Fields whose pinyin initials storage keeps in ``<field>_initials`` (a derived column), for search."""
+        return [f.name for f in self.fields if f.initials]
 
 
 def vocabulary(name: str) -> list[str]:

@@ -9,7 +9,7 @@ from .identifiers import check_uscc
 from .records import BOOL, CHOICE, ERROR, LONGTEXT, Field, Problem, RecordKind, vocabulary
 
 UNIT_FIELDS = (
-    Field("name", "单位名称", required=True, in_list=True, max_length=100,
+    Field("name", "单位名称", required=True, in_list=True, max_length=100, initials=True,
           import_names=("单位名称", "企业名称", "检查单位", "被检查单位", "单位", "企业（单位）名称", "生产经营单位",
                         "单位（企业）名称", "被检查单位名称", "场所名称", "单位（场所）名称")),
     Field("uscc", "统一社会信用代码", in_list=True, max_length=18,

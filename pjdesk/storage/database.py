@@ -21,14 +21,14 @@ from sqlite_utils import Database
 
 from pjdesk.core.clock import SYSTEM_CLOCK, Clock, HybridClock
 from pjdesk.core.errors import PjdeskError
-from pjdesk.core.hazard import FOUND, HAZARD, HAZARD_EVENT, derive_state, missing_major_items
 from pjdesk.core.ids import new_id
 from pjdesk.core.kinds import KINDS
 from pjdesk.core.records import BOOL, RecordKind
 
 from .backup import backup_file, list_backups
 from .migrations import SCHEMA_VERSION, known_migrations, migrations
-from .numbering import HazardNumbering
+from .numbering import SCHEMES
+from .search import initials
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 # One encoder for every change-log row: json.dumps with options builds a new encoder per call.
@@ -232,7 +232,8 @@ class Store:
         self.device: str | None = None
         self.clock: HybridClock | None = None
         self._log: list[tuple] = []
-        self._dirty_hazards: set[str] = set()
+        # Parents whose state (RecordKind.state) must be derived again at commit: kind name → ids.
+        self._dirty: dict[str, set[str]] = {}
         self._next_dseq: int | None = None
 
     # --- identity -------------------------------------------------------------------------------------
@@ -263,7 +264,7 @@ class Store:
         outer = not self.db.conn.in_transaction
         # What a failed block queued is dropped with it: a rolled-back write must leave no change-log row,
         # not even one flushed later by the next successful transaction.
-        mark, dirty, next_dseq = len(self._log), set(self._dirty_hazards), self._next_dseq
+        mark, dirty, next_dseq = len(self._log), {k: set(v) for k, v in self._dirty.items()}, self._next_dseq
         try:
             with plain_errors("保存"), self.db.atomic():
                 yield self
@@ -271,7 +272,7 @@ class Store:
                     self._flush()
         except BaseException:
             del self._log[mark:]
-            self._dirty_hazards = dirty
+            self._dirty = dirty
             self._next_dseq = None if outer else next_dseq
             raise
         if outer:
@@ -293,7 +294,7 @@ class Store:
                           _json(fields), base))
 
     def flush(self) -> None:
-        """Write what the open transaction has queued (derived hazard state, change-log rows) now, not at commit.
+        """Write what the open transaction has queued (derived state, change-log rows) now, not at commit.
 
         For bulk loads, between batches: memory stays bounded (a 200,000-hazard load queues a million log
         rows). What is written still commits or rolls back with the transaction.
@@ -302,9 +303,9 @@ class Store:
         self._flush()
 
     def _flush(self) -> None:
-        if self._dirty_hazards:
-            self.refresh_hazard_state(self._dirty_hazards)
-            self._dirty_hazards = set()
+        dirty, self._dirty = self._dirty, {}
+        for name, ids in dirty.items():
+            self.refresh_state(KINDS[name], ids)
         if self._log:
             self.db.conn.executemany(
                 "INSERT INTO change_log(id, device, dseq, hlc, operator, kind, record_id, township, op, fields, base)"
@@ -320,7 +321,7 @@ class Store:
         columns = [*META_COLUMNS[:6], *kind.assigned, *kind.field_names(), *kind.derived]
         sql = f"INSERT INTO {kind.table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
         params, ids, names = [], [], kind.field_names()
-        numbering = HazardNumbering(self, township) if kind is HAZARD else None
+        numbering = SCHEMES[kind.numbering](self, township) if kind.numbering else None
         flags = [f.name for f in kind.fields if f.type == BOOL]
         for values in rows:
             record_id = values.get("id") or new_id()
@@ -330,8 +331,8 @@ class Store:
                 if fields[name] is None:
                     fields[name] = 0
             if numbering is not None:
-                fields["hazard_no"] = values.get("hazard_no") or numbering.next(fields["found_date"])
-            derived = _derived(kind, fields)
+                fields.update(numbering.assign(values, fields))
+            derived = derived_values(kind, fields)
             row = {"id": record_id, "township": township, "created_at": stamp, "updated_at": stamp,
                    "created_by": operator, "updated_by": operator, **fields, **derived}
             params.append([row.get(c) for c in columns])
@@ -340,7 +341,7 @@ class Store:
             self._log_change(kind.name, record_id, township, "insert", logged, stamp, operator)
             ids.append(record_id)
             self._mark(kind, fields, record_id)
-        if kind is HAZARD and len(params) > 1:
+        if len(params) > 1:
             self._insert_in_one_statement(kind.table, columns, params)
         else:
             self.db.conn.executemany(sql, params)
@@ -370,7 +371,7 @@ class Store:
             return {}
         stamp = self._stamp()
         merged = {**current, **changed}
-        derived = {k: v for k, v in _derived(kind, merged).items() if k not in ("status", "due_date")}
+        derived = derived_values(kind, merged, state=False)  # the state is derived again at commit (_mark)
         sets = {**changed, **derived, "updated_at": stamp, "updated_by": operator}
         self.db.conn.execute(
             f"UPDATE {kind.table} SET {', '.join(f'{k} = ?' for k in sets)} WHERE id = ?", [*sets.values(), record_id])
@@ -393,33 +394,38 @@ class Store:
         self._mark(kind, current, record_id)
 
     def _mark(self, kind: RecordKind, fields: Mapping, record_id: str) -> None:
-        if kind is HAZARD:
-            self._dirty_hazards.add(record_id)
-        elif kind is HAZARD_EVENT:
-            self._dirty_hazards.add(fields["hazard_id"])
+        """A written record with a state, or a child of one: that state is derived again at commit."""
+        if kind.state:
+            self._dirty.setdefault(kind.name, set()).add(record_id)
+        if kind.parent:
+            ref, parent = kind.parent
+            if KINDS[parent].state and fields.get(ref):
+                self._dirty.setdefault(parent, set()).add(fields[ref])
 
-    def refresh_hazard_state(self, hazard_ids: Iterable[str]) -> None:
-        """Recompute the stored state of hazards from their events (status, deadline in force, dates)."""
-        ids = list(hazard_ids)
-        updates = []
+    def refresh_state(self, kind: RecordKind, record_ids: Iterable[str]) -> None:
+        """Derive the state of these records (RecordKind.state) again from their own columns and their live
+        children, and store it. Reads only the columns the state needs: a bulk refresh covers 200,000 rows."""
+        ids = list(record_ids)
+        children = child_kinds(kind)
+        updates, columns = [], None
         for start in range(0, len(ids), 500):
             chunk = ids[start:start + 500]
             marks = ",".join("?" * len(chunk))
-            # Only what derive_state reads: a whole row per hazard costs more than the derivation itself.
-            hazards = {r["id"]: r for r in self._rows(
-                f"SELECT id, found_date, deadline FROM hazard WHERE id IN ({marks})", chunk)}
-            events: dict[str, list] = {i: [] for i in chunk}
-            for e in self._rows(
-                    f"SELECT id, hazard_id, kind, date, result, new_deadline, created_at, deleted FROM hazard_event"
-                    f" WHERE hazard_id IN ({marks})", chunk):
-                events[e["hazard_id"]].append(e)
-            for hazard_id, hazard in hazards.items():
-                state = derive_state(hazard, events[hazard_id])
-                updates.append((state.status, state.due_date, state.rectified_date, state.review_date,
-                                state.closed_date, hazard_id))
-        self.db.conn.executemany(
-            "UPDATE hazard SET status = ?, due_date = ?, rectified_date = ?, review_date = ?, closed_date = ?"
-            " WHERE id = ?", updates)
+            rows = {r["id"]: r for r in self._rows(
+                f"SELECT id, {', '.join(kind.state_reads) or 'id'} FROM {kind.table} WHERE id IN ({marks})", chunk)}
+            found: dict[str, dict[str, list]] = {i: {c.name: [] for c, _ in children} for i in rows}
+            for child, ref in children:
+                for row in self._rows(f"SELECT id, created_at, deleted, {', '.join(child.field_names())}"
+                                      f" FROM {child.table} WHERE {ref} IN ({marks})", chunk):
+                    if row[ref] in found:
+                        found[row[ref]][child.name].append(row)
+            for record_id, row in rows.items():
+                state = kind.state(row, found[record_id])
+                columns = columns or list(state)
+                updates.append([*(state[c] for c in columns), record_id])
+        if updates:
+            self.db.conn.executemany(
+                f"UPDATE {kind.table} SET {', '.join(f'{c} = ?' for c in columns)} WHERE id = ?", updates)
 
     # --- reads -----------------------------------------------------------------------------------------
     def _rows(self, sql: str, params: Iterable | Mapping = ()) -> list[dict]:
@@ -440,16 +446,21 @@ class Store:
         return rows
 
 
-def _derived(kind: RecordKind, fields: Mapping) -> dict:
-    if kind is HAZARD:
-        # The event-derived columns are set at commit by refresh_hazard_state; these hold until then.
-        return {"incomplete": 1 if missing_major_items(fields) else 0, "status": FOUND,
-                "due_date": fields.get("deadline")}
-    if kind.name == "unit":
-        from .search import initials
+def derived_values(kind: RecordKind, values: Mapping, *, state: bool = True) -> dict:
+    """Every derived column of a record with these values, as the write path and the merge store them: the
+    kind's own (RecordKind.derive), pinyin initials for search, and (``state``) the state of a record without
+    children yet; a record with children gets its state from refresh_state at commit."""
+    out = kind.derive(values) if kind.derive else {}
+    for name in kind.initials_fields():
+        out[f"{name}_initials"] = initials(values.get(name) or "")
+    if state:
+        out.update(kind.initial_state(values))
+    return out
 
-        return {"name_initials": initials(fields.get("name") or "")}
-    return {}
+
+def child_kinds(kind: RecordKind) -> list[tuple[RecordKind, str]]:
+    """The kinds whose records are children of ``kind``, each with its field that refers to the parent."""
+    return [(k, k.parent[0]) for k in KINDS.values() if k.parent and k.parent[1] == kind.name]
 
 
 def kind_of(name: str) -> RecordKind:

@@ -20,7 +20,7 @@ the files have crossed, no new clash is made.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -66,6 +66,10 @@ class HazardNumbering:
         self.store, self.township = store, township
         self.last: dict[str, int] = {}
         self.letters: dict[str, str] = {}
+
+    def assign(self, given: Mapping, fields: Mapping) -> dict:
+        """The hazard's number: the one given (an import's, the county's 交办 series), else the next."""
+        return {"hazard_no": given.get("hazard_no") or self.next(fields.get("found_date"))}
 
     def next(self, found_date: str | None) -> str:
         year = (found_date or "")[:4] or "0000"
@@ -223,3 +227,7 @@ def clashes(store: Store, township: str | None = None, among: Iterable[str] | No
                        " AND c.op = 'insert' WHERE h.hazard_no = ? AND h.deleted = 0 ORDER BY c.hlc, h.id", [number])]
         out.append({"hazard_no": number, "hazards": hazards})
     return out
+
+
+# The numbering schemes a kind's declaration may name (RecordKind.numbering): scheme → maker(store, township).
+SCHEMES = {"hazard_no": HazardNumbering}

@@ -20,13 +20,11 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from pjdesk.core.errors import PjdeskError
-from pjdesk.core.hazard import FOUND, HAZARD, HAZARD_EVENT, missing_major_items
 from pjdesk.core.kinds import KINDS
 from pjdesk.core.records import BOOL, REF, RecordKind
 from pjdesk.core.townships import COUNTY_CODE
 
-from .database import Store
-from .search import initials
+from .database import Store, child_kinds, derived_values
 
 _json = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 CHANGE_COLUMNS = ("id", "device", "dseq", "hlc", "operator", "kind", "record_id", "township", "op", "fields", "base")
@@ -305,39 +303,69 @@ def _history(store: Store, record_ids: Iterable[str]) -> dict[str, list[dict]]:
     return history
 
 
-# Referred-to kinds first, so that a record is written only once what it refers to exists.
-def _kind_order() -> list[RecordKind]:
-    first = [k for k in KINDS.values() if not any(f.type == REF for f in k.fields)]
-    return first + [k for k in KINDS.values() if k not in first and k is not HAZARD_EVENT] + [HAZARD_EVENT]
+def kind_order() -> list[RecordKind]:
+    """Every kind, each after the kinds it refers to (its REF fields, and a child after its parent), so that
+    one pass writes a record only once what it refers to is there. A reference to a kind's own records (a
+    cycle of one) is settled by materialising that kind in rounds."""
+    needs = {k.name: {f.ref for f in k.refs() if f.ref in KINDS and f.ref != k.name} for k in KINDS.values()}
+    for k in KINDS.values():
+        if k.parent and k.parent[1] in KINDS and k.parent[1] != k.name:
+            needs[k.name].add(k.parent[1])
+    order: list[RecordKind] = []
+    placed: set[str] = set()
+    while len(order) < len(KINDS):
+        ready = [k for k in KINDS.values() if k.name not in placed and needs[k.name] <= placed]
+        if not ready:  # a cycle between kinds: no declaration makes one; keep the rest in declared order
+            ready = [k for k in KINDS.values() if k.name not in placed]
+        for k in ready:
+            order.append(k)
+            placed.add(k.name)
+    return order
 
 
 def _materialise(store: Store, history: Mapping[str, list[dict]], result: Applied, held_back: set[str]) -> None:
     """Write the records folded from their histories (each in HLC order), referred-to kinds first; a record
     whose references have not arrived is held back (and listed), one that was held back and now can be
-    written leaves the list."""
+    written leaves the list. Then the state of every parent whose record or children were written."""
     by_kind: dict[str, list[str]] = defaultdict(list)
     for record_id, rows in history.items():
         by_kind[rows[0]["kind"]].append(record_id)  # a kind this pjdesk does not know stays in the log only
-    dirty_hazards: set[str] = set()
-    for kind in _kind_order():
+    for kind in kind_order():
         folded = [_fold(kind, history[i]) for i in by_kind.get(kind.name, [])]
-        folded = [f for f in folded if f is not None]
-        ready = _with_references(store, kind, folded)
-        _upsert(store, kind, [f.row for f in ready])
+        waiting = [f for f in folded if f is not None]
+        ready: list[_Folded] = []
+        while waiting:  # rounds only for a kind that refers to its own records (a parent written this round)
+            now = _with_references(store, kind, waiting)
+            if not now:
+                break
+            _upsert(store, kind, [f.row for f in now])
+            ready += now
+            done = {f.row["id"] for f in now}
+            waiting = [f for f in waiting if f.row["id"] not in done]
+            if not any(f.ref == kind.name for f in kind.refs()):
+                break
         written = [f.row["id"] for f in ready]
-        if len(ready) < len(folded) or held_back:
-            ready_ids = set(written)
-            _hold_back(store, kind, [f.row["id"] for f in folded if f.row["id"] not in ready_ids],
-                       [i for i in written if i in held_back])
+        if waiting or held_back:
+            _hold_back(store, kind, [f.row["id"] for f in waiting], [i for i in written if i in held_back])
         result.conflicts += _keep_conflicts(store, kind, [f for f in ready if f.conflicts])
-        for f in ready:
-            result.changed[kind.name].add(f.row["id"])
-            if kind is HAZARD_EVENT:
-                dirty_hazards.add(f.row["hazard_id"])
-    dirty_hazards |= _with_events(store, result.changed.get(HAZARD.name, set()))
-    if dirty_hazards:
-        store.refresh_hazard_state(dirty_hazards)
-        result.changed["hazard"].update(dirty_hazards)
+        result.changed[kind.name].update(written)
+    _refresh_states(store, result)
+
+
+def _refresh_states(store: Store, result: Applied) -> None:
+    """Derive again the state of each parent written (when it has children) or whose children were written."""
+    for kind in KINDS.values():
+        if not kind.state:
+            continue
+        children = child_kinds(kind)
+        dirty = _with_children(store, children, result.changed.get(kind.name, set()))
+        for child, ref in children:
+            written = result.changed.get(child.name)
+            if written:
+                dirty |= _column_in(store, f"SELECT {ref} FROM {child.table} WHERE id IN", sorted(written))
+        if dirty:
+            store.refresh_state(kind, dirty)
+            result.changed[kind.name].update(dirty)
 
 
 @dataclass
@@ -371,7 +399,7 @@ def _fold(kind: RecordKind, changes: list[dict]) -> _Folded | None:
     row = {"id": created["record_id"], "township": created["township"], "created_at": created["hlc"],
            "updated_at": last["hlc"], "created_by": created["operator"], "updated_by": last["operator"],
            "deleted": deleted, "delete_reason": reason,
-           **{n: values.get(n) for n in columns}, **_derived(kind, values)}
+           **{n: values.get(n) for n in columns}, **derived_values(kind, values)}
     return _Folded(row, conflicts)
 
 
@@ -393,26 +421,13 @@ def _concurrent(earlier: dict, later: dict) -> bool:
             and (later.get("base") or "") < earlier["hlc"])
 
 
-def _with_events(store: Store, hazard_ids: Iterable[str]) -> set[str]:
-    """The hazards among these that have events: only their state needs deriving again."""
-    ids, found = sorted(hazard_ids), set()
-    for start in range(0, len(ids), CHUNK):
-        chunk = ids[start:start + CHUNK]
-        found.update(r[0] for r in store.db.execute(
-            f"SELECT DISTINCT hazard_id FROM hazard_event WHERE hazard_id IN ({','.join('?' * len(chunk))})", chunk))
+def _with_children(store: Store, children: list[tuple[RecordKind, str]], ids: Iterable[str]) -> set[str]:
+    """The records among these that have children: a fresh one's state was written with it, only these need
+    deriving again."""
+    ids, found = sorted(ids), set()
+    for child, ref in children:
+        found |= _column_in(store, f"SELECT DISTINCT {ref} FROM {child.table} WHERE {ref} IN", ids)
     return found
-
-
-def _derived(kind: RecordKind, values: Mapping) -> dict:
-    """What the write path derives at insert (the hazard's event state is refreshed afterwards)."""
-    if kind is HAZARD:
-        # The state of a hazard without events, as derive_state gives it; one with events is refreshed after.
-        return {"incomplete": 1 if missing_major_items(values) else 0, "status": FOUND,
-                "due_date": values.get("deadline"), "rectified_date": None, "review_date": None,
-                "closed_date": None}
-    if "name_initials" in kind.derived:
-        return {"name_initials": initials(values.get("name") or "")}
-    return {}
 
 
 def _with_references(store: Store, kind: RecordKind, folded: list[_Folded]) -> list[_Folded]:
