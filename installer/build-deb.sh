@@ -60,7 +60,8 @@ glibc=$(find "$root/opt/pjdesk" -type f \( -name '*.so*' -o -perm -u+x \) \
     grep -o 'GLIBC_[0-9][0-9.]*' | sed 's/^GLIBC_//' | sort -Vu | tail -n 1)
 installed_size=$(du -sk --total "$root/opt" "$root/usr" | tail -n 1 | cut -f 1)
 
-# Not bundled by PyInstaller, so taken from the system: glibc, OpenGL/EGL (glvnd), xcb and wayland clients.
+# Not bundled by PyInstaller, so taken from the system: glibc, OpenGL/EGL (glvnd), xcb and wayland clients;
+# and left out by pjdesk.spec (SYSTEM_LIBRARIES) to be taken from the system: GLib, D-Bus and CUPS.
 cat > "$root/DEBIAN/control" <<EOF
 Package: pjdesk
 Version: $version
@@ -69,7 +70,8 @@ Maintainer: $maintainer
 Installed-Size: $installed_size
 Section: misc
 Priority: optional
-Depends: libc6 (>= $glibc), libgl1, libegl1, libxcb1, libwayland-client0, libwayland-cursor0
+Depends: libc6 (>= $glibc), libgl1, libegl1, libxcb1, libwayland-client0, libwayland-cursor0, libglib2.0-0,
+ libdbus-1-3, libcups2
 Recommends: fonts-noto-cjk | fonts-wqy-microhei | fonts-wqy-zenhei
 Description: 平江县安全生产台账桌面端
  Offline desktop program for the township safety stations and the county office

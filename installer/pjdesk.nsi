@@ -14,12 +14,19 @@ ManifestDPIAware true
 !ifndef VERSION
   !searchparse /file "..\pjdesk\__init__.py" `__version__ = "` VERSION `"`
 !endif
+; The frozen program and the installer's name; installer/check.sh compiles the script against a stand-in.
+!ifndef SOURCE
+  !define SOURCE "..\dist\pjdesk"
+!endif
+!ifndef OUTFILE
+  !define OUTFILE "..\dist\pjdesk-setup-${VERSION}.exe"
+!endif
 
 !define APPNAME "平江安全台账"
 !define UNINST_KEY "Software\Microsoft\Windows\CurrentVersion\Uninstall\pjdesk"
 
 Name "${APPNAME}"
-OutFile "..\dist\pjdesk-setup-${VERSION}.exe"
+OutFile "${OUTFILE}"
 SetCompressor /SOLID lzma
 
 ; Per-machine (Program Files\pjdesk, for an administrator) or per-user (no administrator needed).
@@ -74,7 +81,7 @@ FunctionEnd
 Section "pjdesk"
   SetOutPath "$INSTDIR"
   RMDir /r "$INSTDIR\_internal" ; an upgrade must not keep libraries of the old version
-  File /r "..\dist\pjdesk\*"
+  File /r "${SOURCE}\*"
   WriteUninstaller "$INSTDIR\uninstall.exe"
 
   CreateShortcut "$SMPROGRAMS\${APPNAME}.lnk" "$INSTDIR\pjdesk.exe"
