@@ -70,8 +70,8 @@ Maintainer: $maintainer
 Installed-Size: $installed_size
 Section: misc
 Priority: optional
-Depends: libc6 (>= $glibc), libgl1, libegl1, libxcb1, libwayland-client0, libwayland-cursor0, libglib2.0-0,
- libdbus-1-3, libcups2
+Depends: libc6 (>= $glibc), libgl1, libegl1, libxcb1, libwayland-client0, libwayland-cursor0, libwayland-egl1,
+ libglib2.0-0, libdbus-1-3, libcups2
 Recommends: fonts-noto-cjk | fonts-wqy-microhei | fonts-wqy-zenhei
 Description: 平江县安全生产台账桌面端
  Offline desktop program for the township safety stations and the county office
