@@ -76,6 +76,11 @@ as_user pjdesk return build --month "$month" --form all --out /home/station/retu
 files=$(find "$root/home/station/returns" -name '*.pdf' -size +1k | wc -l)
 ((files >= 3)) || fail "return build wrote $files PDF files"
 ok "return build --month $month: $files PDF and $(find "$root/home/station/returns" -name '*.xlsx' | wc -l) XLSX files"
+as_user pjdesk ledger export /home/station/台账.xlsx --status all >/dev/null || fail "pjdesk ledger export"
+as_user pjdesk --data-dir /home/station/另一站 init --township 430626102 --operator 李四 >/dev/null
+as_user pjdesk --data-dir /home/station/另一站 ledger import /home/station/台账.xlsx --dry-run >/dev/null ||
+    fail "pjdesk ledger import --dry-run"
+ok "ledger export, and import --dry-run of it into another station"
 as_user pjdesk sync export --out /home/station/exchange >/dev/null || fail "pjdesk sync export"
 bundle=$(find "$root/home/station/exchange" -name '*.pjz' | head -n 1)
 [[ -s $bundle ]] || fail "sync export wrote no exchange file"
