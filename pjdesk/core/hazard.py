@@ -60,6 +60,7 @@ HAZARD_FIELDS = (
     Field("found_date", "发现日期", DATE, required=True, in_list=True,
           import_names=("发现日期", "排查日期", "检查日期", "发现时间", "排查时间", "检查时间")),
     Field("found_by", "发现人", max_length=50, import_names=("发现人", "检查人", "排查人", "检查人员")),
+    Field("inspection_id", "检查记录", REF, ref="inspection", help="发现该隐患的那次检查"),
     Field("tags", "专项行动", TAGS, "hazard_tag", import_names=("专项行动", "专项", "标签")),
     Field("resp_unit", "整改责任单位", group="整改", max_length=100, import_names=("整改责任单位", "责任单位")),
     Field("resp_person", "整改责任人", group="整改", in_list=True, max_length=50,
@@ -167,7 +168,8 @@ def _hazard_state(hazard: Mapping, children: Mapping[str, list[Mapping]]) -> dic
 
 HAZARD = RecordKind("hazard", "隐患", "hazard", HAZARD_FIELDS, hazard_rules, derived=HAZARD_DERIVED,
                     assigned=("hazard_no",), title_field="description", derive=_hazard_derive,
-                    numbering="hazard_no", state=_hazard_state, state_reads=("found_date", "deadline"))
+                    numbering="hazard_no", state=_hazard_state, state_reads=("found_date", "deadline"),
+                    command="hazards")
 
 EVENT_FIELDS = (
     Field("hazard_id", "隐患", REF, ref="hazard", required=True),

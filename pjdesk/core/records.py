@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from .dates import NotADate, out_of_range, parse_date
 from .resources import load_config
 
-TEXT, LONGTEXT, DATE, INT, MONEY, BOOL, CHOICE, TAGS, REF = (
-    "text", "longtext", "date", "int", "money", "bool", "choice", "tags", "ref",
+TEXT, LONGTEXT, DATE, INT, MONEY, BOOL, CHOICE, TAGS, REF, CHILDREN = (
+    "text", "longtext", "date", "int", "money", "bool", "choice", "tags", "ref", "children",
 )
 TAG_SEPARATOR = "|"
 
@@ -40,11 +40,12 @@ class Field:
     group: str = "基本信息"
     in_list: bool = False
     help: str = ""
-    ref: str | None = None  # REF: the kind referred to
+    ref: str | None = None  # REF: the kind referred to; CHILDREN: the child kind (its rows, edited as a table)
     only_when: tuple[str, str] | None = None  # shown and checked only when field == value
     import_names: tuple[str, ...] = ()  # header names a spreadsheet may use for it
     max_length: int = 2000
     initials: bool = False  # searchable by pinyin initials (adz → 安定镇): storage keeps <name>_initials
+    unique: bool = False  # no two live records of a township share a value (a unit's credit code)
     years_ahead: int = 0  # DATE: how many years past today it may lie (a deadline); 0: not after today
 
     def choices(self) -> list[str]:
@@ -86,6 +87,17 @@ class RecordKind:
     state: Callable[[Mapping, Mapping[str, list[Mapping]]], dict] | None = None
     # The parent's columns ``state`` reads (fewer than a whole row: a bulk refresh reads 200,000 of them).
     state_reads: tuple[str, ...] = ()
+    # The kind's name on the command line and in status --json (units, hazards, inspections); None for kinds
+    # that are parts of another (a hazard's events, an inspection's items).
+    command: str | None = None
+    # Values a new record starts with (the entry dialog, the import, the service).
+    defaults: Mapping[str, object] = field(default_factory=dict)
+    # Hook: values made canonical before they are checked and stored (a credit code in capitals).
+    prepare: Callable[[dict], dict] | None = None
+    # Derived columns a list shows, with their headings (the state: 状态, 检查人员 …), in order.
+    derived_labels: Mapping[str, str] = field(default_factory=dict)
+    # Derived text columns a search looks in too (an inspection's inspectors' names).
+    searched: tuple[str, ...] = ()
     _index: dict = field(default_factory=dict, compare=False, repr=False)
 
     def field(self, name: str) -> Field:
@@ -94,7 +106,11 @@ class RecordKind:
         return self._index[name]
 
     def field_names(self) -> list[str]:
-        return [f.name for f in self.fields]
+        """The stored fields (a CHILDREN field is not a column: its rows are records of the child kind)."""
+        return [f.name for f in self.fields if f.type != CHILDREN]
+
+    def children_fields(self) -> list[Field]:
+        return [f for f in self.fields if f.type == CHILDREN]
 
     def refs(self) -> list[Field]:
         """The fields that refer to a record of another (or the same) kind."""
@@ -128,6 +144,9 @@ def normalise(kind: RecordKind, values: Mapping) -> dict:
         if f.name not in values:
             continue
         v = values[f.name]
+        if f.type == CHILDREN:  # the rows are the child kind's records: normalised as such by their service
+            out[f.name] = [dict(row) for row in v or ()]
+            continue
         if isinstance(v, str):
             v = v.strip() or None
         elif isinstance(v, dt.date) and f.type == DATE:
@@ -142,7 +161,7 @@ def validate(kind: RecordKind, values: Mapping, today: dt.date) -> list[Problem]
     """Field-level checks from the declaration, then the kind's own rules. Returns every problem found."""
     problems: list[Problem] = []
     for f in kind.fields:
-        if not f.applies(values):
+        if not f.applies(values) or f.type == CHILDREN:
             continue
         v = values.get(f.name)
         if v is None or v == "":

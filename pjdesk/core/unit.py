@@ -12,7 +12,7 @@ UNIT_FIELDS = (
     Field("name", "单位名称", required=True, in_list=True, max_length=100, initials=True,
           import_names=("单位名称", "企业名称", "检查单位", "被检查单位", "单位", "企业（单位）名称", "生产经营单位",
                         "单位（企业）名称", "被检查单位名称", "场所名称", "单位（场所）名称")),
-    Field("uscc", "统一社会信用代码", in_list=True, max_length=18,
+    Field("uscc", "统一社会信用代码", in_list=True, max_length=18, unique=True,
           help="18 位，见营业执照；无证经营可留空并勾选“无证照”",
           import_names=("统一社会信用代码", "社会信用代码", "信用代码", "统一代码")),
     Field("uscc_note", "代码说明", help="代码校验不通过但确实如此时（如早期试点代码），写明原因", max_length=200),
@@ -51,7 +51,14 @@ def is_high_risk_sector(sector: str | None) -> bool:
     return sector in vocabulary("high_risk_sector")
 
 
+def _canonical_codes(values: dict) -> dict:
+    if values.get("uscc"):
+        values["uscc"] = check_uscc(values["uscc"]).value
+    return values
+
+
 UNIT = RecordKind(
     "unit", "单位", "unit", UNIT_FIELDS, unit_rules,
-    derived=("name_initials",),
+    derived=("name_initials",), command="units", prepare=_canonical_codes,
+    defaults={"status": "正常", "sector": "工贸其他", "is_high_risk": 0, "is_above_scale": 0, "no_licence": 0},
 )

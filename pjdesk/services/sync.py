@@ -19,7 +19,6 @@ from pjdesk.core.clock import parse_stamp
 from pjdesk.core.errors import PjdeskError
 from pjdesk.core.ids import new_id
 from pjdesk.core.kinds import KINDS
-from pjdesk.core.records import REF
 from pjdesk.core.townships import COUNTY_CODE, station_name, township, townships
 from pjdesk.storage import sync_store
 from pjdesk.sync import BundleRefused, DeviceKey, fingerprint, load_or_create_key, open_bundle, write_bundle
@@ -584,10 +583,10 @@ def held_back_note(session: Session) -> str:
     waiting = sync_store.held_back_counts(session.store)
     if not waiting:
         return ""
+    waits = sync_store.held_back_waits(session.store)
     parts = []
     for kind_name, n in waiting.items():
-        kind = KINDS.get(kind_name)
-        refs = sorted({KINDS[f.ref].label for f in kind.fields if f.type == REF and f.ref in KINDS}) if kind else []
-        parts.append(f"{kind.label if kind else kind_name} {n} 条" + (f"（等待所属{'、'.join(refs)}）" if refs else ""))
+        refs = sorted(_kind_label(k) for k in waits.get(kind_name, ()))
+        parts.append(f"{_kind_label(kind_name)} {n} 条" + (f"（等待所属{'、'.join(refs)}）" if refs else ""))
     return "暂缓写入 " + "、".join(parts) + "：所引用的记录尚未收到，请让对方重新导出完整数据"
 

@@ -241,6 +241,37 @@ def m007_sync_held_back(db: Database) -> None:
             [kind])
 
 
+@migrations()
+def m008_inspections(db: Database) -> None:
+    """检查记录 with its checklist items and inspectors (children), and the hazard's link to its inspection."""
+    _run(db, f"""
+    CREATE TABLE inspection ({_META},
+        date TEXT NOT NULL, unit_id TEXT REFERENCES unit(id), mode TEXT NOT NULL, random_draw_ref TEXT,
+        checklist TEXT, content TEXT, findings TEXT, measures TEXT, hazards_reported INTEGER,
+        stop_order INTEGER NOT NULL DEFAULT 0, fine INTEGER, unit_signer TEXT, note TEXT,
+        officer_names TEXT, incomplete INTEGER NOT NULL DEFAULT 0, failed_items INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE INDEX inspection_date ON inspection(date) WHERE deleted = 0;
+    CREATE INDEX inspection_unit ON inspection(unit_id, date);
+    CREATE INDEX inspection_township ON inspection(township, deleted);
+    CREATE INDEX inspection_mode ON inspection(mode, date) WHERE deleted = 0;
+
+    CREATE TABLE inspection_item ({_META},
+        inspection_id TEXT REFERENCES inspection(id), code TEXT, text TEXT NOT NULL, result TEXT NOT NULL,
+        note TEXT, hazard_id TEXT REFERENCES hazard(id)
+    );
+    CREATE INDEX inspection_item_parent ON inspection_item(inspection_id);
+
+    CREATE TABLE inspection_officer ({_META},
+        inspection_id TEXT REFERENCES inspection(id), name TEXT NOT NULL, cert_no TEXT
+    );
+    CREATE INDEX inspection_officer_parent ON inspection_officer(inspection_id);
+
+    ALTER TABLE hazard ADD COLUMN inspection_id TEXT REFERENCES inspection(id);
+    CREATE INDEX hazard_inspection ON hazard(inspection_id) WHERE inspection_id IS NOT NULL;
+    """)
+
+
 @cache
 def known_migrations() -> tuple[str, ...]:
     """Every migration this pjdesk knows, in order (all are pending on an empty database)."""

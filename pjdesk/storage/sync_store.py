@@ -267,6 +267,26 @@ def held_back_counts(store: Store) -> dict[str, int]:
     return dict(store.db.execute("SELECT kind, COUNT(*) FROM sync_held_back GROUP BY kind ORDER BY kind").fetchall())
 
 
+def held_back_waits(store: Store, limit: int = 2000) -> dict[str, set[str]]:
+    """Per held-back kind, the kinds of the records it waits for (read from the latest value of each of its
+    references in the log; the first ``limit`` held records are enough to say what is missing)."""
+    waits: dict[str, set[str]] = defaultdict(set)
+    held = store.db.execute("SELECT record_id, kind FROM sync_held_back ORDER BY kind LIMIT ?", [limit]).fetchall()
+    for record_id, kind_name in held:
+        kind = KINDS.get(kind_name)
+        if kind is None:
+            continue
+        values: dict = {}
+        for (fields,) in store.db.execute("SELECT fields FROM change_log WHERE record_id = ? ORDER BY hlc", [record_id]):
+            values.update(json.loads(fields))
+        for f in kind.refs():
+            target = KINDS.get(f.ref)
+            if target is not None and values.get(f.name) and not store.db.execute(
+                    f"SELECT 1 FROM {target.table} WHERE id = ?", [values[f.name]]).fetchone():
+                waits[kind_name].add(f.ref)
+    return waits
+
+
 def _held_back(store: Store) -> set[str]:
     """Records whose insert is in the log but not yet in their table: they wait for what they refer to."""
     return {r[0] for r in store.db.execute("SELECT record_id FROM sync_held_back")}

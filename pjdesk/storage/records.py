@@ -1,0 +1,197 @@
+"""One query surface for every declared kind: count, page, position, filter, sort and search, all in SQL.
+
+A list page of any kind asks these with a ``RecordQuery``; the SQL comes from the declaration: which fields
+are shown in lists (``Field.in_list``), which are filters (CHOICE, BOOL, DATE, REF), which text is searched
+(text fields shown in lists, the assigned numbers, pinyin initials, the title of a referred-to record).
+Pages are LIMIT/OFFSET in a stable order (the sort key, then rowid), so the count always equals the rows the
+pages return. The hazard ledger keeps its own richer query (storage/ledger.py) on top of the same rules.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+from pjdesk.core.kinds import KINDS
+from pjdesk.core.records import BOOL, DATE, INT, LONGTEXT, MONEY, TAGS, TEXT, RecordKind
+
+from .database import Store
+
+CHUNK = 500
+SEARCHED = (TEXT, LONGTEXT, TAGS)
+
+
+@dataclass(frozen=True)
+class RecordQuery:
+    """What a list shows. ``filters``: field → value (CHOICE, BOOL, REF, TEXT: equal; TAGS: contains the tag),
+    or for DATE, INT and MONEY a (from, to) pair, either end None. ``text``: words that must each be found.
+    ``township``: one township's records only (None: every township this station holds)."""
+
+    text: str = ""
+    filters: Mapping[str, object] = field(default_factory=dict)
+    township: str | None = None
+    include_deleted: bool = False
+
+
+def list_columns(kind: RecordKind) -> list[str]:
+    """The columns a list reads: id, township, the assigned numbers, the fields shown in lists, the state."""
+    shown = [f.name for f in kind.fields if f.in_list]
+    return ["id", "township", *kind.assigned, *shown, *(c for c in kind.derived if not c.endswith("_initials"))]
+
+
+def sortable(kind: RecordKind) -> set[str]:
+    return {"township", "created_at", "updated_at", *kind.assigned, *(f.name for f in kind.fields if f.in_list),
+            *(c for c in kind.derived if not c.endswith("_initials"))}
+
+
+def where(kind: RecordKind, query: RecordQuery, alias: str = "t") -> tuple[str, list]:
+    clauses, params = [], []
+    if not query.include_deleted:
+        clauses.append(f"{alias}.deleted = 0")
+    if query.township:
+        clauses.append(f"{alias}.township = ?")
+        params.append(query.township)
+    for name, value in query.filters.items():
+        f = kind.field(name)  # an unknown field is a programming error: KeyError
+        column = f"{alias}.{name}"
+        if value is None or value == "":
+            continue
+        if f.type in (DATE, INT, MONEY):
+            low, high = value if isinstance(value, (tuple, list)) else (value, value)
+            if low is not None:
+                clauses.append(f"{column} >= ?")
+                params.append(low)
+            if high is not None:
+                clauses.append(f"{column} <= ?")
+                params.append(high)
+        elif f.type == TAGS:
+            clauses.append(f"('|' || {column} || '|') LIKE ? ESCAPE '\\'")
+            params.append(f"%|{escape_like(str(value))}|%")
+        elif f.type == BOOL:
+            clauses.append(f"{column} = ?")
+            params.append(1 if value else 0)
+        else:
+            clauses.append(f"{column} = ?")
+            params.append(value)
+    for term in query.text.split():
+        sql, term_params = _term(kind, term, alias)
+        clauses.append(sql)
+        params += term_params
+    return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
+
+
+def _term(kind: RecordKind, term: str, alias: str) -> tuple[str, list]:
+    """One search word: found in any searched text column, an assigned number, pinyin initials, or the title
+    of a referred-to record. LIKE, not full-text: 1- and 2-character Chinese words must be found too."""
+    like = f"%{escape_like(term)}%"
+    parts, params = [], []
+    texts = [f.name for f in kind.fields if f.type in SEARCHED and f.in_list] + [*kind.assigned, *kind.searched]
+    for column in texts:
+        parts.append(f"{alias}.{column} LIKE ? ESCAPE '\\'")
+        params.append(like)
+    for name in kind.initials_fields():
+        parts.append(f"{alias}.{name}_initials LIKE ? ESCAPE '\\'")
+        params.append(like.lower())
+    for f in kind.refs():
+        target = KINDS.get(f.ref)
+        if target is None or not f.in_list:
+            continue
+        title = target.title_field
+        parts.append(f"{alias}.{f.name} IN (SELECT id FROM {target.table} WHERE {title} LIKE ? ESCAPE '\\')")
+        params.append(like)
+    if not parts:
+        return "0", []
+    # IS TRUE: a NULL column is "not found", never NULL for the whole OR (a NOT around it would drop the row).
+    return "((" + " OR ".join(parts) + ") IS TRUE)", params
+
+
+def escape_like(term: str) -> str:
+    return term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _order(kind: RecordKind, sort: tuple[str, bool] | None, alias: str) -> str:
+    key, descending = sort or (kind.title_field, False)
+    if key not in sortable(kind):
+        key = kind.title_field
+    direction = "DESC" if descending else "ASC"
+    return f" ORDER BY {alias}.{key} {direction}, {alias}.rowid {direction}"
+
+
+def _select(kind: RecordKind) -> str:
+    """The list columns, and for each REF shown its record's title as ``<field>__title``."""
+    columns = [f"t.{c}" for c in list_columns(kind)]
+    for f in kind.refs():
+        target = KINDS.get(f.ref)
+        if target is not None and f.in_list:
+            columns.append(f"(SELECT r.{target.title_field} FROM {target.table} r WHERE r.id = t.{f.name})"
+                           f" AS {f.name}__title")
+    return ", ".join(columns)
+
+
+def count(store: Store, kind: RecordKind, query: RecordQuery) -> int:
+    sql, params = where(kind, query)
+    return store.db.execute(f"SELECT COUNT(*) FROM {kind.table} t{sql}", params).fetchone()[0]
+
+
+def page(store: Store, kind: RecordKind, query: RecordQuery, *, sort: tuple[str, bool] | None = None,
+         offset: int = 0, limit: int = 100) -> list[dict]:
+    sql, params = where(kind, query)
+    return store._rows(f"SELECT {_select(kind)} FROM {kind.table} t{sql}{_order(kind, sort, 't')} LIMIT ? OFFSET ?",
+                       [*params, limit, offset])
+
+
+def position(store: Store, kind: RecordKind, query: RecordQuery, record_id: str, *,
+             sort: tuple[str, bool] | None = None) -> int | None:
+    """Where a record stands in the list (to keep it selected after a refresh), or None if it is not in it."""
+    sql, params = where(kind, query)
+    row = store.db.execute(
+        f"SELECT n FROM (SELECT t.id, ROW_NUMBER() OVER ({_order(kind, sort, 't')[1:]}) - 1 AS n"
+        f" FROM {kind.table} t{sql}) WHERE id = ?", [*params, record_id]).fetchone()
+    return row[0] if row else None
+
+
+def children(store: Store, kind: RecordKind, parent_id: str) -> dict[str, list[dict]]:
+    """A record's live children of every child kind, in the order they were made."""
+    out = {}
+    for child in KINDS.values():
+        if child.parent and child.parent[1] == kind.name:
+            out[child.name] = store._rows(
+                f"SELECT * FROM {child.table} WHERE {child.parent[0]} = ? AND deleted = 0 ORDER BY created_at, rowid",
+                [parent_id])
+    return out
+
+
+def find_equal(store: Store, kind: RecordKind, name: str, value, township: str | None) -> dict | None:
+    """A live record whose ``name`` equals ``value`` (in the township, if given): for unique fields."""
+    sql = f"SELECT * FROM {kind.table} WHERE {name} = ? AND deleted = 0"
+    params = [value]
+    if township:
+        sql += " AND township = ?"
+        params.append(township)
+    rows = store._rows(sql + " ORDER BY rowid LIMIT 1", params)
+    return rows[0] if rows else None
+
+
+def referring(store: Store, kind: RecordKind, record_id: str) -> dict[str, int]:
+    """Live records of other kinds that refer to this one, per kind label (a unit's hazards and inspections)."""
+    out = {}
+    for other in KINDS.values():
+        for f in other.refs():
+            if f.ref == kind.name and not (other.parent and other.parent[0] == f.name):
+                n = store.db.execute(f"SELECT COUNT(*) FROM {other.table} WHERE {f.name} = ? AND deleted = 0",
+                                     [record_id]).fetchone()[0]
+                if n:
+                    out[other.label] = out.get(other.label, 0) + n
+    return out
+
+
+def choices(store: Store, kind: RecordKind, township: str | None, columns: Sequence[str] = ()) -> list[dict]:
+    """Every live record of a kind, id and title (and ``columns``), by title: what a REF field offers."""
+    listed = ", ".join(dict.fromkeys(["id", kind.title_field, *columns]))
+    sql = f"SELECT {listed} FROM {kind.table} WHERE deleted = 0"
+    params = []
+    if township:
+        sql += " AND township = ?"
+        params.append(township)
+    return store._rows(sql + f" ORDER BY {kind.title_field}", params)
+
