@@ -134,7 +134,7 @@ def test_the_count_is_the_rows_of_the_pages_for_random_queries(session, unit):
     units = [unit] + [save_record(session, UNIT, {"name": name, "sector": "工贸其他"}).id
                       for name in ("平江县鑫达砖厂", "平江县安定敬老院", "三阳加油站")]
     modes = ["日常巡查", "计划执法", "双随机", "专项检查"]
-    for i in range(60):
+    for _ in range(60):
         mode = rng.choice(modes)
         save_record(session, INSPECTION, {"unit_id": rng.choice(units), "date": f"2026-{rng.randint(1, 11):02d}-"
                                           f"{rng.randint(1, 28):02d}", "mode": mode,
