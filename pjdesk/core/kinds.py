@@ -1,5 +1,6 @@
 """Every record kind, by name. Adding a kind: declare it, add its migration, register it here."""
 
+from .document import ATTACHMENT, DOCUMENT
 from .hazard import HAZARD, HAZARD_EVENT
 from .inspection import INSPECTION, INSPECTION_ITEM, INSPECTION_OFFICER
 from .records import RecordKind
@@ -7,4 +8,5 @@ from .snapshot import RETURN_SNAPSHOT
 from .unit import UNIT
 
 KINDS: dict[str, RecordKind] = {k.name: k for k in (
-    UNIT, HAZARD, HAZARD_EVENT, RETURN_SNAPSHOT, INSPECTION, INSPECTION_ITEM, INSPECTION_OFFICER)}
+    UNIT, HAZARD, HAZARD_EVENT, RETURN_SNAPSHOT, INSPECTION, INSPECTION_ITEM, INSPECTION_OFFICER, DOCUMENT,
+    ATTACHMENT)}

@@ -272,6 +272,29 @@ def m008_inspections(db: Database) -> None:
     """)
 
 
+@migrations()
+def m009_documents_and_attachments(db: Database) -> None:
+    """执法文书 issued (文号, what was printed and its SHA-256) and attachments of any record (by SHA-256)."""
+    _run(db, f"""
+    CREATE TABLE document ({_META},
+        doc_no TEXT, doc_type TEXT NOT NULL, date TEXT NOT NULL, inspection_id TEXT REFERENCES inspection(id),
+        unit_id TEXT REFERENCES unit(id), follows_id TEXT REFERENCES document(id), issuer TEXT, deadline TEXT,
+        served_date TEXT, fine INTEGER, content TEXT, pdf_sha256 TEXT, xlsx_sha256 TEXT
+    );
+    CREATE INDEX document_no ON document(doc_no);
+    CREATE INDEX document_inspection ON document(inspection_id) WHERE inspection_id IS NOT NULL;
+    CREATE INDEX document_type ON document(doc_type, date) WHERE deleted = 0;
+    CREATE INDEX document_township ON document(township, deleted);
+
+    CREATE TABLE attachment ({_META},
+        record_kind TEXT NOT NULL, record_id TEXT NOT NULL, sha256 TEXT NOT NULL, name TEXT, label TEXT,
+        bytes INTEGER, mime TEXT
+    );
+    CREATE INDEX attachment_record ON attachment(record_id, deleted);
+    CREATE INDEX attachment_sha256 ON attachment(sha256);
+    """)
+
+
 @cache
 def known_migrations() -> tuple[str, ...]:
     """Every migration this pjdesk knows, in order (all are pending on an empty database)."""
