@@ -41,7 +41,7 @@ SITE_RECORD_TYPE, ORDER_TYPE, REVIEW_TYPE = "现场检查记录", "责令限期�
 # 第六十五条第一款: (二) a violation found is corrected on the spot or within a set time; (三) a hazard found
 # is ordered removed. The service may name a narrower basis for a document.
 DEFAULT_LEGAL_BASIS = "《中华人民共和国安全生产法》第六十五条第一款第（二）项、第（三）项"
-REVIEW_RESULTS = {"不合格-重改": "不合格，继续整改"}  # the ledger's value → as the paper says it
+REVIEW_RESULTS = {"不合格-重改": "不合格"}  # the ledger's value → as the paper says it (the opinion says what follows)
 
 _PARTY = (
     DocField("unit_name", "被检查单位", wide=True),

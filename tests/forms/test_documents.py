@@ -251,7 +251,7 @@ def test_review_pdf_names_the_order_and_the_result_of_each_item(tmp_path):
         assert compact(text) in body, text
     assert compact("1烟花爆竹超量存放，约超出核定存放量一倍2026-12-052026-12-03合格已转移，存放量符合核定限量") in body
     assert compact("2店内使用电热取暖器，与烟花爆竹距离不足1米2026-11-282026-11-27合格") in body
-    assert compact("3两具灭火器压力不足，指针处于红区2026-12-05不合格，继续整改灭火器尚未更换") in body
+    assert compact("3两具灭火器压力不足，指针处于红区2026-12-05不合格灭火器尚未更换") in body
 
 
 def test_review_opinion_when_everything_passed():
