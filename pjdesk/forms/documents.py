@@ -7,10 +7,10 @@ revised in 2021 (第六十五条: the inspecting body's powers, among them order
 
 The fill functions take the records as dicts, as storage returns them; they read no database:
   unit         name, uscc, address, principal, phone
-  inspection   date, mode (检查方式), inspectors, place, content (检查情况), findings (发现问题),
-               measures (处理措施), signer (被检查单位负责人), random_draw_ref (双随机 draw)
-  inspectors   a list of {"name", "cert_no"} (执法证号, may be empty), or of names
-  items        the checklist items: item (the text), result (符合/不符合/不涉及), note
+  inspection   date, mode (检查方式), officers, content (检查情况), findings (发现问题), measures (处理措施),
+               unit_signer (被检查单位负责人), random_draw_ref (双随机 draw), place (检查场所; the address if none)
+  officers     a list of {"name", "cert_no"} (执法证号, may be empty), or of names
+  items        the checklist items: text, result (符合/不符合/不涉及), note
   hazards      hazard_no, location, description, measures, deadline; for a review also rectified_date,
                review_result (合格, 不合格-重改) and review_note
 Every text is printed as written; a key that is missing prints as blank.
@@ -72,7 +72,7 @@ SITE_RECORD = DocumentSpec(
                 "说明了检查的依据和内容，被检查单位应当如实提供情况、予以配合。检查情况记录如下："),
         _DELEGATION,
         ChildRows("items", "检查内容", (
-            Column("item", "检查项目", TEXT, width=22),
+            Column("text", "检查项目", TEXT, width=22),
             Column("result", "检查结果", TEXT, width=5),
             Column("note", "说明", TEXT, width=11),
         ), empty="本次检查未使用检查表"),
@@ -150,13 +150,13 @@ def site_inspection_record(inspection: Mapping, unit: Mapping, items: Sequence[M
         "place": _text(inspection.get("place")) or _text(unit.get("address")),
         "mode": _text(inspection.get("mode")),
         "random_draw_ref": _text(inspection.get("random_draw_ref")),
-        "inspectors": inspectors_text(inspection.get("inspectors")),
+        "inspectors": inspectors_text(inspection.get("officers")),
         "content": _text(inspection.get("content")),
         "findings": _text(inspection.get("findings")),
         "measures": _text(inspection.get("measures")),
-        "signer": _text(inspection.get("signer")) or _text(unit.get("principal")),
+        "signer": _text(inspection.get("unit_signer")) or _text(unit.get("principal")),
     }
-    rows = [{"item": _text(i.get("item")), "result": _text(i.get("result")), "note": _text(i.get("note"))}
+    rows = [{"text": _text(i.get("text")), "result": _text(i.get("result")), "note": _text(i.get("note"))}
             for i in items]
     return FilledDocument(SITE_RECORD, issuer, doc_no, values, {"items": rows})
 

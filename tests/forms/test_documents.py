@@ -47,19 +47,19 @@ ISSUER = "平江县安定镇人民政府"
 UNIT = dict(name="平江县安定镇鑫达烟花爆竹零售店", uscc="92430626MA4L7K2X3Q", address="平江县安定镇安定社区建设路18号",
             principal="李建国", phone="13907301234")
 INSPECTION = dict(
-    date="2026-11-27", mode="专项检查", place="门店及后方仓储间", signer="李建国",
-    inspectors=[{"name": "张伟", "cert_no": "43062600118"}, {"name": "刘芳", "cert_no": "43062600125"}],
+    date="2026-11-27", mode="专项检查", place="门店及后方仓储间", unit_signer="王小红",
+    officers=[{"name": "张伟", "cert_no": "43062600118"}, {"name": "刘芳", "cert_no": "43062600125"}],
     content="检查组查看了店面和仓储间，查阅了经营许可证、进销货台账和从业人员培训记录。",
     findings="1. 仓储间烟花爆竹超量存放，约超出核定存放量一倍；\n2. 店内使用电热取暖器，与烟花爆竹距离不足1米；\n"
              "3. 两具灭火器压力不足。",
     measures="现场责令停止使用电热取暖器；对超量存放的烟花爆竹限期转移；下达责令限期整改指令书。",
 )
 ITEMS = [
-    dict(item="是否取得烟花爆竹经营（零售）许可证并在有效期内", result="符合", note=""),
-    dict(item="零售点是否与居民居住场所设置在同一建筑物内", result="符合", note=None),
-    dict(item="存放量是否超过许可核定的限量", result="不符合", note="约超出一倍"),
-    dict(item="店内是否使用明火或电热取暖设备", result="不符合", note="使用电热取暖器"),
-    dict(item="是否销售专业燃放类产品", result="不涉及", note=""),
+    dict(text="是否取得烟花爆竹经营（零售）许可证并在有效期内", result="符合", note=""),
+    dict(text="零售点是否与居民居住场所设置在同一建筑物内", result="符合", note=None),
+    dict(text="存放量是否超过许可核定的限量", result="不符合", note="约超出一倍"),
+    dict(text="店内是否使用明火或电热取暖设备", result="不符合", note="使用电热取暖器"),
+    dict(text="是否销售专业燃放类产品", result="不涉及", note=""),
 ]
 HAZARDS = [
     dict(hazard_no="430626101-2026-A0031", location="仓储间", description="烟花爆竹超量存放，约超出核定存放量一倍",
@@ -183,10 +183,10 @@ def test_site_record_pdf_prints_the_party_the_checklist_the_findings_and_the_sig
                  "检查方式", "专项检查", "检查人员", "张伟（执法证号：43062600118）、刘芳（执法证号：43062600125）",
                  "一、检查内容", "序号", "检查项目", "检查结果", "二、检查情况", INSPECTION["content"],
                  "三、发现问题", INSPECTION["findings"], "四、处理措施", INSPECTION["measures"],
-                 "受平江县应急管理局委托", "检查人员（签名）：", "被检查单位负责人（签名）：", "日期：2026年11月27日"):
+                 "受平江县应急管理局委托", "以上记录已交被检查单位负责人王小红核对", "检查人员（签名）：", "被检查单位负责人（签名）：", "日期：2026年11月27日"):
         assert compact(text) in body, text
     for number, item in enumerate(ITEMS, start=1):
-        assert compact(f"{number}{item['item']}{item['result']}{item['note'] or ''}") in body
+        assert compact(f"{number}{item['text']}{item['result']}{item['note'] or ''}") in body
     assert "抽查编号" not in body  # not a 双随机 check: the line is left out, not left blank
 
 
@@ -297,7 +297,7 @@ def test_formula_looking_text_stays_text_in_xlsx(tmp_path):
     payloads = ['=HYPERLINK("http://x","点击")', "=1+1", "@SUM(A1)", "-1+1", "#N/A"]
     unit = dict(UNIT, name=payloads[0])
     inspection = dict(INSPECTION, findings=payloads[2])
-    items = [dict(ITEMS[0], item=payloads[1]), dict(ITEMS[1], note=payloads[4])]
+    items = [dict(ITEMS[0], text=payloads[1]), dict(ITEMS[1], note=payloads[4])]
     hazards = [dict(HAZARDS[0], description=payloads[3])]
     documents = [site_inspection_record(inspection, unit, items, issuer=ISSUER, doc_no=RECORD_NO),
                  rectification_order(inspection, unit, hazards, issuer=ISSUER, doc_no=ORDER_NO)]
@@ -317,7 +317,7 @@ LONG_FINDINGS = "".join(f"第{n}处：仓储间货架未按要求分类分级码
 
 def test_a_long_record_flows_onto_more_pages_with_nothing_cut_off(tmp_path):
     assert len(LONG_FINDINGS) == 2000
-    items = [dict(item=f"第{n}项检查内容：消防设施、器材和消防安全标志是否按标准设置并定期检验维护",
+    items = [dict(text=f"第{n}项检查内容：消防设施、器材和消防安全标志是否按标准设置并定期检验维护",
                   result=("符合", "不符合", "不涉及")[n % 3], note=f"说明{n}") for n in range(1, 41)]
     filled = site_inspection_record(dict(INSPECTION, findings=LONG_FINDINGS), UNIT, items, issuer=ISSUER,
                                     doc_no=RECORD_NO)
@@ -329,7 +329,7 @@ def test_a_long_record_flows_onto_more_pages_with_nothing_cut_off(tmp_path):
     # The checklist starts on the first page under the party; it is not carried whole to the next one.
     assert "一、检查内容" in compact(texts[0]) and "1第1项检查内容" in compact(texts[0])
     for item_number, item in enumerate(items, start=1):
-        assert compact(f"{item_number}{item['item']}{item['result']}{item['note']}") in body
+        assert compact(f"{item_number}{item['text']}{item['result']}{item['note']}") in body
     assert compact(LONG_FINDINGS) in body  # across the page break, every character
     assert not any(LONG_FINDINGS[:200] in line for text in texts for line in text.splitlines())  # wrapped
     last = compact(texts[-1])
@@ -337,7 +337,7 @@ def test_a_long_record_flows_onto_more_pages_with_nothing_cut_off(tmp_path):
 
     sheet, xlsx = xlsx_text(render_document_xlsx(filled, tmp_path / "长.xlsx"))
     assert compact(LONG_FINDINGS) in xlsx
-    assert all(item["item"] in xlsx for item in items)
+    assert all(item["text"] in xlsx for item in items)
     tallest = max(d.height or 0 for d in sheet.row_dimensions.values())
     assert tallest <= 160  # the findings are cut into rows a page can hold (Excel's limit is 409 points)
 
