@@ -10,18 +10,32 @@ What a caller may rely on:
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 
+from pjdesk.core.clock import parse_stamp
 from pjdesk.core.errors import PjdeskError, ValidationError
 from pjdesk.core.kinds import KINDS
-from pjdesk.core.records import Problem, RecordKind, errors, normalise, validate
+from pjdesk.core.records import (
+    BOOL,
+    MONEY,
+    REF,
+    TAGS,
+    Problem,
+    RecordKind,
+    errors,
+    normalise,
+    split_tags,
+    validate,
+)
 from pjdesk.storage import records as queries
 from pjdesk.storage.records import RecordQuery
 
 from .session import Outcome, Session
 
 __all__ = ["RecordQuery", "check_record", "count_records", "delete_record", "get_record", "kind_named",
-           "list_records", "record_choices", "record_kinds", "record_position", "save_record"]
+           "list_records", "record_choices", "record_detail", "record_history", "record_kinds", "record_position",
+           "save_record"]
 
 
 def record_kinds() -> list[RecordKind]:
@@ -36,6 +50,9 @@ def kind_named(name: str) -> RecordKind:
             return kind
     known = "、".join(f"{k.command}（{k.label}）" for k in record_kinds())
     raise PjdeskError(f"没有“{name}”这类记录；可选：{known}")
+
+
+PARENT_DELETED = "上级记录已删除"  # the reason a child row goes with its record
 
 
 # --- reading -----------------------------------------------------------------------------------------------
@@ -65,6 +82,106 @@ def get_record(session: Session, kind: RecordKind, record_id: str) -> dict | Non
     for f in kind.children_fields():
         record[f.name] = rows.get(f.ref, [])
     return record
+
+
+def record_detail(session: Session, kind: RecordKind, record_id: str) -> dict:
+    """What a detail panel shows: ``record`` (as ``get_record``, with ``<ref>__title`` beside each reference,
+    in its child rows too) and ``history`` (as ``record_history``)."""
+    record = get_record(session, kind, record_id)
+    if record is None:
+        raise PjdeskError(f"找不到这条{kind.label}记录，可能已被删除")
+    _add_titles(session, kind, record)
+    for f in kind.children_fields():
+        for row in record[f.name]:
+            _add_titles(session, KINDS[f.ref], row)
+    return {"record": record, "history": record_history(session, kind, record_id)}
+
+
+def record_history(session: Session, kind: RecordKind, record_id: str) -> list[dict]:
+    """Who changed what and when, oldest first, from the change log: the record's own changes and those of
+    its child rows (added, changed, removed; a removal because the record itself was deleted is not repeated).
+
+    Each entry has ``when`` (YYYY-MM-DD HH:MM, local time of the device that wrote it), ``who`` (the
+    operator), ``what`` (新增, 修改, 删除; for child rows 添加/修改/移除 and the child kind's label) and
+    ``detail`` (each changed field as 标签：旧值 → 新值; a child row by its title; the reason of a deletion).
+    Consecutive entries alike in when, who and what are one entry, their details joined."""
+    store = session.store
+    owners = {record_id: kind}
+    for name, rows in queries.children(store, kind, record_id, include_deleted=True).items():
+        owners.update((row["id"], KINDS[name]) for row in rows)
+    seen: dict[str, dict] = {}
+    entries: list[dict] = []
+    for change in store.changes_of(list(owners)):
+        owner = owners[change["record_id"]]
+        fields = {k: v for k, v in change["fields"].items() if k in owner.field_names()}
+        before = seen.setdefault(change["record_id"], {})
+        child = owner is not kind
+        if change["op"] == "delete":
+            reason = change["fields"].get("delete_reason") or ""
+            if child and reason == PARENT_DELETED:  # the record's own 删除 says it
+                continue
+            what, detail = ("移除" + owner.label, _title(owner, before)) if child else ("删除", f"原因：{reason}")
+        elif change["op"] == "insert":
+            before.update(fields)
+            what, detail = ("添加" + owner.label, _title(owner, before)) if child else ("新增", "")
+        else:
+            said = "；".join(_change_text(session, f, before.get(f.name), fields[f.name])
+                            for f in owner.fields if f.name in fields)
+            title = _title(owner, before)
+            before.update(fields)
+            if not said:
+                continue
+            what, detail = ("修改" + owner.label, f"{title}：{said}") if child else ("修改", said)
+        entry = {"when": _stamp_text(change["hlc"]), "who": change["operator"] or "", "what": what, "detail": detail}
+        last = entries[-1] if entries else None
+        if last and child and (last["when"], last["who"], last["what"]) == (entry["when"], entry["who"], what):
+            last["detail"] += ("；" if what.startswith("修改") else "、") + detail
+        else:
+            entries.append(entry)
+    return entries
+
+
+def _title(kind: RecordKind, values: Mapping) -> str:
+    return str(values.get(kind.title_field) or "")
+
+
+def _change_text(session: Session, f, old, new) -> str:
+    if old is None or old == "":
+        return f"{f.label}：{_shown(session, f, new)}"
+    return f"{f.label}：{_shown(session, f, old)} → {_shown(session, f, new)}"
+
+
+def _shown(session: Session, f, value) -> str:
+    """A stored value as the history writes it: short, and a reference by what it refers to."""
+    if value is None or value == "":
+        return "（空）"
+    if f.type == BOOL:
+        return "是" if value else "否"
+    if f.type == MONEY:
+        return f"{value / 100:.2f} 元"
+    if f.type == TAGS:
+        return "、".join(split_tags(value))
+    if f.type == REF and f.ref in KINDS:
+        target = KINDS[f.ref]
+        row = session.store.get(target, value)
+        value = row.get(target.title_field) if row else "（已删除的记录）"
+    text = str(value)
+    return text if len(text) <= 24 else text[:23] + "…"
+
+
+def _stamp_text(stamp: str) -> str:
+    """An HLC stamp as the local time it was written (the stamp counts from the writer's wall clock)."""
+    ms, _counter, _device = parse_stamp(stamp)
+    return dt.datetime.fromtimestamp(ms / 1000).strftime("%Y-%m-%d %H:%M")
+
+
+def _add_titles(session: Session, kind: RecordKind, row: dict) -> None:
+    for f in kind.refs():
+        if kind.parent and f.name == kind.parent[0]:
+            continue
+        target = KINDS.get(f.ref)
+        found = session.store.get(target, row[f.name]) if target and row.get(f.name) else None
+        row[f"{f.name}__title"] = found.get(target.title_field) if found else None
 
 
 def record_choices(session: Session, kind: RecordKind, township: str | None = None) -> list[dict]:
@@ -127,13 +244,15 @@ def _save_children(session: Session, kind: RecordKind, parent_id: str, child_nam
     kept, touched = set(), set()
     new_rows = []
     for row in rows:
+        # The id says which row this is; normalise keeps declared fields only, so it is read first.
+        row_id = row.get("id")
         row = {**normalise(child, {**child.defaults, **row}), ref: parent_id}
-        if row.get("id") in existing:
-            kept.add(row["id"])
-            if store.update(child, row["id"], row, operator=session.operator):
-                touched.add(row["id"])
+        if row_id in existing:
+            kept.add(row_id)
+            if store.update(child, row_id, row, operator=session.operator):
+                touched.add(row_id)
         else:
-            new_rows.append({k: v for k, v in row.items() if k != "id"})
+            new_rows.append(row)
     if new_rows:
         touched.update(store.insert_many(child, new_rows, township=session.require_station().code,
                                          operator=session.operator))
@@ -156,7 +275,7 @@ def delete_record(session: Session, kind: RecordKind, record_id: str, reason: st
         session.store.delete(kind, record_id, reason=reason.strip(), operator=session.operator)
         for name, rows in queries.children(session.store, kind, record_id).items():
             for row in rows:
-                session.store.delete(KINDS[name], row["id"], reason="上级记录已删除", operator=session.operator)
+                session.store.delete(KINDS[name], row["id"], reason=PARENT_DELETED, operator=session.operator)
                 changed.setdefault(name, set()).add(row["id"])
     return Outcome(record_id, {name: frozenset(ids) for name, ids in changed.items()})
 

@@ -150,13 +150,16 @@ def position(store: Store, kind: RecordKind, query: RecordQuery, record_id: str,
     return row[0] if row else None
 
 
-def children(store: Store, kind: RecordKind, parent_id: str) -> dict[str, list[dict]]:
-    """A record's live children of every child kind, in the order they were made."""
+def children(store: Store, kind: RecordKind, parent_id: str, *,
+             include_deleted: bool = False) -> dict[str, list[dict]]:
+    """A record's live children (and the removed ones too, if asked: for its history) of every child kind, in
+    the order they were made."""
     out = {}
+    live = "" if include_deleted else " AND deleted = 0"
     for child in KINDS.values():
         if child.parent and child.parent[1] == kind.name:
             out[child.name] = store._rows(
-                f"SELECT * FROM {child.table} WHERE {child.parent[0]} = ? AND deleted = 0 ORDER BY created_at, rowid",
+                f"SELECT * FROM {child.table} WHERE {child.parent[0]} = ?{live} ORDER BY created_at, rowid",
                 [parent_id])
     return out
 
