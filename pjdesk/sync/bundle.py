@@ -23,7 +23,7 @@ import stat
 import zipfile
 import zlib
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from pjdesk import __version__
@@ -42,6 +42,7 @@ MEMBER_DIRS = (CHANGES_DIR, ATTACHMENTS_DIR, COUNTY_DIR)
 MAX_FILE = 2 << 30           # a bundle file
 MAX_MEMBERS = 10_000
 MAX_MEMBER = 1 << 30         # one member, uncompressed
+MAX_ATTACHMENT = 20 << 20    # one attachment (a photo or a scan): what a station lets an officer attach
 MAX_TOTAL = 2 << 30          # all members, uncompressed
 MAX_MANIFEST = 16 << 20
 MAX_RATIO = 100              # JSON Lines deflate about 5–10×; far past that is a zip bomb
@@ -113,10 +114,12 @@ def write_bundle(path: Path, manifest: Mapping, members: Mapping[str, bytes], ke
 # --- reading -----------------------------------------------------------------------------------------------
 @dataclass
 class Contents:
-    """A verified bundle's payload: its change rows and the county's documents by name (roster, targets …)."""
+    """A verified bundle's payload: its change rows, the county's documents by name (roster, targets …) and the
+    attachment files by their SHA-256 (each checked against it)."""
 
     changes: list[dict]
     county: dict[str, object]
+    attachments: dict[str, bytes] = field(default_factory=dict)
 
 
 @dataclass
@@ -186,8 +189,10 @@ class Bundle:
                 raise BundleRefused(f"文件已被改动：{name} 的大小与清单不符")
             if hashlib.sha256(data).hexdigest() != declared[name]["sha256"]:
                 raise BundleRefused(f"文件已被改动：{name} 的校验值不符")
-            if name.startswith(ATTACHMENTS_DIR) and hashlib.sha256(data).hexdigest() != name[len(ATTACHMENTS_DIR):]:
-                raise BundleRefused(f"附件 {name} 的名称与内容的 SHA-256 不符")
+            if name.startswith(ATTACHMENTS_DIR):
+                if hashlib.sha256(data).hexdigest() != name[len(ATTACHMENTS_DIR):]:
+                    raise BundleRefused(f"附件 {name} 的名称与内容的 SHA-256 不符")
+                contents.attachments[name[len(ATTACHMENTS_DIR):]] = data
             if name.startswith(CHANGES_DIR):
                 contents.changes.extend(_decode_changes(name, data))
             if name.startswith(COUNTY_DIR):
@@ -282,6 +287,8 @@ def _check_structure(infos: list[zipfile.ZipInfo]) -> None:
         _check_name(info.filename)
         if info.file_size > MAX_MEMBER:
             raise BundleRefused(f"{info.filename} 过大（{info.file_size} 字节）")
+        if info.filename.startswith(ATTACHMENTS_DIR) and info.file_size > MAX_ATTACHMENT:
+            raise BundleRefused(f"附件 {info.filename} 过大（{info.file_size} 字节，上限 {MAX_ATTACHMENT >> 20} MB）")
         if info.file_size > MAX_RATIO * max(info.compress_size, 1) and info.file_size > 1 << 20:
             raise BundleRefused(f"{info.filename} 的压缩比异常（疑似压缩炸弹），已拒绝")
         total += info.file_size
