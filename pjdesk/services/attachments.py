@@ -31,7 +31,7 @@ from pjdesk.core.records import RecordKind, errors, normalise, validate, vocabul
 from pjdesk.storage import attachments as stored
 from pjdesk.storage.attachments import FileProblem, digest, is_sha256
 from pjdesk.sync import BundleRefused
-from pjdesk.sync.bundle import ATTACHMENTS_DIR, MAX_ATTACHMENT
+from pjdesk.sync.bundle import ATTACHMENTS_DIR, MAX_ATTACHMENT, MAX_TOTAL
 
 from .session import Outcome, Session
 
@@ -46,6 +46,9 @@ JPEG, PNG, PDF = "image/jpeg", "image/png", "application/pdf"
 TYPES = {JPEG: "JPEG 照片", PNG: "PNG 图片", PDF: "PDF 文件"}
 HEAD = 1024  # a PDF's header may stand anywhere in its first 1024 bytes
 MB = 1 << 20
+# What the files of one exchange file may add up to: a receiver refuses a bundle past MAX_TOTAL, and the change
+# rows need room too.
+FILES_PER_BUNDLE = MAX_TOTAL - (256 << 20)
 
 
 class TooLarge(PjdeskError):
@@ -287,18 +290,22 @@ def export_files(session: Session, changes: Iterable[Mapping]) -> dict[str, byte
             members[member] = files_here.read(attachment["sha256"])
         except FileProblem as e:
             raise PjdeskError(f"导出失败：{_file_problem(attachment, e.state)}") from e
+    total = sum(len(data) for data in members.values())
+    if total > FILES_PER_BUNDLE:
+        raise PjdeskError(f"导出失败：对方尚未收到的附件共 {len(members)} 个、{total / MB:.0f} MB，超过一个交换文件能带的"
+                          f" {FILES_PER_BUNDLE // MB} MB。请删除不需要的附件（大照片可删除后缩小重新添加）后再导出")
     return members
 
 
-def receive_files(session: Session, attachment_ids: Iterable[str], carried: Mapping[str, bytes]) -> int:
-    """Within an import's transaction, after its changes are applied: every attachment among them that is live
-    needs its file, from the bundle (``carried``: SHA-256 → bytes, already checked against their names) or from
+def receive_files(session: Session, changed: Mapping[str, Iterable[str]], carried: Mapping[str, bytes]) -> int:
+    """Within an import's transaction, after its changes are applied (``changed``: kind name → ids written): every
+    attachment among them that is live needs its file, from the bundle (``carried``: SHA-256 → bytes, already checked against their names) or from
     this data folder; one found in neither refuses the whole bundle (附件缺失). The files needed are written
     here, whole, before the transaction commits, so that no committed record ever names a missing file; a
     refused bundle writes none. Returns how many files were written."""
     files_here = stored.files_of(session.store)
     needed: dict[str, dict] = {}
-    for attachment in stored.live_among(session.store, attachment_ids):
+    for attachment in stored.live_among(session.store, changed.get(ATTACHMENT.name, ())):
         sha = attachment["sha256"]
         if not is_sha256(sha):
             raise BundleRefused(f"附件“{_clip(attachment['name'])}”的校验值格式错误，整个文件未导入")

@@ -25,6 +25,7 @@ from pjdesk.sync import BundleRefused, DeviceKey, fingerprint, load_or_create_ke
 from pjdesk.sync.bundle import CHANGES_DIR, Contents, county_member, encode_changes, encode_document
 from pjdesk.sync.keys import public_key_bytes
 
+from .attachments import export_files, receive_files
 from .backups import backup_now
 from .bulk import collector_paused
 from .county_data import check_documents, county_payloads, keep_documents, kept_note
@@ -143,6 +144,8 @@ def _write_export(session: Session, out_dir: str | Path, receiver: Receiver, doc
     for change in changes:
         by_device[change["device"]].append(change)
     members = {f"{CHANGES_DIR}{device}.jsonl": encode_changes(rows) for device, rows in by_device.items()}
+    # Attachments: the file of each live one among these changes, once per file (see export_files).
+    members.update(export_files(session, changes))
     manifest = {
         "bundle": new_id(),
         "created_at": session.now_text(),
@@ -300,6 +303,9 @@ def _import(session: Session, path: Path, trust_new: bool, before_write: Callabl
             sync_store.record_import(store, bundle.bundle_id, sender=sender, file_name=path.name, at=session.now_text(),
                                      by=session.operator, changes=len(changes), new_changes=applied.new_changes,
                                      created_at=created_at, gaps=gaps)
+            # Last before the commit: each live attachment it brings needs its file (附件缺失 refuses the bundle);
+            # the files are written whole now, so no committed record names a missing one (see receive_files).
+            receive_files(session, applied.changed, contents.attachments)
     finally:
         bundle.close()
     message = f"已导入：来自 {_station_name(sender['station'])}（设备“{_device_name(sender)}”），" \
