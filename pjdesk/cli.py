@@ -66,6 +66,7 @@ def build_parser() -> argparse.ArgumentParser:
     sync_import = sync.add_parser("import", help="读入交换文件")
     sync_import.add_argument("files", nargs="+")
     sync_import.add_argument("--trust-new", action="store_true", help="接受首次出现的设备密钥（会列出其指纹）")
+    _add_attach_parser(commands)
 
     status = commands.add_parser("status", help="本机站点与数据概况")
     status.add_argument("--json", action="store_true", help="以 JSON 输出")
@@ -157,6 +158,8 @@ def _run(args) -> int:
             return _demo(session, args)
         if args.command == "ledger":
             return _ledger(session, args)
+        if args.command == "attach":
+            return _attach(session, args)
         if args.command == "return":
             return _return_build(session, args)
         if args.command == "sync":
@@ -211,6 +214,35 @@ def _ledger(session, args) -> int:
 
     rows = export_ledger(session, args.file, EXPORT_FILTERS[args.status], progress=_progress("导出"))
     print(f"已导出 {rows} 条隐患到 {args.file}", file=sys.stderr)
+    return 0
+
+
+# --- pjdesk attach KIND RECORD FILE... [--label] ----------------------------------------------------------
+def _add_attach_parser(commands) -> None:
+    from pjdesk.core.records import vocabulary
+
+    attach = commands.add_parser("attach", help="给一条记录添加附件（照片、扫描件：JPEG、PNG 或 PDF，每个不超过 20 MB）")
+    attach.add_argument("kind", metavar="KIND", help="记录类型：units、hazards、inspections 等（见 pjdesk records kinds）")
+    attach.add_argument("record", metavar="RECORD", help="记录的 ID；隐患也可写隐患编号")
+    attach.add_argument("files", metavar="FILE", nargs="+", help="要添加的文件，可写多个")
+    attach.add_argument("--label", choices=vocabulary("attachment_label"), help="附件类别")
+
+
+def _attach(session, args) -> int:
+    """Every file is checked before any is attached: one refused file attaches none."""
+    from pjdesk.services.attachments import attach_files, find_record, list_attachments
+    from pjdesk.services.records import kind_named
+
+    kind = kind_named(args.kind)
+    record_id = find_record(session, kind, args.record)
+    outcome = attach_files(session, kind, record_id, args.files, args.label)
+    added = outcome.changed.get("attachment", frozenset())
+    for attachment in list_attachments(session, kind, record_id):
+        if attachment["id"] in added:
+            label = f"{attachment['label']}，" if attachment["label"] else ""
+            print(f"已添加附件：{attachment['name']}（{label}{attachment['bytes'] / (1 << 20):.1f} MB）\t{attachment['id']}")
+    for warning in outcome.warnings:
+        print(warning, file=sys.stderr)
     return 0
 
 

@@ -6,6 +6,8 @@ import hashlib
 import io
 import random
 import struct
+import subprocess
+import sys
 import zlib
 
 import pytest
@@ -192,3 +194,34 @@ def test_a_hazard_is_found_by_its_number_or_its_id(session, hazard):
     assert find_record(session, "hazards", hazard) == hazard
     with pytest.raises(PjdeskError, match="找不到隐患记录“430626101-2026-Z9999”：请写记录的 ID或编号"):
         find_record(session, "hazards", "430626101-2026-Z9999")
+
+
+def pjdesk(data_dir, *args):
+    return subprocess.run([sys.executable, "-m", "pjdesk", "--data-dir", str(data_dir), *args],
+                          capture_output=True, text=True, timeout=120)
+
+
+def test_the_command_line_attaches_files_to_a_hazard_by_its_number(session, hazard, tmp_path):
+    photo, scan = tmp_path / "整改前.jpg", tmp_path / "通知书.pdf"
+    photo.write_bytes(jpeg_like())
+    scan.write_bytes(pdf_bytes())
+    number = session.store.get(HAZARD, hazard)["hazard_no"]
+    done = pjdesk(session.data_dir, "attach", "hazards", number, str(photo), str(scan), "--label", "整改前")
+    assert done.returncode == 0, done.stderr
+    assert [line.split("\t")[0] for line in done.stdout.splitlines()] == [
+        f"已添加附件：整改前.jpg（整改前，{len(jpeg_like()) / (1 << 20):.1f} MB）",
+        f"已添加附件：通知书.pdf（整改前，{len(pdf_bytes()) / (1 << 20):.1f} MB）"]
+    assert [(a["name"], a["label"]) for a in list_attachments(session, "hazard", hazard)] == [
+        ("整改前.jpg", "整改前"), ("通知书.pdf", "整改前")]
+
+    # By id, and a refused file among good ones: one line on stderr, exit 1, nothing attached.
+    note = tmp_path / "说明.txt"
+    note.write_text("整改说明", encoding="utf-8")
+    done = pjdesk(session.data_dir, "attach", "hazards", hazard, str(photo), str(note))
+    assert done.returncode == 1 and done.stderr.count("\n") == 1
+    assert "“说明.txt”不是 JPEG、PNG 或 PDF 文件" in done.stderr and "Traceback" not in done.stderr
+    assert len(list_attachments(session, "hazard", hazard)) == 2
+
+    done = pjdesk(session.data_dir, "attach", "hazards", "430626101-2026-Z9999", str(photo))
+    assert done.returncode == 1 and "找不到隐患记录“430626101-2026-Z9999”" in done.stderr
+    assert pjdesk(session.data_dir, "attach", "hazards", number, str(photo), "--label", "其他").returncode == 2
