@@ -7,7 +7,7 @@ import logging
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QLibraryInfo, QLocale, Qt, QTimer, QTranslator
 from PySide6.QtGui import QFont, QFontDatabase, QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
@@ -17,6 +17,7 @@ from pjdesk.core.resources import resource_path
 
 
 def make_app(argv=None) -> QApplication:
+    """The program's QApplication, named, in Chinese and with a Chinese font; the tests start theirs here too."""
     app = QApplication.instance() or QApplication(argv or sys.argv[:1])
     app.setApplicationName("pjdesk")
     app.setApplicationDisplayName("平江县安全生产台账")
@@ -32,7 +33,59 @@ def make_app(argv=None) -> QApplication:
     font.setFamilies([font.family(), "Microsoft YaHei", "Noto Sans CJK SC", "PingFang SC", "WenQuanYi Micro Hei"])
     font.setStyleStrategy(QFont.PreferAntialias)
     app.setFont(font)
+    install_chinese(app)
     return app
+
+
+# Qt's own words that its Chinese translation lacks in the Qt versions pjdesk supports: labels that gained a
+# shortcut letter after the translation was made, and the type the file dialog gives a folder or a drive.
+QT_WORDS_MISSING = {
+    ("QFileDialog", "&Look in:"): "查找范围(&L)：",
+    ("QFileDialog", "Files of &type:"): "文件类型(&T)：",
+    ("QPageSetupWidget", "Page &order:"): "页面顺序(&O)：",
+    ("QPageSetupWidget", "Pages &per sheet:"): "每张页数(&P)：",
+    ("QPrintSettingsOutput", "Page &Set:"): "页面组(&S)：",
+    ("QAbstractFileIconProvider", "Folder"): "文件夹",
+    ("QAbstractFileIconProvider", "File Folder"): "文件夹",
+    ("QAbstractFileIconProvider", "Drive"): "驱动器",
+}
+
+
+class _MissingQtWords(QTranslator):
+    """Answers only for QT_WORDS_MISSING. Installed before Qt's translation, so it is asked only when that
+    one has no answer (the last translator installed is asked first)."""
+
+    def translate(self, context, source, disambiguation=None, n=-1):
+        return QT_WORDS_MISSING.get((context, source), "")
+
+    def isEmpty(self) -> bool:
+        return False
+
+
+def install_chinese(app: QApplication) -> None:
+    """Qt's own words in Chinese, whatever the PC's language: the buttons of message boxes (是/否, 确定/取消),
+    the file, print and page setup dialogs Qt draws itself (always on Linux), input and progress dialogs; and
+    Chinese dates, month names and file types wherever Qt formats them. Once per application."""
+    if app.findChildren(QTranslator):
+        return
+    QLocale.setDefault(QLocale(QLocale.Chinese, QLocale.China))
+    app.installTranslator(_MissingQtWords(app))
+    qt = QTranslator(app)
+    if not any(qt.load("qtbase_zh_CN", str(folder)) for folder in _qt_translation_folders()):
+        # English buttons are a nuisance, not a failure: say so where support will look, and go on.
+        logging.getLogger("pjdesk").warning("qtbase_zh_CN.qm not found in %s", _qt_translation_folders())
+        return
+    app.installTranslator(qt)
+
+
+def _qt_translation_folders() -> list[Path]:
+    """Where Qt says its translations are, then where PySide6's wheels put them (Qt/translations on Linux
+    and macOS, translations on Windows), should a frozen program's Qt not know its own folder."""
+    import PySide6
+
+    package = Path(PySide6.__file__).parent
+    return [Path(QLibraryInfo.path(QLibraryInfo.TranslationsPath)), package / "Qt" / "translations",
+            package / "translations"]
 
 
 def start(data_dir=None, today=None):

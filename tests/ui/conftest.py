@@ -10,6 +10,31 @@ from PySide6.QtWidgets import QApplication
 from tests.sync.conftest import county, stations  # noqa: F401 - fixtures
 
 
+@pytest.fixture(scope="session")
+def qapp(qapp_args, tmp_path_factory):
+    """The program's own QApplication (make_app: Qt's Chinese translation, the font), once for the session, so
+    that a test sees the words and sizes a user sees.
+
+    make_app names the program, which is where QSettings keeps what it remembers: the tests keep theirs in a
+    folder of their own, never in the settings of the person running them."""
+    from PySide6.QtCore import QSettings
+
+    from pjdesk.ui.app import make_app
+
+    QSettings.setDefaultFormat(QSettings.IniFormat)
+    QSettings.setPath(QSettings.IniFormat, QSettings.UserScope, str(tmp_path_factory.mktemp("settings")))
+    return make_app(qapp_args)
+
+
+@pytest.fixture(autouse=True)
+def settings_start_empty(qapp):
+    """What one test made the program remember (a window's size, the last folder) is not there in the next."""
+    from PySide6.QtCore import QSettings
+
+    yield
+    QSettings().clear()
+
+
 @pytest.fixture
 def answer_dialog(qtbot):
     """Schedule ``fill(dialog)`` to run on the next modal dialog, while the program waits in its exec().
