@@ -36,7 +36,7 @@ from pjdesk.sync.bundle import ATTACHMENTS_DIR, MAX_ATTACHMENT, MAX_TOTAL
 from .session import Outcome, Session
 
 __all__ = ["ATTACHMENT", "LABELS", "MAX_BYTES", "NewFile", "TooLarge", "attach", "attach_files", "attachments_of",
-           "check_file", "export_files", "find_record", "list_attachments", "read_attachment", "receive_files",
+           "check_file", "export_files", "find_record", "list_attachments", "may_attach", "read_attachment", "receive_files",
            "remove_attachment"]
 
 ATTACHMENT = KINDS["attachment"]
@@ -209,6 +209,16 @@ def attach_files(session: Session, kind: RecordKind | str, record_id: str,
                                             operator=session.operator)
     changed = {ATTACHMENT.name: frozenset(ids)} if ids else {}
     return Outcome(ids[0] if ids else None, changed, tuple(warnings))
+
+
+def may_attach(session: Session, kind: RecordKind | str, record_id: str) -> bool:
+    """Whether this station may add attachments to (and remove them from) this record: a live record of its own
+    township. For a screen to offer the buttons; ``attach`` checks again."""
+    try:
+        _own_record(session, kind_of(kind), record_id, "添加附件")
+    except PjdeskError:
+        return False
+    return True
 
 
 def list_attachments(session: Session, kind: RecordKind | str, record_id: str) -> list[dict]:
