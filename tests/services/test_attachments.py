@@ -20,6 +20,7 @@ from pjdesk.services.attachments import (
     TooLarge,
     attach,
     attach_files,
+    attachments_of,
     find_record,
     list_attachments,
     read_attachment,
@@ -225,3 +226,15 @@ def test_the_command_line_attaches_files_to_a_hazard_by_its_number(session, haza
     done = pjdesk(session.data_dir, "attach", "hazards", "430626101-2026-Z9999", str(photo))
     assert done.returncode == 1 and "找不到隐患记录“430626101-2026-Z9999”" in done.stderr
     assert pjdesk(session.data_dir, "attach", "hazards", number, str(photo), "--label", "其他").returncode == 2
+
+
+def test_a_list_of_records_gets_each_ones_live_attachments(session, unit, hazard):
+    other = hazards.record_hazard(session, {"unit_id": unit, "description": "灭火器过期"}).id
+    first = attach(session, "hazard", hazard, jpeg_like(seed=1), name="a.jpg", label="整改前").id
+    attach(session, "hazard", hazard, png_bytes(), name="b.png", label="整改后")
+    remove_attachment(session, first, "拍错了")
+    attach(session, "unit", unit, jpeg_like(seed=1), name="单位.jpg")
+    assert attachments_of(session, "hazards", [hazard, other]) == {
+        hazard: [{"sha256": hashlib.sha256(png_bytes()).hexdigest(), "name": "b.png", "label": "整改后",
+                  "bytes": len(png_bytes())}],
+        other: []}
