@@ -67,6 +67,7 @@ def build_parser() -> argparse.ArgumentParser:
     sync_import.add_argument("files", nargs="+")
     sync_import.add_argument("--trust-new", action="store_true", help="接受首次出现的设备密钥（会列出其指纹）")
     _add_attach_parser(commands)
+    _add_document_parser(commands)
 
     status = commands.add_parser("status", help="本机站点与数据概况")
     status.add_argument("--json", action="store_true", help="以 JSON 输出")
@@ -160,6 +161,8 @@ def _run(args) -> int:
             return _ledger(session, args)
         if args.command == "attach":
             return _attach(session, args)
+        if args.command == "document":
+            return _document(session, args)
         if args.command == "return":
             return _return_build(session, args)
         if args.command == "sync":
@@ -282,6 +285,29 @@ def _sync(session, args) -> int:
         else:
             print(result.message)
     return 1 if any(r.status == sync.REFUSED for r in results) else 0
+
+
+# --- pjdesk document build DOC --record ID --out DIR ------------------------------------------------------------
+def _add_document_parser(commands) -> None:
+    document = commands.add_parser("document", help="执法文书（现场检查记录、责令限期整改指令书、整改复查意见书）")
+    actions = document.add_subparsers(dest="document_command", metavar="操作", required=True)
+    build = actions.add_parser("build", help="签发（已签发的则原样重印）一份文书，写出 PDF 和 Excel")
+    build.add_argument("doc", metavar="DOC", help="现场检查记录（site-record）、责令限期整改指令书（order）"
+                                                   "或 整改复查意见书（review）")
+    build.add_argument("--record", required=True, metavar="ID",
+                       help="检查记录的 ID（整改复查意见书：复查记录或原检查记录的 ID）；也可写已签发文书的 ID")
+    build.add_argument("--out", required=True, metavar="DIR", help="输出文件夹")
+
+
+def _document(session, args) -> int:
+    from pjdesk.services.documents import build_document
+
+    built = build_document(session, args.doc, args.record, args.out)
+    for warning in built.warnings + ((built.note,) if built.note else ()):
+        print(warning, file=sys.stderr)
+    print(built.pdf)
+    print(built.xlsx)
+    return 0
 
 
 def _progress(label: str):

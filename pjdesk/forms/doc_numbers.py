@@ -26,8 +26,9 @@ def document_types() -> dict[str, str]:
     return dict(_config()["types"])
 
 
-def document_number(doc_type: str, township_code: str, year: int, number: int) -> str:
-    """The 文号 of the ``number``-th document of ``doc_type`` issued by the station in ``year``."""
+def document_number(doc_type: str, township_code: str, year: int, number: int, series: str = "") -> str:
+    """The 文号 of the ``number``-th document of ``doc_type`` issued by the station in ``year``; ``series``
+    (a device's letter) is printed before the number, so that two devices of a station never give one 文号."""
     types = document_types()
     if doc_type not in types:
         raise PjdeskError(f"没有“{doc_type}”这种文书；可选：{'、'.join(types)}")
@@ -39,7 +40,8 @@ def document_number(doc_type: str, township_code: str, year: int, number: int) -
     key = "county_number_pattern" if county else "number_pattern"
     pattern = _pattern(key)
     short = "" if county else township_short_name(township_code)
-    return pattern.format(township=short, type=types[doc_type], year=int(year), number=number)
+    pattern = pattern.replace("{number", "{series}{number")
+    return pattern.format(township=short, type=types[doc_type], year=int(year), number=number, series=series)
 
 
 def township_short_name(code: str) -> str:

@@ -20,7 +20,7 @@ the files have crossed, no new clash is made.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -229,5 +229,65 @@ def clashes(store: Store, township: str | None = None, among: Iterable[str] | No
     return out
 
 
+# --- 文号 of enforcement documents ---------------------------------------------------------------------------
+# A 文号 (平应急（安定）责改〔2026〕3号) counts per township, year and document type. Two devices of a township
+# (the station PC and a laptop that issues on site) number offline, so each counts in a series of its own:
+# the device's letter of the hazard numbers, printed before the number (…〔2026〕B3号; the services print the
+# first device's letter A as no letter, so a station with one PC prints the plain form). Every number a device
+# gives is past the highest of its series it has seen, deleted documents included, and a device whose letter
+# another device used first for this type and year moves to a free letter, as it does for hazards. How a 文号
+# reads is the forms' business: the caller hands in ``formatted(letter, serial) -> 文号``.
+DocNumberFormat = Callable[[str, int], str]
+
+
+def next_document_number(store: Store, township: str, doc_type: str, year: str,
+                         formatted: DocNumberFormat) -> tuple[str, LetterMoved | None]:
+    """The next 文号 of ``doc_type`` in ``year`` that this device gives, never one that a document known here
+    carries; with the letter move it made, if it had to. Inside a transaction: the letter is kept."""
+    letter, moved = letter_for(store, township, year)
+    taken = document_numbers(store, township, doc_type, year)
+    users = _first_document_users(store, formatted(letter, 1))
+    first = min(users.items(), key=lambda item: (item[1], item[0]), default=None)
+    if first is not None and first[0] != store.device:  # two devices set up apart, both with this letter
+        new = choose_letter(store, township, avoid={letter})
+        store.set_settings({LETTER_SETTING: new})
+        moved, letter = LetterMoved(letter, new, device_name(store, first[0])), new
+    # The series' numbers run 1, 2, 3 …: its highest is found among as many numbers as the year holds.
+    serial = max((n for n in range(1, len(taken) + 2) if formatted(letter, n) in taken), default=0) + 1
+    while formatted(letter, serial) in taken:
+        serial += 1
+    return formatted(letter, serial), moved
+
+
+def document_numbers(store: Store, township: str, doc_type: str, year: str) -> set[str]:
+    """Every 文号 of the township's documents of one type dated in ``year``, deleted ones included (a number
+    is never given twice)."""
+    return {r[0] for r in store.db.execute(
+        "SELECT doc_no FROM document WHERE township = ? AND doc_type = ? AND date >= ? AND date < ?"
+        " AND doc_no IS NOT NULL", [township, doc_type, f"{year}-", f"{year}."])}
+
+
+def _first_document_users(store: Store, number: str) -> dict[str, str]:
+    """The devices that gave this 文号, each with the stamp it gave it at."""
+    return dict(store.db.execute(
+        "SELECT c.device, MIN(c.hlc) FROM document d JOIN change_log c ON c.record_id = d.id AND c.op = 'insert'"
+        " WHERE d.doc_no = ? GROUP BY c.device", [number]).fetchall())
+
+
+class DocumentNumbering:
+    """The numbering scheme of documents (RecordKind.numbering "doc_no"): a document is numbered when it is
+    issued, by next_document_number, before its files are drawn (the 文号 is printed on them); the write path
+    keeps the number it is given. A document record made any other way has no 文号 to keep and is refused."""
+
+    def __init__(self, store: Store, township: str):
+        self.store, self.township = store, township
+
+    def assign(self, given: Mapping, fields: Mapping) -> dict:
+        number = given.get("doc_no")
+        if not number:
+            raise PjdeskError("执法文书在检查记录中打印时签发并编号，不能单独新增；请打开检查记录，点“打印文书”")
+        return {"doc_no": number}
+
+
 # The numbering schemes a kind's declaration may name (RecordKind.numbering): scheme → maker(store, township).
-SCHEMES = {"hazard_no": HazardNumbering}
+SCHEMES = {"hazard_no": HazardNumbering, "doc_no": DocumentNumbering}
