@@ -1,7 +1,7 @@
 """隐患: the hazard ledger record, its lifecycle and its rules.
 
-A hazard's status is never typed: it is derived from its events (整改通知, 整改完成, 复查, 延期, 销号) and
-today's date. 发现 is the record itself. Deriving is tolerant (sync may deliver events in any order and a
+A hazard's status is never typed: it is derived from its events (整改通知, 整改完成, 复查, 延期, 销号, 撤销销号)
+and today's date. 发现 is the record itself. Deriving is tolerant (sync may deliver events in any order and a
 past month is recomputed from event dates); *recording* an event is strict (check_event).
 """
 
@@ -33,9 +33,10 @@ FOUND, RECTIFYING, AWAITING_REVIEW, REVIEWED, CLOSED = "发现", "整改中", "�
 STATUSES = (FOUND, RECTIFYING, AWAITING_REVIEW, REVIEWED, CLOSED)
 OPEN_STATUSES = STATUSES[:-1]
 
-# Event kinds.
-NOTICE, RECTIFIED, REVIEW, EXTEND, CLOSE = "整改通知", "整改完成", "复查", "延期", "销号"
-EVENT_KINDS = (NOTICE, RECTIFIED, REVIEW, EXTEND, CLOSE)
+# Event kinds. 撤销销号 withdraws a mistaken 销号: the hazard goes back to the status the 销号 ended, and both
+# stay in the history. It is an event like the others, so it travels in the exchange files as they do.
+NOTICE, RECTIFIED, REVIEW, EXTEND, CLOSE, REOPEN = "整改通知", "整改完成", "复查", "延期", "销号", "撤销销号"
+EVENT_KINDS = (NOTICE, RECTIFIED, REVIEW, EXTEND, CLOSE, REOPEN)
 PASS, FAIL = "合格", "不合格"
 
 MAJOR, GENERAL = "重大", "一般"
@@ -193,6 +194,7 @@ class HazardState:
     closed_date: str | None = None
     last_date: str | None = None  # the latest event date: a new event may not precede it
     history: list[Mapping] = field(default_factory=list)
+    before_close: str | None = None  # the status a 销号 in force ended, to which a 撤销销号 returns
 
     def is_overdue(self, today: dt.date | str) -> bool:
         return overdue(self.status, self.due_date, today)
@@ -259,7 +261,12 @@ def derive_state(hazard: Mapping, events: Sequence[Mapping]) -> HazardState:
         elif kind == EXTEND:
             state.due_date = e.get("new_deadline") or state.due_date
         elif kind == CLOSE:
+            if state.status != CLOSED:
+                state.before_close = state.status
             state.status, state.closed_date = CLOSED, e["date"]
+        elif kind == REOPEN and state.status == CLOSED:
+            # Only a 销号 in force is withdrawn; one delivered before any 销号 (sync, odd orders) changes nothing.
+            state.status, state.closed_date, state.before_close = state.before_close or REVIEWED, None, None
         if state.last_date is None or e["date"] > state.last_date:
             state.last_date = e["date"]
         state.history.append(e)
@@ -279,8 +286,14 @@ def check_event(hazard: Mapping, state: HazardState, event: Mapping, today: dt.d
     if state.last_date and day.isoformat() < state.last_date:
         problems.append(Problem("date", f"日期不能早于上一步的日期 {state.last_date}"))
     status = state.status
+    if kind == REOPEN:
+        if status != CLOSED:
+            problems.append(Problem(None, "该隐患未销号，无需撤销销号"))
+        if not (event.get("note") or "").strip():
+            problems.append(Problem("note", "撤销销号须写明原因（如：误点销号、复查结论有误）"))
+        return problems
     if status == CLOSED:
-        return problems + [Problem(None, "该隐患已销号，不能再办理")]
+        return problems + [Problem(None, "该隐患已销号，不能再办理；如销号有误，请先“撤销销号”")]
     if kind == NOTICE and status != FOUND:
         problems.append(Problem(None, f"该隐患已是“{status}”，无需再下达整改通知"))
     elif kind == RECTIFIED and status not in (FOUND, RECTIFYING):
@@ -292,6 +305,9 @@ def check_event(hazard: Mapping, state: HazardState, event: Mapping, today: dt.d
             problems.append(Problem("result", "请选择复查结论：合格或不合格"))
         if not event.get("actor"):
             problems.append(Problem("actor", "请填写复查人"))
+        if event.get("result") == FAIL and not (event.get("note") or "").strip():
+            # What is still wrong is what the unit must do next; a bare 不合格 tells it nothing.
+            problems.append(Problem("note", "复查不合格须写明复查意见：哪些问题仍未整改到位"))
     elif kind == EXTEND:
         if not event.get("note"):
             problems.append(Problem("note", "延期须写明原因"))
@@ -311,6 +327,29 @@ def check_event(hazard: Mapping, state: HazardState, event: Mapping, today: dt.d
         if missing:
             problems.append(Problem(None, "重大隐患须补齐" + "、".join(missing) + "后方可销号，请先编辑隐患"))
     return [p for p in problems if p.level == ERROR] + [p for p in problems if p.level != ERROR]
+
+
+# What a 销号 was judged on, and so stays as it was while the 销号 is in force: the discovery date and the
+# deadline (the order of the steps and the deadline in force), and the level (a 重大 hazard closes only with
+# its 判定依据 and 五落实). Everything else in the record may be corrected after closure; the edit is logged.
+LOCKED_AFTER_CLOSURE = ("found_date", "deadline", "level")
+
+
+def edit_after_closure_problems(before: Mapping, after: Mapping) -> list[Problem]:
+    """What refuses an edit of a 销号 hazard from ``before`` to ``after``: a changed lifecycle field, or a 重大
+    hazard's 判定依据 or 五落实 item emptied. Empty when the edit is a correction the closure stands with."""
+    problems = []
+    for name in LOCKED_AFTER_CLOSURE:
+        if (before.get(name) or None) != (after.get(name) or None):
+            label = HAZARD.field(name).label
+            problems.append(Problem(name, f"隐患已销号，{label}不能再改；如确需更改，请先“撤销销号”"))
+    if before.get("level") != MAJOR or after.get("level") != MAJOR:
+        return problems  # a changed level is refused above; a 一般 hazard has no items to keep
+    newly_missing = [label for label in missing_major_items(after) if label not in missing_major_items(before)]
+    fields = {"判定依据": "major_basis", **{label: name for name, label in FIVE_ITEMS}}
+    for label in newly_missing:
+        problems.append(Problem(fields[label], f"隐患已销号，重大隐患的{label}不能清空"))
+    return problems
 
 
 @dataclass(frozen=True)

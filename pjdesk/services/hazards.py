@@ -8,6 +8,7 @@ from pjdesk.core.errors import PjdeskError, ValidationError
 from pjdesk.core.hazard import (
     ASSIGNED_SERIES,
     CLOSE,
+    CLOSED,
     EXTEND,
     FAIL,
     HAZARD,
@@ -15,10 +16,12 @@ from pjdesk.core.hazard import (
     NOTICE,
     PASS,
     RECTIFIED,
+    REOPEN,
     REVIEW,
     HazardFilter,
     check_event,
     derive_state,
+    edit_after_closure_problems,
     hazard_number,
     missing_major_items,
     overdue,
@@ -140,6 +143,9 @@ def number_clash_note(session: Session, hazard_ids) -> str:
 
 
 def edit_hazard(session: Session, hazard_id: str, values: dict) -> Outcome:
+    """Change the hazard's fields. After 销号 the record may still be corrected, except what the closure was
+    judged on (发现日期, 整改期限, 等级, a 重大 hazard's 判定依据 and 五落实 items): those are refused at their
+    fields until the 销号 is withdrawn. Every edit is in the history (销号后更正 after closure)."""
     hazard = _own(session, hazard_id)
     merged = _prepared(session, {**{f: hazard.get(f) for f in HAZARD.field_names()}, **values})
     events = ledger.events_of(session.store, hazard_id)
@@ -148,11 +154,10 @@ def edit_hazard(session: Session, hazard_id: str, values: dict) -> Outcome:
     if first_step and merged.get("found_date") and merged["found_date"] > first_step:
         # Each step was checked against the discovery date when it was recorded; keep that order on an edit.
         problems.append(Problem("found_date", f"发现日期不能晚于已登记的处理日期 {first_step}"))
+    if derive_state(hazard, events).status == CLOSED:
+        problems += edit_after_closure_problems(hazard, merged)
     if problems:
         raise ValidationError(problems)
-    state = derive_state(hazard, events)
-    if state.status == "销号":
-        raise PjdeskError("该隐患已销号，不能再修改")
     with session.store.transaction():
         session.store.update(HAZARD, hazard_id, merged, operator=session.operator)
     return Outcome(hazard_id, {"hazard": frozenset({hazard_id})}, _warnings(merged))
@@ -204,6 +209,12 @@ def close_hazard(session, hazard_id, date, note=None) -> Outcome:
     return add_event(session, hazard_id, CLOSE, date, note=note)
 
 
+def reopen_hazard(session, hazard_id, date, reason) -> Outcome:
+    """撤销销号: withdraw a mistaken 销号, with its reason. The hazard returns to 复查合格 (the status the 销号
+    ended); the 销号 and its withdrawal both stay in the history. Refused unless the hazard is 销号."""
+    return add_event(session, hazard_id, REOPEN, date, note=reason)
+
+
 def hazard_detail(session: Session, hazard_id: str) -> dict:
     """The hazard, its unit, its derived state and its whole history (events and edits, oldest first)."""
     store = session.store
@@ -228,13 +239,21 @@ def hazard_detail(session: Session, hazard_id: str) -> dict:
             what, note = "删除", change["fields"].get("delete_reason") or ""
         else:
             labels = [HAZARD.field(k).label for k in change["fields"] if k in HAZARD.field_names()]
-            what, note = "修改", "改了：" + "、".join(labels)
+            what = "销号后更正" if _closed_when(events, change["hlc"]) else "修改"
+            note = "改了：" + "、".join(labels)
         history.append({"when": stamp_date(change["hlc"]), "what": what, "who": change["operator"] or "", "note": note,
                         "stamp": change["hlc"]})
     history.sort(key=lambda h: (h["when"], h["stamp"]))
     return {"hazard": hazard, "unit": unit, "state": state, "events": events, "history": history,
             "overdue": overdue(state.status, state.due_date, session.today()),
             "missing": missing_major_items(hazard)}
+
+
+def _closed_when(events: list[dict], stamp: str) -> bool:
+    """Whether a 销号 was in force when the change stamped ``stamp`` was written: the last 销号 or 撤销销号
+    recorded before it was a 销号."""
+    marks = [e for e in events if e["kind"] in (CLOSE, REOPEN) and (e["created_at"] or "") < stamp]
+    return bool(marks) and max(marks, key=lambda e: e["created_at"])["kind"] == CLOSE
 
 
 def stamp_date(stamp: str) -> str:

@@ -17,12 +17,14 @@ from pjdesk.core.hazard import (
     RECTIFICATION_OWED,
     RECTIFIED,
     RECTIFYING,
+    REOPEN,
     REVIEW,
     REVIEWED,
     STATUSES,
     HazardFilter,
     check_event,
     derive_state,
+    edit_after_closure_problems,
     missing_major_items,
     overdue,
     overdue_unclosed,
@@ -64,7 +66,7 @@ def test_the_whole_walk_with_a_failed_review():
     steps = [
         (event(NOTICE, "2026-11-02"), RECTIFYING),
         (event(RECTIFIED, "2026-11-10"), AWAITING_REVIEW),
-        (event(REVIEW, "2026-11-12", result=FAIL, actor="李四"), RECTIFYING),
+        (event(REVIEW, "2026-11-12", result=FAIL, actor="李四", note="仍有电线裸露"), RECTIFYING),
         (event(RECTIFIED, "2026-11-14"), AWAITING_REVIEW),
         (event(REVIEW, "2026-11-16", result=PASS, actor="李四"), REVIEWED),
         (event(CLOSE, "2026-11-17"), CLOSED),
@@ -79,7 +81,8 @@ def test_the_whole_walk_with_a_failed_review():
 
 
 def test_failed_review_discards_the_earlier_completion():
-    state = walk(HAZARD, [event(RECTIFIED, "2026-11-10"), event(REVIEW, "2026-11-12", result=FAIL, actor="李四")])
+    state = walk(HAZARD, [event(RECTIFIED, "2026-11-10"),
+                          event(REVIEW, "2026-11-12", result=FAIL, actor="李四", note="仍有电线裸露")])
     assert state.status == RECTIFYING
     assert state.rectified_date is None and state.review_date is None
 
@@ -144,7 +147,7 @@ def test_the_same_day_as_the_previous_step_is_fine():
     [],
     [event(NOTICE, "2026-11-02")],
     [event(RECTIFIED, "2026-11-10")],
-    [event(RECTIFIED, "2026-11-10"), event(REVIEW, "2026-11-11", result=FAIL, actor="李四")],
+    [event(RECTIFIED, "2026-11-10"), event(REVIEW, "2026-11-11", result=FAIL, actor="李四", note="仍有电线裸露")],
 ])
 def test_closing_before_a_passed_review_is_refused(steps):
     state = walk(HAZARD, steps)
@@ -172,7 +175,7 @@ def test_nothing_more_after_closing():
     state = walk(HAZARD, [event(RECTIFIED, "2026-11-10"), event(REVIEW, "2026-11-11", result=PASS, actor="李四"),
                           event(CLOSE, "2026-11-12")])
     problems = check_event(HAZARD, state, event(EXTEND, "2026-11-13", new_deadline="2026-12-30", note="x"), TODAY)
-    assert messages(problems) == {None: "该隐患已销号，不能再办理"}
+    assert messages(problems) == {None: "该隐患已销号，不能再办理；如销号有误，请先“撤销销号”"}
 
 
 def test_unknown_event_kind_and_missing_date():
@@ -231,7 +234,8 @@ def test_a_rectification_done_before_the_deadline_is_never_overdue():
 def test_a_failed_review_after_the_deadline_makes_the_hazard_overdue_again():
     state = walk(HAZARD, [event(RECTIFIED, "2026-11-10")])
     assert not state.is_overdue(TODAY)
-    state = walk(HAZARD, [event(RECTIFIED, "2026-11-10"), event(REVIEW, "2026-11-20", result=FAIL, actor="李四")])
+    state = walk(HAZARD, [event(RECTIFIED, "2026-11-10"),
+                          event(REVIEW, "2026-11-20", result=FAIL, actor="李四", note="仍有电线裸露")])
     assert state.status == RECTIFYING and state.is_overdue(TODAY)
     assert not state.is_overdue(dt.date(2026, 11, 15)), "not before the deadline in force"
 
@@ -252,3 +256,72 @@ def test_filter_describes_itself():
     assert HazardFilter().describe() == "全部"
     f = HazardFilter(overdue=True, level="重大", text="电线", found_from="2026-01-01")
     assert f.describe() == "逾期未整改、重大、发现于 2026-01-01 至 …、含“电线”"
+
+
+# --- 复查不合格 needs its opinion; 撤销销号 -------------------------------------------------------------------
+def test_a_failed_review_needs_its_opinion():
+    state = walk(HAZARD, [event(RECTIFIED, "2026-11-10")])
+    failed = event(REVIEW, "2026-11-12", result=FAIL, actor="李四")
+    assert messages(check_event(HAZARD, state, failed, TODAY)) == {
+        "note": "复查不合格须写明复查意见：哪些问题仍未整改到位"}
+    assert messages(check_event(HAZARD, state, {**failed, "note": "  "}, TODAY)) == {
+        "note": "复查不合格须写明复查意见：哪些问题仍未整改到位"}
+    assert check_event(HAZARD, state, {**failed, "note": "仍有两处电线裸露"}, TODAY) == []
+    passed = event(REVIEW, "2026-11-12", result=PASS, actor="李四")
+    assert check_event(HAZARD, state, passed, TODAY) == [], "a passed review may go without an opinion"
+
+
+CLOSED_WALK = [event(RECTIFIED, "2026-11-10"), event(REVIEW, "2026-11-11", result=PASS, actor="李四"),
+               event(CLOSE, "2026-11-12")]
+
+
+def test_a_mistaken_closure_is_withdrawn_and_kept_in_the_history():
+    state = walk(HAZARD, [*CLOSED_WALK, event(REOPEN, "2026-11-13", note="误点销号，整改资料未收齐")])
+    assert state.status == REVIEWED, "back to the state the 销号 ended"
+    assert state.closed_date is None
+    assert (state.rectified_date, state.review_date) == ("2026-11-10", "2026-11-11")
+    assert [e["kind"] for e in state.history] == [RECTIFIED, REVIEW, CLOSE, REOPEN]
+    # Then closed again, later: the closure in force is the last one.
+    state = walk(HAZARD, [*CLOSED_WALK, event(REOPEN, "2026-11-13", note="误点销号"), event(CLOSE, "2026-11-20")])
+    assert (state.status, state.closed_date) == (CLOSED, "2026-11-20")
+
+
+def test_withdrawing_a_closure_needs_a_closed_hazard_and_a_reason():
+    closed = walk(HAZARD, CLOSED_WALK)
+    assert messages(check_event(HAZARD, closed, event(REOPEN, "2026-11-13"), TODAY)) == {
+        "note": "撤销销号须写明原因（如：误点销号、复查结论有误）"}
+    assert messages(check_event(HAZARD, closed, event(REOPEN, "2026-11-11", note="误点"), TODAY)) == {
+        "date": "日期不能早于上一步的日期 2026-11-12"}
+    reviewed = walk(HAZARD, CLOSED_WALK[:2])
+    assert messages(check_event(HAZARD, reviewed, event(REOPEN, "2026-11-13", note="误点"), TODAY)) == {
+        None: "该隐患未销号，无需撤销销号"}
+
+
+def test_a_withdrawn_closure_is_late_paperwork_not_a_late_rectification():
+    """Rectified and reviewed before the deadline, closed, the closure withdrawn: never 逾期未整改, but 逾期未销号
+    once past the deadline again; as of a day before the withdrawal, it stood closed."""
+    events = [*CLOSED_WALK, event(REOPEN, "2026-11-20", note="误点销号")]
+    state = walk(HAZARD, events)
+    assert not state.is_overdue(TODAY)
+    assert overdue_unclosed(state.status, state.due_date, TODAY)
+    before = derive_state(HAZARD, [e for e in events if e["date"] <= "2026-11-15"])
+    assert before.status == CLOSED and not overdue_unclosed(before.status, before.due_date, "2026-11-15")
+
+
+def test_a_withdrawal_delivered_before_its_closure_changes_nothing():
+    """Deriving is tolerant: a 撤销销号 that sorts before any 销号 (sync may deliver odd orders) is ignored."""
+    events = [{**event(REOPEN, "2026-11-09", note="x"), "created_at": "0"},
+              {**event(RECTIFIED, "2026-11-10"), "created_at": "1"}]
+    assert derive_state(HAZARD, events).status == AWAITING_REVIEW
+
+
+def test_after_closure_only_the_lifecycle_fields_are_locked():
+    before = {**HAZARD, "location": "配电房", "resp_person": "王五"}
+    assert edit_after_closure_problems(before, {**before, "location": "二号配电房", "resp_person": "赵六"}) == []
+    problems = edit_after_closure_problems(before, {**before, "deadline": "2026-11-30", "level": "重大"})
+    assert messages(problems) == {
+        "deadline": "隐患已销号，整改期限不能再改；如确需更改，请先“撤销销号”",
+        "level": "隐患已销号，隐患等级不能再改；如确需更改，请先“撤销销号”"}
+    major = {**MAJOR_COMPLETE}
+    assert messages(edit_after_closure_problems(major, {**major, "funds": None})) == {
+        "funds": "隐患已销号，重大隐患的资金不能清空"}

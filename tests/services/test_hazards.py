@@ -125,17 +125,51 @@ def closed_hazard(session, unit):
     return hazard_id
 
 
-def test_edit_of_a_closed_hazard_is_refused(session, unit):
+def test_a_closed_hazards_record_may_be_corrected_and_the_correction_is_logged(session, unit):
     hazard_id = closed_hazard(session, unit)
-    with pytest.raises(PjdeskError, match="该隐患已销号，不能再修改"):
-        svc.edit_hazard(session, hazard_id, {"location": "门卫室"})
-    assert session.store.get(svc.HAZARD, hazard_id)["location"] is None
+    set_operator(session, "王五")
+    svc.edit_hazard(session, hazard_id, {"location": "门卫室", "resp_person": "赵六"})
+    row = session.store.get(svc.HAZARD, hazard_id)
+    assert (row["location"], row["resp_person"], row["status"]) == ("门卫室", "赵六", "销号")
+    last = svc.hazard_detail(session, hazard_id)["history"][-1]
+    assert (last["what"], last["who"]) == ("销号后更正", "王五")
+    assert last["note"] == "改了：隐患部位、整改责任人"
+
+
+def test_the_fields_a_closure_was_judged_on_stay_as_they_were(session, unit):
+    hazard_id = closed_hazard(session, unit)
+    with pytest.raises(ValidationError) as excinfo:
+        svc.edit_hazard(session, hazard_id, {"deadline": "2026-11-30", "location": "门卫室"})
+    assert problems_of(excinfo) == {"deadline": "隐患已销号，整改期限不能再改；如确需更改，请先“撤销销号”"}
+    row = session.store.get(svc.HAZARD, hazard_id)
+    assert (row["deadline"], row["location"]) == (None, None), "nothing of a refused edit is written"
 
 
 def test_nothing_more_is_recorded_on_a_closed_hazard(session, unit):
     hazard_id = closed_hazard(session, unit)
-    with pytest.raises(ValidationError, match="该隐患已销号，不能再办理"):
+    with pytest.raises(ValidationError, match="该隐患已销号，不能再办理；如销号有误，请先“撤销销号”"):
         svc.extend_hazard(session, hazard_id, "2026-11-05", "2026-12-31", "再观察")
+
+
+def test_a_mistaken_closure_is_withdrawn_with_its_reason_in_the_history(session, unit):
+    hazard_id = closed_hazard(session, unit)
+    with pytest.raises(ValidationError) as excinfo:
+        svc.reopen_hazard(session, hazard_id, "2026-11-05", " ")
+    assert problems_of(excinfo) == {"note": "撤销销号须写明原因（如：误点销号、复查结论有误）"}
+    outcome = svc.reopen_hazard(session, hazard_id, "2026-11-05", "误点销号，整改照片未收齐")
+    assert outcome.changed["hazard"] == {hazard_id}
+    row = session.store.get(svc.HAZARD, hazard_id)
+    assert (row["status"], row["closed_date"]) == ("复查合格", None)
+    assert status_counts(session)["销号"] == 0 and svc.count_hazards(session, HazardFilter(open_only=True)) == 1
+    assert history(session, hazard_id)[-2:] == [("2026-11-04", "销号", "张三"), ("2026-11-05", "撤销销号", "张三")]
+    assert svc.hazard_detail(session, hazard_id)["history"][-1]["note"] == "误点销号，整改照片未收齐"
+    # Now the deadline may be corrected, and the hazard closed again.
+    svc.edit_hazard(session, hazard_id, {"deadline": "2026-11-30"})
+    svc.close_hazard(session, hazard_id, "2026-11-06")
+    assert session.store.get(svc.HAZARD, hazard_id)["closed_date"] == "2026-11-06"
+    fresh = svc.record_hazard(session, {"unit_id": unit, "description": "新登记的隐患"}).id
+    with pytest.raises(ValidationError, match="该隐患未销号，无需撤销销号"):
+        svc.reopen_hazard(session, fresh, "2026-11-29", "误点")
 
 
 def test_delete_needs_a_reason_and_keeps_the_record(session, unit):

@@ -20,6 +20,7 @@ from pjdesk.core.hazard import (
     FOUND,
     MAJOR,
     RECTIFYING,
+    REOPEN,
     REVIEWED,
     HazardFilter,
     derive_state,
@@ -63,7 +64,7 @@ def three(session, unit):
     svc.review_hazard(session, on_time, "2026-11-04", passed=True, reviewer="李四")
     redo = hazard("灭火器过期")
     svc.complete_rectification(session, redo, "2026-11-04")
-    svc.review_hazard(session, redo, "2026-11-20", passed=False, reviewer="李四")
+    svc.review_hazard(session, redo, "2026-11-20", passed=False, reviewer="李四", note="仍有过期灭火器")
     never = hazard("消防通道堵塞")
     return {"on_time": on_time, "redo": redo, "never": never}
 
@@ -115,9 +116,13 @@ def _walk_one_day(rng: random.Random, session, hazard: dict, day: dt.date) -> No
     state = derive_state(hazard, ledger_queries.events_of(session.store, hazard["id"]))
     iso = day.isoformat()
     status = state.status
-    if status == CLOSED or (state.last_date and iso < state.last_date):
+    if state.last_date and iso < state.last_date:
         return
     choice = rng.random()
+    if status == CLOSED:
+        if choice < 0.15:  # a mistaken 销号 withdrawn now and then
+            svc.reopen_hazard(session, hazard["id"], iso, "误点销号")
+        return
     if choice < 0.12:
         base = max(day, dt.date.fromisoformat(state.due_date)) if state.due_date else day
         new = base + dt.timedelta(days=rng.randint(1, 20))
@@ -127,7 +132,7 @@ def _walk_one_day(rng: random.Random, session, hazard: dict, day: dt.date) -> No
     elif status in (FOUND, RECTIFYING):
         svc.complete_rectification(session, hazard["id"], iso)
     elif status == AWAITING_REVIEW:
-        svc.review_hazard(session, hazard["id"], iso, passed=rng.random() < 0.6, reviewer="李四")
+        svc.review_hazard(session, hazard["id"], iso, passed=rng.random() < 0.6, reviewer="李四", note="杂物未清完")
     elif status == REVIEWED and choice < 0.5:
         svc.close_hazard(session, hazard["id"], iso)
 
@@ -145,6 +150,8 @@ def _python_overdue(session, day: dt.date, seen: set[str]) -> set[str]:
                 seen.add("overdue again after a failed review")
         elif overdue_unclosed(state.status, state.due_date, day):
             seen.add("rectified, past the deadline, not 销号")
+            if any(e["kind"] == REOPEN for e in events):
+                seen.add("past the deadline after a withdrawn 销号")
     return out
 
 
@@ -200,7 +207,8 @@ def test_python_and_sql_agree_on_overdue_every_day_and_as_of_every_month_end(tmp
                     month_ends[today] = says["overdue"]
             day[0] = today + dt.timedelta(days=1)
         assert len(hazards) > 60 and sum(map(len, month_ends.values())) >= 15
-        assert seen == {"overdue again after a failed review", "rectified, past the deadline, not 销号"}
+        assert seen == {"overdue again after a failed review", "rectified, past the deadline, not 销号",
+                        "past the deadline after a withdrawn 销号"}
         # Months later, the state as of each month's end is derived again from the events dated by then.
         for end, then in month_ends.items():
             month = Month.of(end)

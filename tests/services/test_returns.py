@@ -8,6 +8,7 @@ import pytest
 from pypdf import PdfReader
 
 from pjdesk.core.errors import PjdeskError
+from pjdesk.core.hazard import HazardFilter
 from pjdesk.core.periods import Month
 from pjdesk.services import hazards as hz
 from pjdesk.services import returns
@@ -116,6 +117,23 @@ def test_table3_lists_open_major_hazards_and_those_closed_in_the_month(session, 
         "反应釜无自动化控制": "发现", "安全出口封堵": "销号", "疏散通道上锁": "发现（逾期未整改）"}
 
 
+def test_a_withdrawn_closure_counts_from_its_day_and_not_before(session, ledger):
+    """安全出口封堵 (重大, due 05-31) was 销号 on 05-28, on time; the 销号 is withdrawn on 06-02. May stands as it
+    was reported; from June the hazard is open again: rectified and reviewed, so never 逾期未整改, but past its
+    deadline without 销号 (逾期未销号), and no longer closed on time in the year's figures."""
+    hz.reopen_hazard(session, ledger[5], "2026-06-02", "销号依据不全，待补整改验收资料")
+    _rows, may = table2(session, "2026-05")
+    assert (may["major_closed"], may["major_closed_on_time"], may["major_overdue"]) == (1, 1, 1)
+    june = {r["description"]: r["progress"] for r in returns.fill_form(session, "表3", Month(2026, 6)).rows}
+    assert june["安全出口封堵"] == "复查合格（逾期未销号）"
+    _rows, november = table2(session, "2026-11")
+    assert (november["major_found_ytd"], november["major_closed"], november["major_due"]) == (3, 1, 2)
+    assert (november["major_closed_on_time"], november["major_on_time_rate"], november["major_overdue"]) == (0, 0.0, 1)
+    assert "安全出口封堵" in {r["description"] for r in returns.fill_form(session, "表3", Month(2026, 11)).rows}
+    assert hz.count_hazards(session, HazardFilter(overdue=True, level="重大")) == 0, "rectified: not 逾期未整改"
+    assert hz.count_hazards(session, HazardFilter(open_only=True, level="重大")) == 2
+
+
 def test_printable_ledger_of_a_month(session, ledger):
     rows = returns.fill_form(session, "台账", Month(2026, 10)).rows
     # Found in October, each as it stood on 31 October.
@@ -137,7 +155,7 @@ def test_the_same_numbers_in_the_xlsx_cells_and_the_pdf_text(session, ledger, tm
 
 def test_cli_style_build_writes_every_form(session, ledger, tmp_path):
     built = returns.build_returns(session, Month(2026, 11), list(returns.FORM_CODES), tmp_path)
-    assert [b.form for b in built] == ["表2", "表3", "台账"]
+    assert [b.form for b in built] == ["表2", "表3", "表4", "台账"]
     assert all(b.pdf.exists() and b.xlsx.exists() for b in built)
 
 

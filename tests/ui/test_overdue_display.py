@@ -40,7 +40,7 @@ def test_rectified_on_time_is_not_shown_as_overdue(qtbot, window, unit, session)
     hazards.review_hazard(session, on_time, "2026-11-04", passed=True, reviewer="李四")
     redo = hazard("灭火器过期")
     hazards.complete_rectification(session, redo, "2026-11-04")
-    hazards.review_hazard(session, redo, "2026-11-20", passed=False, reviewer="李四")
+    hazards.review_hazard(session, redo, "2026-11-20", passed=False, reviewer="李四", note="仍有过期灭火器")
 
     window.dashboard.refresh()
     assert window.dashboard.counts()["overdue"] == 1
