@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from pjdesk import __version__
+from pjdesk.chinese_argparse import ChineseArgumentParser
 from pjdesk.core.errors import PjdeskError
 from pjdesk.core.hazard import HazardFilter
 from pjdesk.core.townships import COUNTY_CODE, townships
@@ -26,56 +27,67 @@ EXPORT_FILTERS = {
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="pjdesk", description="平江县安全生产台账桌面端")
-    parser.add_argument("--version", action="version", version=f"pjdesk {__version__}")
-    parser.add_argument("--data-dir", help="数据目录（默认取环境变量 PJDESK_DATA_DIR，否则为用户数据目录）")
+    parser = ChineseArgumentParser(prog="pjdesk", description="平江县安全生产台账桌面端",
+                                   epilog="不带命令运行 pjdesk 即打开程序窗口。每个命令的用法和示例：pjdesk 命令 --help，"
+                                          "如 pjdesk sync --help")
+    parser.add_argument("--version", action="version", version=f"pjdesk {__version__}", help="显示版本号并退出")
+    parser.add_argument("--data-dir", metavar="文件夹", help="数据目录（默认取环境变量 PJDESK_DATA_DIR，否则为用户数据目录）")
     commands = parser.add_subparsers(dest="command", metavar="命令")
 
-    init = commands.add_parser("init", help="设置本机站点（乡镇或县级）")
+    init = commands.add_parser("init", help="设置本机站点（乡镇或县级）",
+                               example="pjdesk init --township 430626101 --operator 张三")
     role = init.add_mutually_exclusive_group(required=True)
-    role.add_argument("--township", metavar="CODE", help="乡镇街道 9 位代码，如 430626101")
-    role.add_argument("--county", metavar="CODE", help=f"县级站点，代码 {COUNTY_CODE}")
-    init.add_argument("--operator", required=True, help="操作员姓名")
-    init.add_argument("--device-name", help="设备名称（默认取计算机名）")
-    init.add_argument("--letter", help="本机隐患编号字母：站内电脑一般为 A，第一台笔记本 B……（默认：登记第一条隐患时自动选取）")
+    role.add_argument("--township", metavar="代码", help="乡镇街道 9 位代码，如 430626101")
+    role.add_argument("--county", metavar="代码", help=f"县级站点，代码 {COUNTY_CODE}")
+    init.add_argument("--operator", required=True, metavar="姓名", help="操作员姓名")
+    init.add_argument("--device-name", metavar="名称", help="设备名称（默认取计算机名）")
+    init.add_argument("--letter", metavar="字母", help="本机隐患编号字母：站内电脑一般为 A，第一台笔记本 B……（默认：登记第一条隐患时自动选取）")
 
-    demo = commands.add_parser("demo", help="载入演示数据")
-    demo.add_argument("--seed", type=int, default=1)
-    demo.add_argument("--hazards", type=int, help="隐患条数（默认为一个乡镇几年的规模）")
+    demo = commands.add_parser("demo", help="载入演示数据", example="pjdesk demo --hazards 200")
+    demo.add_argument("--seed", type=int, default=1, metavar="整数", help="随机数种子：同一种子生成同样的演示数据（默认 1）")
+    demo.add_argument("--hazards", type=int, metavar="条数", help="隐患条数（默认为一个乡镇几年的规模）")
 
-    ledger = commands.add_parser("ledger", help="隐患台账的导入与导出").add_subparsers(dest="ledger_command", metavar="操作")
-    ledger_import = ledger.add_parser("import", help="从 Excel 台账导入（.xlsx / .xls）")
-    ledger_import.add_argument("file")
+    ledger = commands.add_parser("ledger", help="隐患台账的导入与导出",
+                                 example="pjdesk ledger import 隐患台账2026.xlsx").add_subparsers(dest="ledger_command", metavar="操作")
+    ledger_import = ledger.add_parser("import", help="从 Excel 台账导入（.xlsx / .xls）",
+                                      example="pjdesk ledger import 隐患台账2026.xlsx --dry-run")
+    ledger_import.add_argument("file", metavar="文件", help="要导入的 Excel 表格")
     ledger_import.add_argument("--dry-run", action="store_true", help="只检查，不写入")
-    ledger_export = ledger.add_parser("export", help="导出台账为 Excel（.xlsx）")
-    ledger_export.add_argument("file")
-    ledger_export.add_argument("--status", choices=sorted(EXPORT_FILTERS), default="all")
+    ledger_export = ledger.add_parser("export", help="导出台账为 Excel（.xlsx）",
+                                      example="pjdesk ledger export 未销号隐患.xlsx --status open")
+    ledger_export.add_argument("file", metavar="文件", help="写出的 Excel 表格（.xlsx）")
+    ledger_export.add_argument("--status", choices=sorted(EXPORT_FILTERS), default="all",
+                               help="all 全部（默认）、open 未销号、overdue 逾期未整改、closed 已销号")
 
-    returns = commands.add_parser("return", help="月报表").add_subparsers(dest="return_command", metavar="操作")
-    build = returns.add_parser("build", help="生成某月的报表（PDF 和 Excel）")
-    build.add_argument("--month", required=True, help="报告期 YYYY-MM，如 2026-11")
-    build.add_argument("--form", default="all", help="表2、表3、台账（县级另有 排名）或 all（默认全部）")
-    build.add_argument("--out", required=True, help="输出文件夹")
+    returns = commands.add_parser("return", help="月报表",
+                                  example="pjdesk return build --month 2026-11 --out 报表").add_subparsers(dest="return_command", metavar="操作")
+    build = returns.add_parser("build", help="生成某月的报表（PDF 和 Excel）",
+                               example="pjdesk return build --month 2026-11 --out 报表")
+    build.add_argument("--month", required=True, metavar="月份", help="报告期 YYYY-MM，如 2026-11")
+    build.add_argument("--form", default="all", metavar="报表", help="表2、表3、台账（县级另有 排名）或 all（默认全部）")
+    build.add_argument("--out", required=True, metavar="文件夹", help="输出文件夹")
 
-    sync = commands.add_parser("sync", help="数据交换（签名的交换文件 .pjz）").add_subparsers(
+    sync = commands.add_parser("sync", help="数据交换（签名的交换文件 .pjz）", example="pjdesk sync export --out E:\\").add_subparsers(
         dest="sync_command", metavar="操作")
-    export = sync.add_parser("export", help="写出交换文件")
-    export.add_argument("--out", required=True, help="输出文件夹（如 U 盘）")
-    export.add_argument("--to", help="接收方：county（乡镇的默认）、乡镇代码（县级用；县级不指定则每个乡镇各写一份）"
+    export = sync.add_parser("export", help="写出交换文件", example="pjdesk sync export --out E:\\")
+    export.add_argument("--out", required=True, metavar="文件夹", help="输出文件夹（如 U 盘）")
+    export.add_argument("--to", metavar="接收方", help="接收方：county（乡镇的默认）、乡镇代码（县级用；县级不指定则每个乡镇各写一份）"
                                      "或本乡镇另一台设备的编号")
-    sync_import = sync.add_parser("import", help="读入交换文件")
-    sync_import.add_argument("files", nargs="+")
+    sync_import = sync.add_parser("import", help="读入交换文件",
+                                  example="pjdesk sync import E:\\pjdesk-430626-5c3481ff99-to-430626101-20261130-081500-8724ee.pjz")
+    sync_import.add_argument("files", nargs="+", metavar="交换文件", help="一个或多个 .pjz 文件")
     sync_import.add_argument("--trust-new", action="store_true", help="接受首次出现的设备密钥（会列出其指纹）")
     _add_attach_parser(commands)
     _add_document_parser(commands)
 
-    status = commands.add_parser("status", help="本机站点与数据概况")
+    status = commands.add_parser("status", help="本机站点与数据概况", example="pjdesk status")
     status.add_argument("--json", action="store_true", help="以 JSON 输出")
 
-    restore = commands.add_parser("restore", help="从备份恢复数据（当前数据先另存为备份）")
-    restore.add_argument("file", help="备份文件，或数据目录 backups 文件夹中的备份文件名")
+    restore = commands.add_parser("restore", help="从备份恢复数据（当前数据先另存为备份）",
+                                  example="pjdesk restore pjdesk-daily-20261128-083000-000000.db")
+    restore.add_argument("file", metavar="备份文件", help="备份文件，或数据目录 backups 文件夹中的备份文件名")
 
-    commands.add_parser("townships", help="列出平江县乡镇街道代码")
+    commands.add_parser("townships", help="列出平江县乡镇街道代码", example="pjdesk townships")
     return parser
 
 
@@ -224,10 +236,11 @@ def _ledger(session, args) -> int:
 def _add_attach_parser(commands) -> None:
     from pjdesk.core.records import vocabulary
 
-    attach = commands.add_parser("attach", help="给一条记录添加附件（照片、扫描件：JPEG、PNG 或 PDF，每个不超过 20 MB）")
-    attach.add_argument("kind", metavar="KIND", help="记录类型：units、hazards、inspections 等（见 pjdesk records kinds）")
-    attach.add_argument("record", metavar="RECORD", help="记录的 ID；隐患也可写隐患编号")
-    attach.add_argument("files", metavar="FILE", nargs="+", help="要添加的文件，可写多个")
+    attach = commands.add_parser("attach", help="给一条记录添加附件（照片、扫描件：JPEG、PNG 或 PDF，每个不超过 20 MB）",
+                                 example="pjdesk attach hazards 430626101-2026-A0001 整改后.jpg --label 整改后")
+    attach.add_argument("kind", metavar="类型", help="记录类型：units、hazards、inspections 等（见 pjdesk records kinds）")
+    attach.add_argument("record", metavar="记录", help="记录的 ID；隐患也可写隐患编号")
+    attach.add_argument("files", metavar="文件", nargs="+", help="要添加的文件，可写多个")
     attach.add_argument("--label", choices=vocabulary("attachment_label"), help="附件类别")
 
 
@@ -289,14 +302,16 @@ def _sync(session, args) -> int:
 
 # --- pjdesk document build DOC --record ID --out DIR ------------------------------------------------------------
 def _add_document_parser(commands) -> None:
-    document = commands.add_parser("document", help="执法文书（现场检查记录、责令限期整改指令书、整改复查意见书）")
+    document = commands.add_parser("document", help="执法文书（现场检查记录、责令限期整改指令书、整改复查意见书）",
+                                   example="pjdesk document build order --record 0193b2c4-5e61-7d20-8a41-263c5f0e9b17 --out 文书")
     actions = document.add_subparsers(dest="document_command", metavar="操作", required=True)
-    build = actions.add_parser("build", help="签发（已签发的则原样重印）一份文书，写出 PDF 和 Excel")
-    build.add_argument("doc", metavar="DOC", help="现场检查记录（site-record）、责令限期整改指令书（order）"
+    build = actions.add_parser("build", help="签发（已签发的则原样重印）一份文书，写出 PDF 和 Excel",
+                               example="pjdesk document build order --record 0193b2c4-5e61-7d20-8a41-263c5f0e9b17 --out 文书")
+    build.add_argument("doc", metavar="文书", help="现场检查记录（site-record）、责令限期整改指令书（order）"
                                                    "或 整改复查意见书（review）")
     build.add_argument("--record", required=True, metavar="ID",
                        help="检查记录的 ID（整改复查意见书：复查记录或原检查记录的 ID）；也可写已签发文书的 ID")
-    build.add_argument("--out", required=True, metavar="DIR", help="输出文件夹")
+    build.add_argument("--out", required=True, metavar="文件夹", help="输出文件夹")
 
 
 def _document(session, args) -> int:

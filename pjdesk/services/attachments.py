@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pjdesk.core.clock import parse_stamp
-from pjdesk.core.errors import PjdeskError, ValidationError
+from pjdesk.core.errors import PjdeskError, ValidationError, os_reason
 from pjdesk.core.kinds import KINDS
 from pjdesk.core.records import RecordKind, errors, normalise, validate, vocabulary
 from pjdesk.storage import attachments as stored
@@ -145,7 +145,7 @@ def _head_and_size(path: Path, shown: str) -> tuple[bytes, int]:
     except PermissionError as e:
         raise PjdeskError(f"没有权限读取“{shown}”，请检查文件权限") from e
     except OSError as e:
-        raise PjdeskError(f"无法读取“{shown}”：{e.strerror or e}") from e
+        raise PjdeskError(f"无法读取“{shown}”：{os_reason(e)}") from e
 
 
 def _read_whole(path: Path, shown: str, size: int) -> bytes:
@@ -153,7 +153,7 @@ def _read_whole(path: Path, shown: str, size: int) -> bytes:
         with open(path, "rb") as fh:
             data = fh.read(MAX_BYTES + 1)
     except OSError as e:
-        raise PjdeskError(f"无法读取“{shown}”：{e.strerror or e}") from e
+        raise PjdeskError(f"无法读取“{shown}”：{os_reason(e)}") from e
     if len(data) > MAX_BYTES:  # it grew since it was measured
         raise TooLarge(f"“{shown}”超过附件 {MAX_BYTES // MB} MB 的上限，未添加。", shown, len(data), file_type(data))
     return data

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from pjdesk.core.clock import Clock
-from pjdesk.core.errors import PjdeskError
+from pjdesk.core.errors import PjdeskError, os_reason
 from pjdesk.storage import backup as storage_backup
 from pjdesk.storage.database import StationEmptied, inspect_station_file, plain_errors, upgrade_schema
 from pjdesk.storage.migrations import known_migrations
@@ -114,7 +114,8 @@ def _checked(path: Path) -> dict:
     try:
         info = storage_backup.inspect_backup(path)
     except (OSError, ValueError) as e:
-        raise PjdeskError(f"不能从“{path.name}”恢复：{e}。请选择另一个备份。") from e
+        reason = os_reason(e) if isinstance(e, OSError) else e  # storage says what is wrong with a file in Chinese
+        raise PjdeskError(f"不能从“{path.name}”恢复：{reason}。请选择另一个备份。") from e
     if any(name not in known_migrations() for name in info["migrations"]):
         raise PjdeskError("该备份由更新版本的 pjdesk 写入，请升级 pjdesk 后再恢复。")
     return info

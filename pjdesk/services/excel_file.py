@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from xml.parsers import expat
 
-from pjdesk.core.errors import PjdeskError
+from pjdesk.core.errors import PjdeskError, os_reason
 
 MiB = 1 << 20
 MAX_FILE_BYTES = 128 * MiB  # a ledger of the whole county over five years is a fraction of this
@@ -151,7 +151,7 @@ def _read_file(path: Path) -> bytes:
     except IsADirectoryError:
         raise PjdeskError(f"“{path.name}”是文件夹，不是台账文件，请选择 Excel 表格") from None
     except OSError as e:
-        raise PjdeskError(f"无法读取“{path.name}”（{e.strerror}）。请确认文件没有被其他程序占用后重试。") from e
+        raise PjdeskError(f"无法读取“{path.name}”（{os_reason(e)}）。请确认文件没有被其他程序占用后重试。") from e
     try:
         mode = os.fstat(fd).st_mode
         if stat.S_ISDIR(mode):
@@ -161,7 +161,7 @@ def _read_file(path: Path) -> bytes:
         with open(fd, "rb", closefd=False) as file:
             data = file.read(MAX_FILE_BYTES + 1)
     except OSError as e:
-        raise PjdeskError(f"无法读取“{path.name}”（{e.strerror}）。请确认文件没有被其他程序占用后重试。") from e
+        raise PjdeskError(f"无法读取“{path.name}”（{os_reason(e)}）。请确认文件没有被其他程序占用后重试。") from e
     finally:
         os.close(fd)
     if len(data) > MAX_FILE_BYTES:

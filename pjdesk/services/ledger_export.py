@@ -24,7 +24,7 @@ from pathlib import Path
 import xlsxwriter
 from xlsxwriter.exceptions import FileCreateError
 
-from pjdesk.core.errors import PjdeskError
+from pjdesk.core.errors import PjdeskError, os_reason
 from pjdesk.core.hazard import HazardFilter, overdue
 from pjdesk.storage import ledger
 
@@ -257,4 +257,4 @@ def _plain(error: OSError, path: Path, *, renaming: bool = False) -> PjdeskError
         return PjdeskError(f"导出失败：没有权限写入文件夹“{folder}”。请选择其他位置（如“桌面”或“文档”）。")
     if error.errno == errno.ENOSPC:
         return PjdeskError("导出失败：磁盘已满。请清理磁盘空间或选择其他位置后重试。")
-    return PjdeskError(f"导出失败：写入“{path.name}”时出错（{error.strerror or error}）。请检查磁盘或换一个位置后重试。")
+    return PjdeskError(f"导出失败：写入“{path.name}”时出错（{os_reason(error)}）。请检查磁盘或换一个位置后重试。")

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from pjdesk import __version__
 from pjdesk.core.clock import parse_stamp
-from pjdesk.core.errors import PjdeskError
+from pjdesk.core.errors import PjdeskError, os_reason
 from pjdesk.core.ids import new_id
 from pjdesk.core.kinds import KINDS
 from pjdesk.core.townships import COUNTY_CODE, station_name, township, townships
@@ -174,7 +174,7 @@ def _write_export(session: Session, out_dir: str | Path, receiver: Receiver, doc
         name = f"pjdesk-{station.code}-{station.device}-to-{receiver.peer}-{stamp}-{manifest['bundle'][-6:]}.pjz"
         return write_bundle(out / name, manifest, {**members, **documents}, key)
     except OSError as e:
-        raise PjdeskError(f"导出失败：无法写入 {out}（{e.strerror or e}）。请检查 U 盘或文件夹后重试。") from e
+        raise PjdeskError(f"导出失败：无法写入 {out}（{os_reason(e)}）。请检查 U 盘或文件夹后重试。") from e
 
 
 def _county_documents(session: Session) -> dict[str, bytes]:

@@ -18,7 +18,7 @@ import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
-from pjdesk.core.errors import PjdeskError
+from pjdesk.core.errors import PjdeskError, os_reason
 from pjdesk.core.kinds import KINDS
 
 from .database import Store, plain_errors
@@ -77,7 +77,7 @@ class AttachmentFiles:
         except IsADirectoryError as e:
             raise FileProblem(sha256, FileProblem.DAMAGED) from e
         except OSError as e:
-            raise PjdeskError(f"读取附件文件失败：{e.strerror or e}。请检查数据目录所在的磁盘后重试。") from e
+            raise PjdeskError(f"读取附件文件失败：{os_reason(e)}。请检查数据目录所在的磁盘后重试。") from e
         if digest(data) != sha256:
             raise FileProblem(sha256, FileProblem.DAMAGED)
         return data

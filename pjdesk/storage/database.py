@@ -20,7 +20,7 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from pjdesk.core.clock import SYSTEM_CLOCK, Clock, HybridClock
-from pjdesk.core.errors import PjdeskError
+from pjdesk.core.errors import PjdeskError, os_reason
 from pjdesk.core.ids import new_id
 from pjdesk.core.kinds import KINDS
 from pjdesk.core.records import BOOL, RecordKind
@@ -65,7 +65,7 @@ def plain_errors(action: str) -> Iterator[None]:
             raise PjdeskError(
                 f"{action}失败：数据目录不可写（{e.filename or ''}）。请检查文件夹权限，或用 --data-dir 换一个可写的目录。"
             ) from e
-        raise PjdeskError(f"{action}失败：读写磁盘出错（{e.strerror}）。请检查磁盘后重试。") from e
+        raise PjdeskError(f"{action}失败：读写磁盘出错（{os_reason(e)}）。请检查磁盘后重试。") from e
 
 
 def open_store(path: Path | str, *, device: str | None = None, readonly: bool = False,

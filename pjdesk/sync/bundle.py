@@ -28,7 +28,7 @@ from pathlib import Path
 
 from pjdesk import __version__
 from pjdesk.core.clock import format_stamp, parse_stamp
-from pjdesk.core.errors import PjdeskError
+from pjdesk.core.errors import PjdeskError, os_reason
 
 from .keys import DeviceKey, verify
 
@@ -260,7 +260,7 @@ def _read_regular_file(path: Path) -> bytes:
                 raise BundleRefused(f"文件过大（{info.st_size} 字节），不是正常的 pjdesk 数据交换文件")
             raw = fh.read(MAX_FILE + 1)
     except OSError as e:
-        raise BundleRefused(f"无法读取文件“{path.name}”：{e.strerror or e}") from e
+        raise BundleRefused(f"无法读取文件“{path.name}”：{os_reason(e)}") from e
     if len(raw) > MAX_FILE:
         raise BundleRefused("文件过大，不是正常的 pjdesk 数据交换文件")
     return raw

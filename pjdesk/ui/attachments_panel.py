@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from pjdesk.core.errors import PjdeskError
+from pjdesk.core.errors import PjdeskError, os_reason
 from pjdesk.services import attachments as attachment_service
 
 from .hazard_dialogs import ask_delete_reason
@@ -363,7 +363,7 @@ class _Viewer(QDialog):
         try:
             Path(path).write_bytes(self.data)
         except OSError as e:
-            QMessageBox.warning(self, "未保存", f"无法写入 {path}：{e.strerror or e}")
+            QMessageBox.warning(self, "未保存", f"无法写入 {path}：{os_reason(e)}")
 
 
 class PhotoViewer(_Viewer):

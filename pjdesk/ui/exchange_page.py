@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from pjdesk.core.errors import PjdeskError
+from pjdesk.core.errors import PjdeskError, os_reason
 from pjdesk.core.townships import townships
 from pjdesk.services import sync as sync_service
 
@@ -296,7 +296,7 @@ class ExchangePage(QWidget):
         try:
             paths = sorted(p for p in Path(folder).iterdir() if p.is_file() and p.suffix.lower() == ".pjz")
         except OSError as e:
-            QMessageBox.warning(self, "不能读取文件夹", f"不能读取 {folder}（{e.strerror or e}）。请检查 U 盘后重试。")
+            QMessageBox.warning(self, "不能读取文件夹", f"不能读取 {folder}（{os_reason(e)}）。请检查 U 盘后重试。")
             return
         if not paths:
             QMessageBox.information(self, "没有交换文件", f"文件夹 {folder} 中没有交换文件（.pjz）。")

@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from pjdesk.core.errors import PjdeskError
+from pjdesk.core.errors import PjdeskError, os_reason
 from pjdesk.core.periods import Month
 from pjdesk.services import form_output
 from pjdesk.services import returns as return_service
@@ -341,9 +341,7 @@ def _balanced_lines(metrics: QFontMetrics, text: str, at_least: int) -> list[str
 
 
 def _reason(error: Exception) -> str:
-    if isinstance(error, OSError) and error.strerror:
-        return error.strerror
-    return str(error)
+    return os_reason(error) if isinstance(error, OSError) else str(error)
 
 
 class MonthFormPage(QWidget):

@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from pjdesk.core.errors import PjdeskError
+from pjdesk.core.errors import PjdeskError, os_reason
 from pjdesk.services import returns as return_service
 
 from .pdf_printing import prepare_printer, print_document
@@ -198,7 +198,7 @@ class ReportsPage(QWidget):
             try:
                 shutil.copyfile(source, path)
             except OSError as e:
-                QMessageBox.warning(self, "未保存", f"不能写入 {path}：{e.strerror}。请换一个文件夹。")
+                QMessageBox.warning(self, "未保存", f"不能写入 {path}：{os_reason(e)}。请换一个文件夹。")
 
     # --- freezing ------------------------------------------------------------------------------------------
     def freeze(self) -> None:
