@@ -94,9 +94,9 @@ ORDER = DocumentSpec(
                 "事故隐患和问题："),
         ChildRows("hazards", None, (
             Column("hazard_no", "隐患编号", TEXT, width=7.5),
-            Column("location", "部位", TEXT, width=5.5),
-            Column("description", "隐患和问题", TEXT, width=13),
-            Column("measures", "整改要求", TEXT, width=10.5),
+            Column("location", "部位", TEXT, width=4),
+            Column("description", "隐患和问题", TEXT, width=15.5),
+            Column("measures", "整改要求", TEXT, width=9.5),
             Column("deadline", "整改期限", DATE, width=6),
         )),
         Wording("　　上述事故隐患和问题不符合有关安全生产法律、法规、规章和国家标准或者行业标准的规定。依据"

@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 
-from pjdesk.core.checklists import Checklist, ChecklistItem, checklist_for, checklist_item
+from pjdesk.core.checklists import Checklist, ChecklistItem, checklist, checklist_for, checklist_item
 from pjdesk.core.errors import PjdeskError, ValidationError
 from pjdesk.core.hazard import AWAITING_REVIEW, CLOSED, FOUND, MAJOR, RECTIFYING, REVIEWED
 from pjdesk.core.inspection import FAILED, INSPECTION, PASSED
@@ -49,6 +49,17 @@ def checklist_rows(session: Session, unit_id: str | None) -> dict:
     and what the dialog shows beside them (group, source, major, major_basis, tags)."""
     found = checklist_of_unit(session, unit_id)
     return {"checklist": found.key, "title": found.title, "items": [item_row(item) for item in found.items]}
+
+
+def checklist_title(key: str) -> str:
+    """The title of the checklist an inspection names (its ``checklist``); refused when it is gone."""
+    return checklist(key).title
+
+
+def checklist_item_row(code: str | None) -> dict | None:
+    """An item of any checklist by its code, as ``checklist_rows`` gives it (None: not a checklist item)."""
+    known = _checklist_item(code)
+    return item_row(known) if known else None
 
 
 def item_row(item: ChecklistItem) -> dict:
