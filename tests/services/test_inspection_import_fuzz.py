@@ -1,0 +1,173 @@
+"""Fuzzing the inspection sheet import (seeded), as tests/services/test_spreadsheet_fuzz.py does the ledger's:
+malformed sheets built from a real inspection sheet — cut short, bytes flipped in the file and in its sheet XML,
+zip bombs, cells far off the grid, formulas without results, impossible dates and inspectors, files that are not
+spreadsheets. Each is refused with a message in Chinese that says what to do, or read; none takes 10 s, none
+raises anything but PjdeskError, and the station's database is the same afterwards, row for row.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import time
+from pathlib import Path
+
+import openpyxl
+import pytest
+import xlwt
+
+from pjdesk.core.errors import PjdeskError
+from pjdesk.services.record_import import import_records, preview_records
+from tests.conftest import TODAY, TOWNSHIP
+from tests.services import spreadsheet_files as files
+from tests.services.test_spreadsheet_fuzz import EITHER, REFUSED, ROWS_REFUSED, assert_plain, mutated, rows
+
+SEED = 20261207
+HEADER = ["序号", "检查日期", "被检查单位", "统一社会信用代码", "检查人员", "检查方式", "检查内容", "发现问题", "处理措施"]
+GOOD = [
+    [1, dt.date(2026, 3, 5), "安定镇便民超市", None, "张三、李四", "日常巡查", "消防", "灭火器过期", "责令更换"],
+    [2, "2026/3/6", "平江县安定化工有限公司", "91310110666007217T", "张三，王五", "双随机", "危化", "防雷未检测", "限期整改"],
+    [3, "2026年3月9日", "安定镇福寿宾馆", None, "李四 赵六", "专项检查", "燃气", "管道老化", "限期整改"],
+]
+
+
+def sheet(path: Path, lines) -> Path:
+    book = openpyxl.Workbook()
+    ws = book.active
+    ws.title = "检查台账"
+    ws.append(["安定镇安全生产检查台账"])
+    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(HEADER))
+    ws.append(HEADER)
+    for line in lines:
+        ws.append(line)
+    book.save(path)
+    return path
+
+
+def xls_sheet(path: Path) -> Path:
+    book = xlwt.Workbook()
+    ws = book.add_sheet("检查台账")
+    for c, text in enumerate(HEADER):
+        ws.write(0, c, text)
+    for r, line in enumerate(GOOD, 1):
+        for c, value in enumerate(line):
+            if value is not None:
+                ws.write(r, c, value.isoformat() if isinstance(value, dt.date) else value)
+    book.save(str(path))
+    return path
+
+
+def build_cases(folder: Path) -> dict[str, tuple[Path, str]]:
+    rng = random.Random(SEED)
+    good = sheet(folder / "检查台账.xlsx", GOOD)
+    xls = xls_sheet(folder / "检查台账.xls")
+    raw, raw_xls, parts = good.read_bytes(), xls.read_bytes(), files.members(good)
+    cases: dict[str, tuple[Path, str]] = {}
+
+    def add(name: str, content: bytes | Path, expect: str, suffix: str = ".xlsx") -> None:
+        path = folder / f"{name}{suffix}"
+        if isinstance(content, Path):
+            content.rename(path)
+        else:
+            path.write_bytes(content)
+        cases[name] = (path, expect)
+
+    for i in range(6):
+        add(f"cut-short-{i}", raw[:rng.randrange(1, len(raw))], REFUSED)
+    for i in range(10):
+        add(f"bytes-flipped-{i}", mutated(raw, rng), EITHER)
+    for i in range(12):
+        add(f"sheet-xml-mutated-{i}", files.rezip(folder / "work.xlsx", {
+            **parts, files.SHEET: mutated(parts[files.SHEET], rng)}), EITHER)
+    for i in range(3):
+        add(f"xls-cut-short-{i}", raw_xls[:rng.randrange(8, len(raw_xls))], REFUSED, ".xls")
+    for i in range(6):
+        add(f"xls-bytes-flipped-{i}", mutated(raw_xls, rng), EITHER, ".xls")
+    for i in range(3):
+        add(f"random-bytes-{i}", rng.randbytes(rng.randint(10, 4000)), REFUSED)
+
+    add("zip-bomb", files.zip_bomb(good, folder / "work.xlsx"), REFUSED)
+    add("cell-at-XFD1048576", files.with_cell(good, folder / "work.xlsx", "XFD1048576"), REFUSED)
+    add("xls-cell-at-column-65536", files.xls_cell_moved(xls, folder / "work.xls", 1, 1, 65535), REFUSED, ".xls")
+
+    # What the import must refuse row by row: formulas, impossible dates, one inspector for an enforcement
+    # check, a mode no office uses, every column filled with something else.
+    add("formulas-without-results", sheet(folder / "work.xlsx", [
+        [1, "=DATE(2026,3,5)", "甲公司", None, "张三、李四", "日常巡查", None, None, None],
+        [2, "2026-03-05", '=CONCATENATE("乙","公司")', None, "张三、李四", "日常巡查", None, None, None]]), ROWS_REFUSED)
+    add("impossible-values", sheet(folder / "work.xlsx", [
+        [1, "0001-01-01", "甲公司", None, "张三、李四", "日常巡查", None, None, None],
+        [2, dt.datetime(1900, 1, 1), "乙公司", None, "张三、李四", "日常巡查", None, None, None],
+        [3, "2024-03-05 25:00", "丙公司", None, "张三、李四", "日常巡查", None, None, None],
+        [4, "2099-03-05", "丁公司", None, "张三、李四", "日常巡查", None, None, None],
+        [5, "2026-03-05", "戊公司", None, "张三", "计划执法", None, None, None],
+        [6, "2026-03-05", "己公司", None, "张三、李四", "上门服务", None, None, None],
+        [7, "2026-03-05", "庚" * 500, None, "张三、李四", "日常巡查", None, None, None]]), ROWS_REFUSED)
+    shuffled = []
+    for n in range(20):
+        cells = [rng.choice([None, "", "/", "无", 3.5, -1, dt.date(1999, 1, 1), "2026-02-30", "张三、", "、、、",
+                             "=1", "单位" * rng.randint(1, 80), "双随机一公开", "执法"]) for _ in HEADER[1:]]
+        shuffled.append([n + 1, *cells])
+    add("random-cells", sheet(folder / "work.xlsx", shuffled), EITHER)
+    return cases
+
+
+@pytest.fixture(scope="module")
+def cases(tmp_path_factory):
+    return build_cases(tmp_path_factory.mktemp("fuzz-inspections"))
+
+
+@pytest.fixture(scope="module")
+def station(tmp_path_factory):
+    from pjdesk.services.session import init_station
+
+    session = init_station(tmp_path_factory.mktemp("station") / "station", code=TOWNSHIP, operator="张三",
+                           today=lambda: TODAY)
+    yield session
+    session.close()
+
+
+def test_the_cases_are_many_and_of_every_kind(cases):
+    assert len(cases) >= 45
+    assert {expect for _, expect in cases.values()} == {REFUSED, ROWS_REFUSED, EITHER}
+
+
+def test_the_good_sheet_is_read_whole(cases, station):
+    preview = preview_records(station, "inspections", cases["bytes-flipped-0"][0].with_name("检查台账.xlsx"))
+    assert not preview.refused and preview.records == 3
+
+
+def test_every_case_is_refused_with_a_message_or_read(cases, station):
+    before = rows(station)
+    seen = {}
+    for name, (path, expect) in cases.items():
+        started = time.monotonic()
+        try:
+            preview = preview_records(station, "inspections", path)
+        except PjdeskError as e:
+            seen[name] = REFUSED
+            assert_plain(str(e), path)
+        else:
+            seen[name] = ROWS_REFUSED if preview.refused else "read"
+            if preview.refused:
+                assert_plain(preview.refusal(), path)
+                assert all(issue.row > preview.header_row for issue in preview.refused)
+        seconds = time.monotonic() - started
+        assert seconds < 10, f"{name}: {seconds:.1f} s"
+        if expect != EITHER:
+            assert seen[name] == expect, name
+            with pytest.raises(PjdeskError):  # the import as a whole, which would write
+                import_records(station, "inspections", path)
+        assert rows(station) == before, name
+    assert {seen[n] for n, (_, expect) in cases.items() if expect == EITHER} >= {REFUSED, "read"}
+
+
+def test_the_impossible_values_are_each_named_by_their_row(cases, station):
+    preview = preview_records(station, "inspections", cases["impossible-values"][0])
+    reasons = {issue.row: issue.reason for issue in preview.refused}
+    assert sorted(reasons) == [3, 4, 5, 6, 7, 8, 9]
+    assert reasons[3] == "检查日期“0001-01-01”早于 2000 年，不是有效日期，请核对"
+    assert reasons[6] == "检查日期不能晚于今天"
+    assert reasons[7] == "执法检查须有两名以上执法人员，请填写检查人员"
+    assert reasons[8].startswith("检查方式“上门服务”无法识别")
+    assert "单位名称过长" in reasons[9]
