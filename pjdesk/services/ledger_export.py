@@ -99,10 +99,10 @@ def export_ledger(session: Session, path: str | Path, f: HazardFilter = HazardFi
         raise PjdeskError(f"导出文件名应以 .xlsx 结尾（如 隐患台账.xlsx），现为“{path.name}”")
     today = session.today()
     total = count_hazards(session, f)
-    temporary = _temporary_beside(path)
+    temporary = temporary_beside(path)
     try:
-        book = _Book(temporary, title=f"{station.name}隐患排查治理台账", operator=session.operator,
-                     streamed=total > IN_MEMORY_ROWS)
+        book = Book(temporary, title=f"{station.name}隐患排查治理台账", operator=session.operator,
+                    streamed=total > IN_MEMORY_ROWS)
         book.begin(f"填报单位：{station.label}　　筛选：{f.describe()}　　导出日期：{today.isoformat()}"
                    f"　　共 {total} 条")
         scoped = _scoped(session, f)
@@ -122,7 +122,7 @@ def export_ledger(session: Session, path: str | Path, f: HazardFilter = HazardFi
             if progress:
                 progress(written, total)
         book.close()
-        _replace(temporary, path)
+        replace(temporary, path)
     except BaseException:
         with contextlib.suppress(OSError):
             temporary.unlink()
@@ -130,11 +130,14 @@ def export_ledger(session: Session, path: str | Path, f: HazardFilter = HazardFi
     return written
 
 
-class _Book:
-    """The workbook: a handful of shared formats (one per kind of column), rows written in order."""
+class Book:
+    """A print-ready sheet: title, subtitle, one header row frozen and repeated on every page, A4 fitted to the
+    page width, page numbers; a handful of shared formats (one per kind of column), rows written in order.
+    Every text is written as a string, never as a formula. The hazard ledger's columns unless told others."""
 
-    def __init__(self, path: Path, *, title: str, operator: str, streamed: bool):
-        self.path, self.title = path, title
+    def __init__(self, path: Path, *, title: str, operator: str, streamed: bool,
+                 columns: tuple[Column, ...] = COLUMNS, sheet_name: str = SHEET_NAME, landscape: bool = True):
+        self.path, self.title, self.columns, self.landscape = path, title, columns, landscape
         # Text stays text: a description that begins with "=" is not a formula, a code is not a number. Every
         # text cell is also written with write_string, so that no option of write() can make it one.
         self.book = xlsxwriter.Workbook(str(path), {
@@ -142,7 +145,7 @@ class _Book:
             "strings_to_numbers": False,
         })
         self.book.set_properties({"title": title, "author": operator or "pjdesk", "comments": "pjdesk 导出"})
-        self.sheet = self.book.add_worksheet(SHEET_NAME)
+        self.sheet = self.book.add_worksheet(sheet_name)
         self.row = FIRST_DATA_ROW
         cell = {"font_name": FONT, "font_size": 10, "border": 1, "valign": "top"}
         add = self.book.add_format
@@ -163,12 +166,12 @@ class _Book:
         sheet = self.sheet
         writers = {"date": self._write_date, "money": self._write_money}
         self.plan = [(c, column.key, self.formats[column.kind], writers.get(column.kind))
-                     for c, column in enumerate(COLUMNS)]
+                     for c, column in enumerate(columns)]
         self._blank, self._string, self._number = sheet.write_blank, sheet.write_string, sheet.write_number
 
     def begin(self, subtitle: str) -> None:
-        sheet, last = self.sheet, len(COLUMNS) - 1
-        for index, column in enumerate(COLUMNS):
+        sheet, last = self.sheet, len(self.columns) - 1
+        for index, column in enumerate(self.columns):
             sheet.set_column(index, index, column.width)
         sheet.set_row(TITLE_ROW, 30)
         # merge_range writes its text with write(), which guesses the type; the text goes in as a string.
@@ -178,13 +181,16 @@ class _Book:
         sheet.merge_range(SUBTITLE_ROW, 0, SUBTITLE_ROW, last, "", self.subtitle_format)
         sheet.write_string(SUBTITLE_ROW, 0, subtitle, self.subtitle_format)
         sheet.set_row(HEADER_ROW, 30)
-        for index, column in enumerate(COLUMNS):
+        for index, column in enumerate(self.columns):
             sheet.write_string(HEADER_ROW, index, column.header, self.header_format)
         sheet.freeze_panes(FIRST_DATA_ROW, 0)
-        # Printing: A4 landscape, all columns on the page width, as many pages down as needed, the header
-        # row on every page, and the page number in the footer.
+        # Printing: A4 (landscape for a wide sheet), all columns on the page width, as many pages down as
+        # needed, the header row on every page, and the page number in the footer.
         sheet.set_paper(9)
-        sheet.set_landscape()
+        if self.landscape:
+            sheet.set_landscape()
+        else:
+            sheet.set_portrait()
         sheet.fit_to_pages(1, 0)
         sheet.repeat_rows(HEADER_ROW)
         sheet.center_horizontally()
@@ -218,14 +224,14 @@ class _Book:
 
     def close(self) -> None:
         last_row = max(self.row - 1, HEADER_ROW)
-        self.sheet.autofilter(HEADER_ROW, 0, last_row, len(COLUMNS) - 1)
+        self.sheet.autofilter(HEADER_ROW, 0, last_row, len(self.columns) - 1)
         try:
             self.book.close()
         except FileCreateError as e:
             raise _plain(e.__context__ if isinstance(e.__context__, OSError) else OSError(str(e)), self.path) from e
 
 
-def _temporary_beside(path: Path) -> Path:
+def temporary_beside(path: Path) -> Path:
     """An empty file in the target's folder, so that the final rename stays on one disk."""
     try:
         fd, name = tempfile.mkstemp(prefix=".pjdesk-导出-", suffix=".xlsx.tmp", dir=path.parent)
@@ -235,7 +241,7 @@ def _temporary_beside(path: Path) -> Path:
     return Path(name)
 
 
-def _replace(temporary: Path, path: Path) -> None:
+def replace(temporary: Path, path: Path) -> None:
     try:
         os.replace(temporary, path)
     except OSError as e:
