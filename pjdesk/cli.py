@@ -79,6 +79,7 @@ def build_parser() -> argparse.ArgumentParser:
     sync_import.add_argument("--trust-new", action="store_true", help="接受首次出现的设备密钥（会列出其指纹）")
     _add_attach_parser(commands)
     _add_document_parser(commands)
+    _add_records_parser(commands)
 
     status = commands.add_parser("status", help="本机站点与数据概况", example="pjdesk status")
     status.add_argument("--json", action="store_true", help="以 JSON 输出")
@@ -137,6 +138,8 @@ def _log_unexpected(args) -> Path:
 def _run(args) -> int:
     from pjdesk.services.session import init_station, open_session
 
+    if args.command == "records" and args.records_command == "kinds":
+        return _records_kinds()  # needs no station
     if args.command == "townships":
         for t in townships():
             print(f"{t.code}\t{t.name}\t{t.kind}")
@@ -173,6 +176,8 @@ def _run(args) -> int:
             return _ledger(session, args)
         if args.command == "attach":
             return _attach(session, args)
+        if args.command == "records":
+            return _records(session, args)
         if args.command == "document":
             return _document(session, args)
         if args.command == "return":
@@ -195,6 +200,7 @@ def _status(session, as_json: bool) -> int:
     print(f"站点：{station['name']}（{station['code']}）" if station else "站点：未设置（请先运行 pjdesk init）")
     labels = {"units": "单位", "hazards": "隐患", "hazards_open": "未销号", "hazards_overdue": "逾期未整改",
               "hazards_major": "重大隐患", "hazards_closed": "已销号"}
+    labels.update({k.command: k.label for k in _record_kinds() if k.command not in labels})
     print("  ".join(f"{labels[k]} {v}" for k, v in status["counts"].items()))
     numbers = status.get("hazard_numbers")
     if numbers:
@@ -214,21 +220,86 @@ def _demo(session, args) -> int:
 
 def _ledger(session, args) -> int:
     if args.ledger_command == "import":
-        from pjdesk.services.ledger_import import import_ledger
-
-        result = import_ledger(session, args.file, dry_run=args.dry_run, progress=_progress("导入"))
-        preview = result.preview
-        for issue in [*preview.refused, *preview.warnings]:
-            print(issue.text)
-        print(result.summary())
-        if args.dry_run and not preview.can_apply:
-            print(f"pjdesk: {preview.refusal()}", file=sys.stderr)
-            return 1
-        return 0
+        return _records_import(session, "hazards", args.file, args.dry_run)  # the same as records import hazards
     from pjdesk.services.ledger_export import export_ledger
 
     rows = export_ledger(session, args.file, EXPORT_FILTERS[args.status], progress=_progress("导出"))
     print(f"已导出 {rows} 条隐患到 {args.file}", file=sys.stderr)
+    return 0
+
+
+# --- pjdesk records kinds | import KIND FILE [--dry-run] | export KIND FILE | list KIND --json [--limit N] -----
+def _add_records_parser(commands) -> None:
+    records = commands.add_parser("records", help="任一类记录（单位、隐患、检查记录……）的导入、导出与列出",
+                                  example="pjdesk records import inspections 检查台账2026.xlsx --dry-run")
+    actions = records.add_subparsers(dest="records_command", metavar="操作", required=True)
+    actions.add_parser("kinds", help="列出记录类型：命令中的名称和中文名", example="pjdesk records kinds")
+    kind_help = "记录类型：units、hazards、inspections 等（见 pjdesk records kinds）"
+    imported = actions.add_parser("import", help="从 Excel 表格导入（.xlsx / .xls）：先备份，全部导入或全部不导入",
+                                  example="pjdesk records import inspections 检查台账2026.xlsx --dry-run")
+    imported.add_argument("kind", metavar="类型", help=kind_help)
+    imported.add_argument("file", metavar="文件", help="要导入的 Excel 表格")
+    imported.add_argument("--dry-run", action="store_true", help="只检查，不写入")
+    exported = actions.add_parser("export", help="导出为可打印的 Excel 表格（.xlsx）",
+                                  example="pjdesk records export inspections 检查台账.xlsx")
+    exported.add_argument("kind", metavar="类型", help=kind_help)
+    exported.add_argument("file", metavar="文件", help="写出的 Excel 表格（.xlsx）")
+    listed = actions.add_parser("list", help="列出记录：字段、状态、子项和附件",
+                                example="pjdesk records list inspections --json --limit 20")
+    listed.add_argument("kind", metavar="类型", help=kind_help)
+    listed.add_argument("--json", action="store_true", help="以 JSON 输出（不加则每条一行：ID 和标题）")
+    listed.add_argument("--limit", type=int, metavar="条数", help="最多列出这么多条（按登记先后）")
+
+
+def _record_kinds():
+    from pjdesk.services.records import record_kinds
+
+    return record_kinds()
+
+
+def _records_kinds() -> int:
+    from pjdesk.services.record_export import kinds_data
+
+    for kind in kinds_data():
+        print(f"{kind['name']}\t{kind['label']}")
+    return 0
+
+
+def _records(session, args) -> int:
+    from pjdesk.services import record_export
+
+    if args.records_command == "import":
+        return _records_import(session, args.kind, args.file, args.dry_run)
+    if args.records_command == "export":
+        from pjdesk.services.record_import import spec_for
+
+        spec = spec_for(args.kind)
+        rows = record_export.export_records(session, spec.kind, args.file, progress=_progress("导出"))
+        print(f"已导出 {rows} 条{spec.noun}到 {args.file}", file=sys.stderr)
+        return 0
+    records = record_export.records_data(session, args.kind, limit=args.limit)
+    if args.json:
+        print(json.dumps(records, ensure_ascii=False, indent=2))
+    else:
+        from pjdesk.services.records import kind_named
+
+        title = kind_named(args.kind).title_field
+        for record in records:
+            print(f"{record['id']}\t{record.get(title) or ''}")
+    return 0
+
+
+def _records_import(session, kind: str, file: str, dry_run: bool) -> int:
+    from pjdesk.services.record_import import import_records
+
+    result = import_records(session, kind, file, dry_run=dry_run, progress=_progress("导入"))
+    preview = result.preview
+    for issue in [*preview.refused, *preview.warnings]:
+        print(issue.text)
+    print(result.summary())
+    if dry_run and not preview.can_apply:
+        print(f"pjdesk: {preview.refusal()}", file=sys.stderr)
+        return 1
     return 0
 
 

@@ -33,7 +33,8 @@ def test_init_then_status_json(tmp_path):
     assert status["station"] == {"role": "township", "code": "430626105", "name": "龙门镇"}
     assert status["schema_version"] >= 1
     assert status["counts"] == {"units": 0, "hazards": 0, "hazards_open": 0, "hazards_overdue": 0,
-                                "hazards_major": 0, "hazards_closed": 0}
+                                "hazards_major": 0, "hazards_closed": 0, "inspections": 0, "documents": 0,
+                                "attachments": 0}
 
 
 def test_data_dir_from_the_environment(tmp_path):
@@ -187,3 +188,107 @@ def test_demo_twice_with_the_same_seed_is_refused_with_one_line(tmp_path):
     assert "演示数据已载入" in again.stderr and "Traceback" not in again.stderr
     assert again.stderr.count("\n") == 1
     assert json.loads(pjdesk("status", "--json", data_dir=tmp_path).stdout)["counts"]["hazards"] == 30
+
+
+# --- pjdesk records … : any kind, proven on inspections ----------------------------------------------------------
+
+
+def inspection_sheet(path, rows):
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["检查日期", "被检查单位", "统一社会信用代码", "检查人员", "检查方式", "检查内容", "发现问题", "处理措施"])
+    for row in rows:
+        sheet.append(row)
+    book.save(path)
+    return path
+
+
+def test_records_kinds_names_each_kind_with_its_label(tmp_path):
+    done = pjdesk("records", "kinds", data_dir=tmp_path)  # no station needed
+    assert done.returncode == 0
+    lines = done.stdout.splitlines()
+    assert lines[:3] == ["units\t单位", "hazards\t隐患", "inspections\t检查记录"]
+    assert pjdesk("records", data_dir=tmp_path).returncode == 2
+
+
+def test_records_import_list_and_export_of_inspections(tmp_path):
+    station = tmp_path / "station"
+    assert pjdesk("init", "--township", "430626101", "--operator", "张三", data_dir=station).returncode == 0
+    sheet = inspection_sheet(tmp_path / "检查台账.xlsx", [
+        ["2026-03-05", "安定镇便民超市", None, "张三、李四", "日常巡查", "消防", "灭火器过期", "责令更换"],
+        ["2026-03-06", "平江县安定化工有限公司", "91310110666007217T", "张三，王五", "双随机", "危化", "防雷未检测", "限期整改"],
+    ])
+
+    dry = pjdesk("records", "import", "inspections", str(sheet), "--dry-run", data_dir=station)
+    assert dry.returncode == 0, dry.stderr
+    assert "可导入检查记录 2 条（其中 1 条待补充）" in dry.stdout
+    assert "第 3 行：检查人员的执法证号未填全，已导入并标为“待补充”" in dry.stdout
+    assert json.loads(pjdesk("status", "--json", data_dir=station).stdout)["counts"]["inspections"] == 0
+
+    done = pjdesk("records", "import", "inspections", str(sheet), data_dir=station)
+    assert done.returncode == 0, done.stderr
+    assert "已导入检查记录 2 条" in done.stdout and "导入前的数据已备份到" in done.stdout
+    counts = json.loads(pjdesk("status", "--json", data_dir=station).stdout)["counts"]
+    assert (counts["inspections"], counts["units"]) == (2, 2)
+
+    listed = json.loads(pjdesk("records", "list", "inspections", "--json", data_dir=station).stdout)
+    assert [(r["date"], r["mode"], r["incomplete"]) for r in listed] == [("2026-03-05", "日常巡查", 0),
+                                                                         ("2026-03-06", "双随机", 1)]
+    first = listed[0]
+    assert first["township"] == "430626101" and first["officer_names"] == "张三、李四"
+    assert [o["name"] for o in first["officers"]] == ["张三", "李四"] and first["items"] == []
+    assert first["attachments"] == []
+
+    photo = tmp_path / "现场.jpg"
+    photo.write_bytes(b"\xff\xd8\xff\xe0" + b"\x00" * 200 + b"\xff\xd9")
+    attached = pjdesk("attach", "inspections", first["id"], str(photo), "--label", "现场", data_dir=station)
+    assert attached.returncode == 0, attached.stderr
+    one = json.loads(pjdesk("records", "list", "inspections", "--json", "--limit", "1", data_dir=station).stdout)
+    assert len(one) == 1
+    [file] = one[0]["attachments"]
+    assert (file["name"], file["label"], file["bytes"], len(file["sha256"])) == ("现场.jpg", "现场", 206, 64)
+
+    out = tmp_path / "导出.xlsx"
+    exported = pjdesk("records", "export", "inspections", str(out), data_dir=station)
+    assert exported.returncode == 0, exported.stderr
+    assert "已导出 2 条检查记录" in exported.stderr
+    import openpyxl
+
+    rows = list(openpyxl.load_workbook(out).active.iter_rows(values_only=True))
+    assert rows[2][:3] == ("序号", "检查日期", "被检查单位") and [r[2] for r in rows[3:]] == [
+        "安定镇便民超市", "平江县安定化工有限公司"]
+    again = pjdesk("records", "import", "inspections", str(out), "--dry-run", data_dir=station)
+    assert again.returncode == 1 and "没有新的检查记录可导入" in again.stderr
+
+
+def test_records_import_refuses_bad_rows_with_exit_1_and_writes_nothing(tmp_path):
+    station = tmp_path / "station"
+    pjdesk("init", "--township", "430626101", "--operator", "张三", data_dir=station)
+    sheet = inspection_sheet(tmp_path / "坏.xlsx", [
+        ["2026-03-05", "安定镇便民超市", None, "张三、李四", "日常巡查", "消防", "灭火器过期", "责令更换"],
+        ["2026-13-05", "安定镇便民超市", None, "张三", "专项检查", "消防", "灭火器过期", "责令更换"],
+    ])
+    done = pjdesk("records", "import", "inspections", str(sheet), data_dir=station)
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert done.stderr.startswith("pjdesk: “坏.xlsx”有 1 行不能导入，未写入任何数据")
+    assert "第 3 行：检查日期“2026-13-05”不是有效日期（2026 年 13 月没有 5 日）" in done.stderr
+    assert json.loads(pjdesk("status", "--json", data_dir=station).stdout)["counts"]["inspections"] == 0
+    unknown = pjdesk("records", "list", "trainings", "--json", data_dir=station)
+    assert unknown.returncode == 1 and "没有“trainings”这类记录" in unknown.stderr
+
+
+def test_ledger_import_is_another_name_for_records_import_hazards(tmp_path):
+    import openpyxl
+
+    station = tmp_path / "station"
+    pjdesk("init", "--township", "430626101", "--operator", "张三", data_dir=station)
+    book = openpyxl.Workbook()
+    book.active.append(["单位名称", "隐患描述", "发现日期"])
+    book.active.append(["甲公司", "灭火器压力不足", "2026-03-05"])
+    book.save(tmp_path / "台账.xlsx")
+    ledger = pjdesk("ledger", "import", str(tmp_path / "台账.xlsx"), "--dry-run", data_dir=station)
+    records = pjdesk("records", "import", "hazards", str(tmp_path / "台账.xlsx"), "--dry-run", data_dir=station)
+    assert ledger.returncode == records.returncode == 0
+    assert ledger.stdout == records.stdout and "可导入隐患 1 条" in records.stdout
