@@ -1,5 +1,7 @@
-"""Importing an Excel ledger: the preview first (how each column is read, every row that cannot be taken
-and why), remapping columns by hand, then an all-or-nothing import in the background."""
+"""Importing records of any kind from Excel (the hazard ledger, an inspection sheet, a unit register): the
+preview first (how each column is read, every row that cannot be taken and why, new units that look like
+registered ones), remapping columns and taking an offered unit by hand, then an all-or-nothing import in the
+background."""
 
 from __future__ import annotations
 
@@ -21,19 +23,24 @@ from PySide6.QtWidgets import (
 )
 
 from pjdesk.core.errors import PjdeskError
-from pjdesk.services import ledger_import
+from pjdesk.services import record_import
 
 from .small_table import fill_rows, small_table
 from .tasks import run_task
 
 
 class ImportDialog(QDialog):
-    def __init__(self, session, path, parent=None):
+    """``kind``: the kind imported (a RecordKind, its name or command-line name); the hazard ledger by default.
+    After a successful import ``outcome`` holds the ImportResult (its ``changed`` says what to refresh)."""
+
+    def __init__(self, session, path, parent=None, kind="hazard"):
         super().__init__(parent)
         self.setObjectName("import_dialog")
-        self.setWindowTitle("从 Excel 导入隐患台账")
+        self.spec = record_import.spec_for(kind)
+        self.setWindowTitle(f"从 Excel 导入{self.spec.noun}")
         self.session, self.path = session, path
         self.preview = None
+        self.units: dict[str, str] = {}  # a unit name as the sheet writes it → the registered unit taken for it
         self.outcome = None
         self.summary = QLabel(wordWrap=True)
         self.summary.setObjectName("import_summary")
@@ -51,6 +58,7 @@ class ImportDialog(QDialog):
         self.refused = self._issue_table("refused_rows")
         self.warnings = self._issue_table("warning_rows")
         self.skipped = self._issue_table("skipped_rows")
+        self.unit_matches = small_table("unit_matches", ["表中的单位", "导入为"], stretch=1)
         self.recheck = QPushButton("按所选对应关系重新检查")
         self.recheck.setObjectName("import_recheck")
         self.recheck.clicked.connect(self.check_again)
@@ -88,7 +96,8 @@ class ImportDialog(QDialog):
     def load(self, sheet: str | None = None, mapping: dict | None = None) -> bool:
         QGuiApplication.setOverrideCursor(Qt.WaitCursor)
         try:
-            self.preview = ledger_import.preview_import(self.session, self.path, sheet=sheet, mapping=mapping)
+            self.preview = record_import.preview_records(self.session, self.spec, self.path, sheet=sheet,
+                                                         mapping=mapping, units=self.units)
         except PjdeskError as e:
             self.preview = None
             self.summary.setText(str(e))
@@ -116,7 +125,7 @@ class ImportDialog(QDialog):
             self.mapping.setItem(row, 1, QTableWidgetItem(column.header))
             combo = QComboBox()
             combo.addItem("（不导入）", None)
-            for target in ledger_import.TARGETS:
+            for target in p.targets:
                 combo.addItem(f"{target.group}·{target.label}", target.key)
             combo.setCurrentIndex(max(combo.findData(column.target), 0))
             combo.setProperty("column", column.index)
@@ -128,9 +137,31 @@ class ImportDialog(QDialog):
         self.issues.addTab(self.refused, f"不能导入（{len(p.refused)}）")
         self.issues.addTab(self.warnings, f"提示（{len(p.warnings)}）")
         self.issues.addTab(self.skipped, f"跳过的行（{len(p.skipped)}）")
+        self._show_unit_matches()
         self.issues.setCurrentIndex(0 if p.refused else 1)
         self.import_button.setEnabled(p.can_apply)
-        self.import_button.setText(f"导入 {p.hazards} 条" if p.can_apply else "导入")
+        self.import_button.setText(f"导入 {p.records} 条" if p.can_apply else "导入")
+
+    def _show_unit_matches(self) -> None:
+        """New units whose names look like registered ones: each may be taken as that unit instead."""
+        offered = [u for u in self.preview.units.values() if u.is_new and u.similar]
+        chosen = [u for u in self.preview.units.values() if u.matched_by == "chosen"]
+        self.unit_matches.setRowCount(0)
+        if not offered and not chosen:
+            return
+        self.unit_matches.setRowCount(len(offered) + len(chosen))
+        for row, unit in enumerate([*offered, *chosen]):
+            name = next((n for n, i in self.units.items() if i == unit.existing_id), unit.name)
+            self.unit_matches.setItem(row, 0, QTableWidgetItem(name))
+            combo = QComboBox()
+            combo.addItem("新建单位", None)
+            similar = unit.similar if unit.is_new else ((unit.existing_id, unit.name),)
+            for unit_id, registered in similar:
+                combo.addItem(f"已登记的“{registered}”", unit_id)
+            combo.setCurrentIndex(0 if unit.is_new else 1)
+            combo.setProperty("name", name)
+            self.unit_matches.setCellWidget(row, 1, combo)
+        self.issues.addTab(self.unit_matches, f"相近的单位（{len(offered) + len(chosen)}）")
         self.recheck.setEnabled(True)
 
     def chosen_mapping(self) -> dict[int, str | None]:
@@ -140,7 +171,16 @@ class ImportDialog(QDialog):
             mapping[combo.property("column")] = combo.currentData()
         return mapping
 
+    def chosen_units(self) -> dict[str, str]:
+        units = {}
+        for row in range(self.unit_matches.rowCount()):
+            combo = self.unit_matches.cellWidget(row, 1)
+            if combo is not None and combo.currentData():
+                units[combo.property("name")] = combo.currentData()
+        return units
+
     def check_again(self) -> None:
+        self.units = self.chosen_units()
         self.load(self.preview.sheet if self.preview else None, self.chosen_mapping())
 
     def _sheet_changed(self) -> None:
@@ -163,7 +203,7 @@ class ImportDialog(QDialog):
             QMessageBox.warning(self, "未导入", message)
 
         self.import_thread = run_task(
-            self, self.session, "正在导入台账",
-            lambda s, progress, cancelled: ledger_import.apply_import(s, preview, progress=progress,
-                                                                      cancelled=cancelled),
+            self, self.session, f"正在导入{self.spec.noun}",
+            lambda s, progress, cancelled: record_import.apply_records(s, preview, progress=progress,
+                                                                       cancelled=cancelled),
             done, failed)

@@ -62,3 +62,34 @@ def test_a_column_mapped_by_hand_and_a_clean_import(qtbot, session, tmp_path, mo
     detail = hazards.hazard_detail(session, rows["安全出口上锁"]["id"])
     assert detail["hazard"]["found_by"] == "住建联合检查"
     assert detail["unit"]["name"] == "安定大酒店"
+
+
+def test_an_inspection_sheet_with_a_unit_taken_from_the_offered_match(qtbot, session, unit, tmp_path, monkeypatch):
+    from pjdesk.services.record_export import records_data
+
+    monkeypatch.setattr(QMessageBox, "information", lambda *a, **k: None)
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["检查日期", "被检查单位", "检查人员", "检查方式", "发现问题"])
+    sheet.append(["2026-03-05", "安定化工公司", "张三、李四", "专项检查", "储罐区防雷未检测"])
+    sheet.append(["2026-03-06", "安定镇便民超市", "张三、王五", "日常巡查", "灭火器过期"])
+    path = tmp_path / "检查台账.xlsx"
+    book.save(path)
+
+    dialog = ImportDialog(session, path, kind="inspections")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert dialog.windowTitle() == "从 Excel 导入检查记录"
+    assert "新建单位 2 家" in dialog.summary.text() and dialog.import_button.text() == "导入 2 条"
+    assert dialog.unit_matches.rowCount() == 1 and dialog.unit_matches.item(0, 0).text() == "安定化工公司"
+    combo = dialog.unit_matches.cellWidget(0, 1)
+    combo.setCurrentIndex(combo.findData(unit))
+    qtbot.mouseClick(dialog.recheck, Qt.LeftButton)
+    assert "新建单位 1 家，匹配已有单位 1 家" in dialog.summary.text()
+    qtbot.mouseClick(dialog.import_button, Qt.LeftButton)
+    qtbot.waitUntil(lambda: dialog.outcome is not None, timeout=15000)
+
+    rows = {r["findings"]: r for r in records_data(session, "inspections")}
+    assert rows["储罐区防雷未检测"]["unit_id"] == unit and rows["储罐区防雷未检测"]["incomplete"] == 1
+    assert [o["name"] for o in rows["灭火器过期"]["officers"]] == ["张三", "王五"]
+    assert dialog.outcome.changed["inspection"] == frozenset(r["id"] for r in rows.values())
