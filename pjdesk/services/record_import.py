@@ -186,8 +186,7 @@ class ImportSpec:
             for name in columns:
                 f = UNIT.field(name)
                 label = f.label if f.label.startswith("单位") or name == "uscc" else "单位" + f.label
-                yield_names = tuple(dict.fromkeys((*f.import_names, f.label)))
-                out.append(Target("unit." + name, label, "单位", yield_names,
+                out.append(Target("unit." + name, label, "单位", _header_names(f),
                                   name == "name" and self.unit_ref.required, f.type, f.vocabulary))
         child_columns = {c.field: c for c in self.child_columns}
         for f in kind.fields:
@@ -195,15 +194,14 @@ class ImportSpec:
             if f.type == CHILDREN:
                 column = child_columns.get(f.name)
                 if column is not None:
-                    out.append(Target(key, f.label, kind.label, tuple(dict.fromkeys((*column.names, f.label))),
+                    out.append(Target(key, f.label, kind.label, tuple(dict.fromkeys((*column.names, *_header_names(f)))),
                                       False, CHILDREN))
                 continue
             if f.type == REF:
                 continue  # the unit through its columns above; other references by a Link
             required = (f.required and f.only_when is None and f.name not in self.defaults
                         and f.name not in kind.defaults)
-            out.append(Target(key, f.label, kind.label, tuple(dict.fromkeys((*f.import_names, f.label))), required,
-                              f.type, f.vocabulary))
+            out.append(Target(key, f.label, kind.label, _header_names(f), required, f.type, f.vocabulary))
         return (*out, *self.extra_targets, Target(SERIAL, "序号（不导入）", "其他", ("序号", "No", "No.")))
 
     @functools.cached_property
@@ -237,6 +235,12 @@ SERIAL = "serial"
 # What a sheet may say about the unit a record refers to (its 行业 column goes to the unit unless the record has
 # a sector of its own, which a new unit then takes: ImportSpec.unit_sector).
 UNIT_COLUMNS = ("name", "uscc", "village", "address", "principal", "phone", "lead_dept")
+
+
+def _header_names(f: Field) -> tuple[str, ...]:
+    """The headers that name a field: its import_names, and its label (what an exported sheet writes)."""
+    return tuple(dict.fromkeys((*f.import_names, f.label)))
+
 
 def header_key(text: object) -> str:
     """A header as compared: full-width forms folded (（元）→ (元)), no spaces or line breaks, no '*'
