@@ -35,6 +35,9 @@ def settings_start_empty(qapp):
     QSettings().clear()
 
 
+STILL_OPEN_MS = 15_000
+
+
 @pytest.fixture
 def answer_dialog(qtbot):
     """Schedule ``fill(dialog)`` to run on the next modal dialog, while the program waits in its exec().
@@ -55,6 +58,15 @@ def answer_dialog(qtbot):
                 failures.append(e)
                 if close_with_reject_on_error:
                     dialog.reject()
+                return
+
+            def still_open():
+                # A fill that did not close the dialog (a save refused, a key that no longer saves) must fail the
+                # test, not leave the program waiting in exec() for ever.
+                if dialog.isVisible() and QApplication.activeModalWidget() is dialog:
+                    failures.append(AssertionError(f"the dialog “{dialog.windowTitle()}” stayed open after it was filled"))
+                    dialog.reject()
+            QTimer.singleShot(STILL_OPEN_MS, still_open)
         QTimer.singleShot(0, run)
 
     yield schedule
