@@ -9,14 +9,13 @@ saving writes the engine's files, rendered from the very form on screen (not fil
 from __future__ import annotations
 
 import math
-import shutil
 from collections.abc import Iterable
 from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics, QGuiApplication
 from PySide6.QtPdf import QPdfDocument
-from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QAbstractScrollArea,
@@ -38,7 +37,7 @@ from pjdesk.core.periods import Month
 from pjdesk.services import form_output
 from pjdesk.services import returns as return_service
 
-from .pdf_printing import page_layout_of, prepare_printer, print_document
+from .pdf_printing import paper_of_pdf, print_dialog_for, start_printing
 from .tasks import run_task
 from .widgets import make_button
 
@@ -61,6 +60,8 @@ class FormView(QWidget):
         self._pdf: Path | None = None  # the engine's PDF of the form shown, made when first printed
         self._header_rows = 0
         self.document = QPdfDocument(self)
+        self.printing = None  # the background print run, while there is one
+        self.last_print = None  # what the last print run did (PrintResult), None if it failed
 
         self.print_button = make_button("打印…", "print_form", self.print_dialog)
         self.save_pdf_button = make_button("另存 PDF…", "save_form_pdf", lambda: self.save_as("pdf"))
@@ -239,6 +240,7 @@ class FormView(QWidget):
     def _enable_actions(self, enabled: bool) -> None:
         for button in (self.print_button, self.save_pdf_button, self.save_xlsx_button):
             button.setEnabled(enabled)
+        self.print_button.setEnabled(enabled and self.printing is None)  # one print run at a time
 
     # --- printing and saving ----------------------------------------------------------------------------------
     def pdf_file(self) -> Path:
@@ -263,35 +265,34 @@ class FormView(QWidget):
         return self.document.pageCount() > 0
 
     def print_dialog(self) -> None:
-        if self.filled is None or not self._load_document():
+        if self.filled is None or self.printing is not None or not self._load_document():
             return
         printer = QPrinter(QPrinter.HighResolution)
-        prepare_printer(printer, self.document)
-        dialog = QPrintDialog(printer, self)
-        dialog.setWindowTitle(f"打印{self.filled.spec.title}")
+        dialog = print_dialog_for(printer, self.document, f"打印{self.filled.spec.title}", self)
         if dialog.exec() == QDialog.Accepted:
-            self.print_to(printer)
+            self.print_to(printer, configured=True)
 
-    def print_to(self, printer: QPrinter) -> int:
-        """Print the form on ``printer``, each page in the PDF's own size and orientation; returns the pages.
+    def print_to(self, printer: QPrinter, *, configured: bool = False):
+        """Print the form on ``printer`` in the background, each page in the PDF's own size and orientation
+        (see pdf_printing); returns the thread, and ``last_print`` says what it did once it is done.
 
         Printing every page to a PDF file writes the form's own PDF there, whose text stays searchable, rather
-        than pictures of its pages.
+        than pictures of its pages. A printer no dialog ``configured`` gets the PDF's paper, keeping its range.
         """
-        if self.filled is None or not self._load_document():
-            return 0
-        if printer.outputFormat() == QPrinter.PdfFormat:
-            if printer.outputFileName() and printer.printRange() == QPrinter.AllPages:
-                try:
-                    shutil.copyfile(self.pdf_file(), printer.outputFileName())
-                except OSError as e:
-                    QMessageBox.warning(self, "未打印", f"不能写入 {printer.outputFileName()}：{_reason(e)}")
-                    return 0
-                return self.document.pageCount()
-            # No dialog set this printer up: take the page from the PDF, keep the range it asks for.
-            printer.setPageLayout(page_layout_of(self.document))
-            printer.setFullPage(True)
-        return print_document(self.document, printer)
+        if self.filled is None or self.printing is not None or not self._load_document():
+            return None
+        if not configured:
+            paper_of_pdf(printer, self.document)
+        self.print_button.setEnabled(False)
+        self.last_print = None
+
+        def done(result) -> None:
+            self.printing, self.last_print = None, result
+            self.print_button.setEnabled(self.filled is not None)
+
+        self.printing = start_printing(self, self.session, self.pdf_file(), printer, self.filled.spec.title,
+                                       done=done)
+        return self.printing
 
     def save_as(self, kind: str, path: str | Path | None = None) -> Path | None:
         """Write the form as ``kind`` (pdf or xlsx) to ``path``, or where the user chooses."""

@@ -4,11 +4,11 @@ frozen return with what the ledger says today."""
 from __future__ import annotations
 
 import shutil
+from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtPdf import QPdfDocument
-from PySide6.QtPdfWidgets import QPdfView
-from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
@@ -34,10 +34,11 @@ from PySide6.QtWidgets import (
 from pjdesk.core.errors import PjdeskError, os_reason
 from pjdesk.services import returns as return_service
 
-from .pdf_printing import prepare_printer, print_document
+from .pdf_preview import PdfPreview
+from .pdf_printing import paper_of_pdf, print_dialog_for, start_printing
 from .small_table import fill_rows, small_table
 from .tasks import run_task
-from .widgets import make_button
+from .widgets import ask_to_confirm, make_button
 
 
 class ReportsPage(QWidget):
@@ -47,12 +48,12 @@ class ReportsPage(QWidget):
         super().__init__(parent)
         self.session = session
         self.built = None  # the BuiltReturn shown in the preview
+        self.shown_pdf: Path | None = None  # the file in the preview, built or frozen
+        self.printing = None  # the background print run, while there is one
+        self.last_print = None  # what the last print run did (PrintResult), None if it failed
         self.document = QPdfDocument(self)
-        self.preview = QPdfView()
+        self.preview = PdfPreview(self.document)
         self.preview.setObjectName("report_preview")
-        self.preview.setDocument(self.document)
-        self.preview.setPageMode(QPdfView.PageMode.MultiPage)
-        self.preview.setZoomMode(QPdfView.ZoomMode.FitToWidth)
         self.caption = QLabel("选择报告期和报表，点“生成”。")
         self.caption.setObjectName("report_caption")
         self.caption.setStyleSheet("font-weight: 600;")
@@ -167,26 +168,38 @@ class ReportsPage(QWidget):
     def show_pdf(self, path, caption: str) -> None:
         self.document.close()
         self.document.load(str(path))
+        self.shown_pdf = Path(path)
         self.caption.setText(f"{caption}　共 {self.document.pageCount()} 页")
 
     def _enable_actions(self, enabled: bool) -> None:
         for b in (self.print_button, self.save_pdf_button, self.save_xlsx_button, self.freeze_button):
             b.setEnabled(enabled)
+        self.print_button.setEnabled(enabled and self.printing is None)  # one print run at a time
 
     # --- printing and saving -------------------------------------------------------------------------------
     def print_dialog(self) -> None:
         printer = QPrinter(QPrinter.HighResolution)
-        prepare_printer(printer, self.document)
-        dialog = QPrintDialog(printer, self)
-        dialog.setWindowTitle("打印报表")
+        dialog = print_dialog_for(printer, self.document, "打印报表", self)
         if dialog.exec() == QDialog.Accepted:
-            self.print_to(printer)
+            self.print_to(printer, configured=True)
 
-    def print_to(self, printer: QPrinter) -> int:
-        """Print the previewed return on ``printer`` (page size and orientation taken from the PDF)."""
-        if printer.outputFormat() == QPrinter.PdfFormat:  # printing to a file: no dialog set the page up
-            prepare_printer(printer, self.document)
-        return print_document(self.document, printer)
+    def print_to(self, printer: QPrinter, *, configured: bool = False):
+        """Print the previewed return on ``printer`` in the background (see pdf_printing); returns the thread.
+        A printer no dialog ``configured`` gets the PDF's own page size and orientation."""
+        if self.shown_pdf is None or self.printing is not None:
+            return None
+        if not configured:
+            paper_of_pdf(printer, self.document)
+        self.print_button.setEnabled(False)
+        self.last_print = None
+
+        def done(result) -> None:
+            self.printing, self.last_print = None, result
+            self.print_button.setEnabled(self.shown_pdf is not None)
+
+        self.printing = start_printing(self, self.session, self.shown_pdf, printer, self.caption.text().split("　共")[0],
+                                       current_page=self.preview.current_page(), done=done)
+        return self.printing
 
     def save_as(self, kind: str) -> None:
         if not self.built:
@@ -202,7 +215,7 @@ class ReportsPage(QWidget):
 
     # --- freezing ------------------------------------------------------------------------------------------
     def freeze(self) -> None:
-        if not self.built:
+        if not self.built or not self.confirm_freezing():
             return
         try:
             outcome = return_service.freeze_return(self.session, self.built)
@@ -211,6 +224,17 @@ class ReportsPage(QWidget):
             return
         self.refresh_frozen()
         self.changed.emit(dict(outcome.changed))
+
+    def confirm_freezing(self) -> bool:
+        built = self.built
+        earlier = [r for r in return_service.list_frozen(self.session)
+                   if r["period"] == built.month.key and r["form"] == built.form]
+        again = (f"这张报表已于 {return_service.frozen_time(earlier[0])} 冻结过；再冻结会另存一个新版本，原版本不变。\n"
+                 if earlier else "")
+        return ask_to_confirm(
+            self, "确认冻结", f"冻结 {built.form}　{built.title}　{built.month.label}？", "冻结",
+            again + "冻结即把这张报表现在的数字、填报人和审核人，连同 PDF 和 Excel 文件原样保存，作为签字报送的版本，"
+            "以后不能修改，可随时打开、重印，并与当前台账比较。请在核对无误、签字报送时冻结。")
 
     def refresh_frozen(self) -> None:
         rows = return_service.list_frozen(self.session)
@@ -232,7 +256,7 @@ class ReportsPage(QWidget):
             return
         self.built = None
         self._enable_actions(False)
-        self.print_button.setEnabled(True)
+        self.print_button.setEnabled(self.printing is None)
         self.show_pdf(pdf["path"], f"已冻结：{frozen['form']}　{frozen['title']}　{frozen['period']}")
 
     def compare_frozen(self) -> None:

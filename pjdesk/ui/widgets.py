@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtWidgets import QPushButton
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import QMessageBox, QPushButton, QWidget
 
 
 def make_button(text: str, name: str, clicked: Callable) -> QPushButton:
@@ -13,3 +14,29 @@ def make_button(text: str, name: str, clicked: Callable) -> QPushButton:
     made.setObjectName(name)
     made.clicked.connect(clicked)
     return made
+
+
+# What the save button of an entry dialog says: Ctrl+Enter saves from any field, a multi-line box included,
+# where Enter starts a new line (Enter in a one-line field still presses the default button).
+SAVE_TEXT = "保存（Ctrl+Enter）"
+
+
+def save_on_ctrl_enter(dialog: QWidget, save: Callable) -> None:
+    """Ctrl+Enter anywhere in ``dialog`` calls ``save`` (the main keyboard's Enter and the keypad's)."""
+    for keys in ("Ctrl+Return", "Ctrl+Enter"):
+        QShortcut(QKeySequence(keys), dialog, activated=save)
+
+
+def ask_to_confirm(parent: QWidget, title: str, text: str, action: str, details: str = "") -> bool:
+    """A question before a step that is not undone by one click: ``action`` (销号, 冻结) confirms, 取消 (the
+    default, so that Enter does not confirm by mistake) declines."""
+    box = QMessageBox(QMessageBox.Question, title, text, QMessageBox.NoButton, parent)
+    box.setObjectName("confirm")
+    if details:
+        box.setInformativeText(details)
+    yes = box.addButton(action, QMessageBox.AcceptRole)
+    no = box.addButton("取消", QMessageBox.RejectRole)
+    box.setDefaultButton(no)
+    box.setEscapeButton(no)
+    box.exec()
+    return box.clickedButton() is yes

@@ -95,3 +95,12 @@ def background_work_ends_with_the_test():
     from pjdesk.ui.tasks import wait_for_all
 
     wait_for_all()
+
+
+def press(dialog, text: str) -> None:
+    """Click the button of ``dialog`` (a message box, a question) that reads ``text``."""
+    from PySide6.QtWidgets import QAbstractButton
+
+    buttons = [b for b in dialog.findChildren(QAbstractButton) if b.text() == text]
+    assert buttons, f"no button {text!r} among {[b.text() for b in dialog.findChildren(QAbstractButton)]}"
+    buttons[0].click()

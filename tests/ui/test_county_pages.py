@@ -212,7 +212,10 @@ def test_printing_the_ranking(qtbot, county, tmp_path):
     printer = QPrinter(QPrinter.HighResolution)
     printer.setOutputFormat(QPrinter.PdfFormat)
     printer.setOutputFileName(str(tmp_path / "printed.pdf"))
-    assert page.view.print_to(printer) == 1  # 26 townships, notes and signatures on one portrait page
+    page.view.print_to(printer)
+    qtbot.waitUntil(lambda: page.view.printing is None, timeout=20000)
+    assert page.view.last_print.printed == 1  # 26 townships, notes and signatures on one portrait page
+    assert page.view.last_print.copied, "every page to a file: the PDF itself, its text searchable"
     text = " ".join(" ".join(p.extract_text() for p in PdfReader(tmp_path / "printed.pdf").pages).split())
     assert RANKING_TITLE in text and "2026年10月" in text
     assert "三市镇" in text and "安定镇" in text and "加义镇" in text
@@ -223,7 +226,9 @@ def test_printing_the_ranking(qtbot, county, tmp_path):
     printer.setOutputFileName(str(tmp_path / "page1.pdf"))
     printer.setPrintRange(QPrinter.PageRange)
     printer.setFromTo(1, 1)
-    assert page.view.print_to(printer) == 1
+    page.view.print_to(printer)
+    qtbot.waitUntil(lambda: page.view.printing is None, timeout=20000)
+    assert (page.view.last_print.printed, page.view.last_print.copied) == (1, False)
     [printed] = PdfReader(tmp_path / "page1.pdf").pages
     width, height = (float(v) for v in printed.mediabox[2:])
     assert abs(width - 595) < 3 and abs(height - 842) < 3, "A4 portrait, as the ranking is drawn"

@@ -8,9 +8,10 @@ from PySide6.QtPrintSupport import QPrinter
 
 from pjdesk.services import hazards
 from pjdesk.ui.main_window import MainWindow
+from tests.ui.conftest import press
 
 
-def test_build_preview_print_and_freeze(qtbot, session, unit, tmp_path, monkeypatch):
+def test_build_preview_print_and_freeze(qtbot, session, unit, tmp_path, answer_dialog):
     hazards.record_hazard(session, {"unit_id": unit, "description": "配电箱电线老化", "found_date": "2026-10-08",
                                     "deadline": "2026-10-20"})
     window = MainWindow(session)
@@ -30,12 +31,25 @@ def test_build_preview_print_and_freeze(qtbot, session, unit, tmp_path, monkeypa
     printer = QPrinter(QPrinter.HighResolution)
     printer.setOutputFormat(QPrinter.PdfFormat)
     printer.setOutputFileName(str(tmp_path / "printed.pdf"))
-    assert page.print_to(printer) == 1
+    page.print_to(printer)
+    qtbot.waitUntil(lambda: page.printing is None, timeout=20000)
+    assert page.last_print.printed == 1
     printed = PdfReader(tmp_path / "printed.pdf")
     width, height = (float(v) for v in printed.pages[0].mediabox[2:])
     assert width > height  # landscape, as the return is drawn
     assert abs(width - 842) < 3 and abs(height - 595) < 3  # A4
 
+    seen = {}
+
+    def decline(box):
+        seen["asked"] = box.text() + "\n" + box.informativeText()
+        press(box, "取消")
+
+    answer_dialog(decline)
+    qtbot.mouseClick(page.freeze_button, Qt.LeftButton)
+    assert "冻结 表2　隐患排查治理统计表　2026年10月？" in seen["asked"] and "作为签字报送的版本" in seen["asked"]
+    assert page.frozen.rowCount() == 0, "declined: nothing frozen"
+    answer_dialog(lambda box: press(box, "冻结"))
     qtbot.mouseClick(page.freeze_button, Qt.LeftButton)
     assert page.frozen.rowCount() == 1
     assert (page.frozen.item(0, 0).text(), page.frozen.item(0, 1).text()) == ("2026-10", "表2")
