@@ -19,9 +19,11 @@ from .dashboard_page import DashboardPage
 
 # Pages other than the dashboard are built the first time they are shown: start-up pays only for what the
 # officer sees first (the ledger page counts the whole ledger; the 报表 page loads the PDF engine).
-# Each page: its module and class, imported when it is first shown.
+# Each page: its module and class, imported when it is first shown; a record kind's generic list page
+# (record_page.RecordPage) names the kind too.
 PAGE_CLASSES = {
     "单位": ("units_page", "UnitsPage"),
+    "检查": ("record_page", "RecordPage", "inspection"),
     "隐患台账": ("ledger_page", "LedgerPage"),
     "报表": ("reports_page", "ReportsPage"),
     "报送情况": ("reporting_page", "ReportingPage"),
@@ -30,8 +32,8 @@ PAGE_CLASSES = {
     "数据交换": ("exchange_page", "ExchangePage"),
     "设置": ("settings_page", "SettingsPage"),
 }
-TOWNSHIP_PAGES = ("工作台", "单位", "隐患台账", "报表", "数据交换", "设置")
-COUNTY_PAGES = ("工作台", "报送情况", "隐患台账", "单位", "汇总", "排名", "报表", "数据交换", "设置")
+TOWNSHIP_PAGES = ("工作台", "单位", "检查", "隐患台账", "报表", "数据交换", "设置")
+COUNTY_PAGES = ("工作台", "报送情况", "隐患台账", "单位", "检查", "汇总", "排名", "报表", "数据交换", "设置")
 
 
 def pages_for(station) -> tuple[str, ...]:
@@ -104,8 +106,11 @@ class MainWindow(QMainWindow):
     def _build_page(self, name: str) -> QWidget:
         import importlib
 
-        module, cls = PAGE_CLASSES[name]
-        page = getattr(importlib.import_module(f"{__package__}.{module}"), cls)(self.session)
+        from pjdesk.core.kinds import KINDS
+
+        module, cls, *kind = PAGE_CLASSES[name]
+        page = getattr(importlib.import_module(f"{__package__}.{module}"), cls)(
+            self.session, *(KINDS[k] for k in kind))
         if name == "单位":
             page.show_hazards.connect(self.open_ledger)
         if hasattr(page, "changed"):
@@ -152,9 +157,11 @@ class MainWindow(QMainWindow):
 
     def _changed(self, changed: dict) -> None:
         """Refresh only the pages that show what changed (and only those already built)."""
-        units, ledger = self.built("单位"), self.built("隐患台账")
-        if "unit" in changed and units is not None:
-            units.reload()
+        ledger = self.built("隐患台账")
+        # A record kind's list page says itself whether the change concerns it (its kind, what it refers to).
+        for page in self._pages.values():
+            if page is not None and page is not self.sender() and hasattr(page, "refresh_for"):
+                page.refresh_for(changed)
         if "hazard" in changed or "unit" in changed:
             self.dashboard.refresh()
             if ledger is not None and self.sender() is not ledger:
@@ -180,7 +187,7 @@ class MainWindow(QMainWindow):
         from .tasks import run_task
 
         def done(counts) -> None:
-            for name in ("单位", "隐患台账"):
+            for name in ("单位", "检查", "隐患台账"):
                 if self.built(name) is not None:
                     self.built(name).reload()
             self.dashboard.refresh()

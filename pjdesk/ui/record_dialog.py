@@ -1,22 +1,28 @@
-"""A record's entry dialog: the generated form, Enter saves, Esc cancels, and a draft survives a crash."""
+"""A record's entry dialog: the generated form, Enter saves, Esc cancels, and a draft survives a crash.
+
+Extensions of a kind (its own buttons, a checklist that fills a child table) get the dialog before it opens:
+``dialog.form`` (its editors, ``form.child_table(name)``), ``dialog.record_id`` (None for a new record),
+``add_button`` beside 保存, ``add_widget`` above the form, and ``saved`` with the service's outcome.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QLabel,
     QMessageBox,
+    QPushButton,
     QScrollArea,
     QVBoxLayout,
     QWidget,
 )
 
 from pjdesk.core.errors import PjdeskError, ValidationError
-from pjdesk.core.records import ERROR, Problem, RecordKind
+from pjdesk.core.records import CHILDREN, ERROR, Problem, RecordKind
 from pjdesk.services import drafts
 
 from .record_form import RecordForm
@@ -25,21 +31,28 @@ from .record_form import RecordForm
 class RecordDialog(QDialog):
     """``check(values)`` lists problems as the user types; ``save(values)`` does the work and may refuse."""
 
+    saved = Signal(object)  # what ``save`` returned (an Outcome), once the record is saved
+
     def __init__(self, session, kind: RecordKind, title: str, *, values: Mapping | None = None,
                  save: Callable[[dict], object], check: Callable[[dict], list[Problem]] | None = None,
                  fields: list[str] | None = None, overrides: Mapping | None = None,
-                 ref_choices=None, draft_key: str | None = None, intro: str = "", parent=None):
+                 ref_choices=None, draft_key: str | None = None, intro: str = "", record_id: str | None = None,
+                 parent=None):
         super().__init__(parent)
         self.setWindowTitle(title)
         self.session, self._save, self._check = session, save, check
+        self.kind, self.record_id = kind, record_id
         self.draft_key = draft_key
         self.result_value = None
         self._tried = False
         self.form = RecordForm(kind, fields=fields, overrides=overrides, ref_choices=ref_choices)
         layout = QVBoxLayout(self)
-        if intro:
-            layout.addWidget(QLabel(intro, wordWrap=True))
-        if len(self.form.fields) > 8:
+        self.intro = QLabel(intro, wordWrap=True)
+        self.intro.setObjectName("intro")
+        self.intro.setVisible(bool(intro))
+        layout.addWidget(self.intro)
+        tables = any(f.type == CHILDREN for f in self.form.fields)
+        if len(self.form.fields) > 8 or tables:
             scroll = QScrollArea()
             scroll.setWidgetResizable(True)
             scroll.setFrameShape(QScrollArea.NoFrame)
@@ -47,7 +60,9 @@ class RecordDialog(QDialog):
             QVBoxLayout(holder).addWidget(self.form)
             scroll.setWidget(holder)
             layout.addWidget(scroll)
-            self.resize(760, 720)
+            # Child tables want width; a 1366×768 laptop screen is the size to fit.
+            room = self.screen().availableGeometry()
+            self.resize(min(900 if tables else 760, room.width() - 40), min(720, room.height() - 60))
         else:
             layout.addWidget(self.form)
             self.resize(520, 0)
@@ -72,6 +87,20 @@ class RecordDialog(QDialog):
         first = self.form.editors[self.form.fields[0].name]
         first.setFocus(Qt.OtherFocusReason)
 
+    # --- for extensions ---------------------------------------------------------------------------------
+    def add_button(self, text: str, name: str, clicked: Callable[[], None]) -> QPushButton:
+        """A button of the extension's beside 保存 (on the left of the row)."""
+        button = self.buttons.addButton(text, QDialogButtonBox.ActionRole)
+        button.setObjectName(name)
+        button.setAutoDefault(False)
+        button.clicked.connect(lambda: clicked())
+        return button
+
+    def add_widget(self, widget: QWidget) -> None:
+        """A widget of the extension's above the form (under the introduction)."""
+        layout = self.layout()
+        layout.insertWidget(layout.indexOf(self.intro) + 1, widget)
+
     def _changed(self) -> None:
         if self.draft_key:
             self._draft_timer.start()
@@ -82,6 +111,7 @@ class RecordDialog(QDialog):
         drafts.save_draft(self.session, self.draft_key, self.form.values())
 
     def try_save(self) -> bool:
+        self.form.commit_editing()
         values = self.form.values()
         self._tried = True
         problems = [p for p in (self._check(values) if self._check else []) if p.level == ERROR]
@@ -99,6 +129,7 @@ class RecordDialog(QDialog):
         self._draft_timer.stop()
         if self.draft_key:
             drafts.discard_draft(self.session, self.draft_key)
+        self.saved.emit(self.result_value)
         self.accept()
         return True
 

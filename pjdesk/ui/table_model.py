@@ -23,6 +23,9 @@ class Column:
     sortable: bool = True
     align: Qt.AlignmentFlag = Qt.AlignLeft | Qt.AlignVCenter
     format: Callable[[object, dict], str] | None = None
+    # What the query sorts by when this column's header is clicked, if not ``key`` (a shown title sorts by
+    # the column it is read from).
+    sort_key: str | None = None
 
 
 class PagedTableModel(QAbstractTableModel):
@@ -104,5 +107,5 @@ class PagedTableModel(QAbstractTableModel):
         col = self.columns[column]
         if not col.sortable:
             return
-        self.sort_key = (col.key, order == Qt.DescendingOrder)
+        self.sort_key = (col.sort_key or col.key, order == Qt.DescendingOrder)
         self.reload()

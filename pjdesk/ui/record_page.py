@@ -1,0 +1,695 @@
+"""A list page for any record kind, built from its declaration (pjdesk.core.records).
+
+Columns: the assigned numbers, the fields shown in lists (``Field.in_list``; a reference shows the title of
+what it refers to) and the derived columns the kind names (``derived_labels``); on the county a 乡镇 column
+first. Filters: each listed CHOICE, REF and BOOL field, each listed DATE field as a from–to range, and on the
+county the township. A search box (words of one or two characters too), sorting by a header click, a detail
+panel with the record's fields, child rows and history, and 新增 / 编辑 / 删除. Every query runs in SQL
+through the record service, a page of rows at a time: nothing loads the whole list.
+
+A kind adds its own actions without touching this file, in either of two ways:
+
+- a subclass (``UnitsPage`` adds 查看隐患), which may override ``prepare_dialog(dialog)``;
+- a module ``pjdesk/ui/<kind name>_extras.py`` with ``extend_page(page)``, called once the page is built.
+  There it may call ``page.add_action(...)`` (a button beside 编辑/删除 that gets the selected row),
+  ``page.add_title_button(button)`` (beside 新增), append to ``page.dialog_hooks`` (each is called with every
+  entry dialog the page opens, see record_dialog.py), and connect to ``page.record_selected`` (the selected
+  list row, or None) or ``page.changed``.
+"""
+
+from __future__ import annotations
+
+import html
+import importlib
+import importlib.util
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QCompleter,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QTextBrowser,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from pjdesk.core.errors import PjdeskError
+from pjdesk.core.kinds import KINDS
+from pjdesk.core.records import (
+    BOOL,
+    CHILDREN,
+    CHOICE,
+    DATE,
+    INT,
+    LONGTEXT,
+    MONEY,
+    REF,
+    TAGS,
+    TEXT,
+    Field,
+    RecordKind,
+    split_tags,
+)
+from pjdesk.core.townships import station_name, townships
+from pjdesk.services import records as record_service
+from pjdesk.services.records import RecordQuery
+
+from .attachments_panel import AttachmentsPanel
+from .hazard_dialogs import ask_delete_reason
+from .record_dialog import RecordDialog
+from .record_form import DateField
+from .table_model import Column, PagedTableModel
+
+FILTERED = (CHOICE, REF, BOOL, DATE)
+SEARCHED = (TEXT, LONGTEXT, TAGS)
+INCOMPLETE_FG = QColor("#8c1d18")
+# The filter bar is packed into rows of this width: the page's share of a 1366-pixel laptop screen.
+BAR_WIDTH = 1366 - 150 - 60
+
+
+@dataclass
+class PageAction:
+    button: QPushButton
+    needs_selection: bool
+    own_only: bool
+
+
+class RecordPage(QWidget):
+    changed = Signal(dict)  # what changed (kind → ids), for the other pages
+    record_selected = Signal(object)  # the selected list row (a dict with ``id``), or None
+    count_unit = "条"  # 共 N 条
+
+    def __init__(self, session, kind: RecordKind, parent=None):
+        super().__init__(parent)
+        self.session, self.kind = session, kind
+        self.county = session.station.is_county
+        self.actions: dict[str, PageAction] = {}
+        self.dialog_hooks: list[Callable[[RecordDialog], None]] = []
+        self.setObjectName(f"{kind.name}_page")
+        self._build_filters()
+        self.model = PagedTableModel(self._columns(), self._count, self._fetch, self)
+        self.model.row_style = self._row_style
+        self.table = QTableView()
+        self.table.setObjectName(f"{kind.name}_table")
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.NoEditTriggers)
+        self.table.setWordWrap(False)
+        self.table.setTextElideMode(Qt.ElideRight)
+        self.table.setAlternatingRowColors(True)
+        self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(26)
+        header = self.table.horizontalHeader()
+        for i, c in enumerate(self.model.columns):
+            header.resizeSection(i, c.width)
+        header.setSectionResizeMode(self._stretch_column(), QHeaderView.Stretch)
+        self._set_default_sort()
+        self.table.setSortingEnabled(True)
+        # A header click sorts in the query (the model is reset): the selected record stays selected.
+        self._kept: str | None = None
+        self._reloading = False
+        self.model.modelAboutToBeReset.connect(lambda: setattr(self, "_kept", self.selected_id()))
+        self.model.modelReset.connect(lambda: None if self._reloading else self._reselect())
+        self.table.selectionModel().currentRowChanged.connect(lambda *_: self._show_selected())
+        self.table.doubleClicked.connect(lambda *_: self.edit_selected())
+
+        self.detail = QTextBrowser()
+        self.detail.setObjectName(f"{kind.name}_detail")
+        self.detail.setOpenLinks(False)
+        self.actions_bar = QHBoxLayout()
+        self.actions_bar.setContentsMargins(0, 0, 0, 0)
+        self.actions_bar.setSpacing(4)
+        self.actions_bar.addStretch(1)
+        self.edit_button = self.add_action("编辑", f"edit_{kind.name}", lambda _row: self.edit_selected())
+        self.delete_button = self.add_action("删除", f"delete_{kind.name}", lambda _row: self.delete_selected())
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(0, 0, 0, 0)
+        right_layout.addLayout(self.actions_bar)
+        right_layout.addWidget(self.detail, 1)
+        self.attachments = AttachmentsPanel(session, kind)  # 附件 of the selected record
+        self.attachments.changed.connect(self.changed.emit)
+        right_layout.addWidget(self.attachments)
+        self.splitter = QSplitter(Qt.Horizontal)
+        self.splitter.addWidget(self.table)
+        self.splitter.addWidget(right)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 1)
+        self._split_by_hand = False
+        self.splitter.splitterMoved.connect(lambda *_: setattr(self, "_split_by_hand", True))
+
+        self.heading = QLabel(kind.label)
+        self.heading.setStyleSheet("font-size: 18px; font-weight: 600;")
+        self.count_label = QLabel()
+        self.count_label.setObjectName(f"{kind.name}_count")
+        self.new_button = QPushButton(f"新增{kind.label}")
+        self.new_button.setObjectName(f"new_{kind.name}")
+        self.new_button.setToolTip("Ctrl+N")
+        self.new_button.clicked.connect(lambda: self.new_record())
+        # The county reads the townships' records; it does not write them.
+        self.new_button.setVisible(not self.county)
+        self.title_bar = QHBoxLayout()
+        self.title_bar.addWidget(self.heading)
+        self.title_bar.addStretch(1)
+        self.title_bar.addWidget(self.count_label)
+        self.title_bar.addWidget(self.new_button)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(self.title_bar)
+        layout.addLayout(self.filter_bar)
+        layout.addWidget(self.splitter, 1)
+        for keys, slot in (("Ctrl+F", self.search.setFocus), ("Ctrl+N", self._new_by_key)):
+            QShortcut(QKeySequence(keys), self, activated=slot, context=Qt.WidgetWithChildrenShortcut)
+        self._load_extension()
+        self.reload()
+
+    # --- extension points ----------------------------------------------------------------------------------
+    def add_action(self, text: str, name: str, handler: Callable[[dict | None], None], *,
+                   needs_selection: bool = True, own_only: bool = True, tooltip: str = "") -> QPushButton:
+        """A button beside 编辑/删除. ``handler`` gets the selected list row (None if none). It is enabled only
+        with a row selected (``needs_selection``) that this station may change (``own_only``: not another
+        township's record, as every record is on the county)."""
+        button = QPushButton(text)
+        button.setObjectName(name)
+        button.setToolTip(tooltip)
+        button.clicked.connect(lambda: handler(self.selected_row()))
+        self.actions_bar.insertWidget(self.actions_bar.count() - 1, button)  # before the closing stretch
+        self.actions[name] = PageAction(button, needs_selection, own_only)
+        self._enable_actions()
+        return button
+
+    def add_title_button(self, button: QAbstractButton) -> None:
+        """A button in the title row, before 新增 (an import, an export, a printed list)."""
+        self.title_bar.insertWidget(self.title_bar.indexOf(self.new_button), button)
+
+    def prepare_dialog(self, dialog: RecordDialog) -> None:
+        """Called with every entry dialog this page opens, before the extension's hooks (for subclasses)."""
+
+    def _load_extension(self) -> None:
+        name = f"{__package__}.{self.kind.name}_extras"
+        if importlib.util.find_spec(name) is not None:
+            extend = getattr(importlib.import_module(name), "extend_page", None)
+            if extend is not None:
+                extend(self)
+
+    # --- filters ----------------------------------------------------------------------------------------
+    def filter_fields(self) -> list[Field]:
+        """The fields the bar filters by: those shown in the list that are choices, references, flags, dates."""
+        return [f for f in self.kind.fields if f.in_list and f.type in FILTERED]
+
+    def _build_filters(self) -> None:
+        self.search = QLineEdit(placeholderText=self._search_hint())
+        self.search.setObjectName(f"{self.kind.name}_search")
+        self.search.setClearButtonEnabled(True)
+        self.search.setMinimumWidth(260)
+        self.search.setToolTip(self.search.placeholderText())
+        self.filters: dict[str, object] = {}
+        widgets: list[QWidget] = []
+        self.township_box = None
+        if self.county:
+            self.township_box = self._combo("filter_township", [("全部乡镇", None)]
+                                            + [(t.name, t.code) for t in townships()])
+            widgets.append(self.township_box)
+        for f in self.filter_fields():
+            if f.type == DATE:
+                low, high = DateField(), DateField()
+                low.setObjectName(f"filter_{f.name}_from")
+                high.setObjectName(f"filter_{f.name}_to")
+                low.edit.setPlaceholderText(f"{f.label}从")
+                high.edit.setPlaceholderText("到")
+                low.setToolTip(f"{f.label}范围，如 2026-01-01 到 2026-06-30")
+                for w in (low, high):
+                    w.edit.setMinimumWidth(96)
+                    w.edit.setMaximumWidth(110)
+                    w.edit.editingFinished.connect(self.reload)
+                self.filters[f.name] = (low, high)
+                widgets += [low, high]
+            elif f.type == BOOL:
+                box = QCheckBox(f.label)
+                box.setObjectName(f"filter_{f.name}")
+                box.setToolTip(f"只看{f.label}")
+                box.toggled.connect(self.reload)
+                self.filters[f.name] = box
+                widgets.append(box)
+            else:
+                box = self._combo(f"filter_{f.name}", [(f"全部{f.label}", None)])
+                if f.type == CHOICE:
+                    for choice in f.choices():
+                        box.addItem(choice, choice)
+                else:
+                    self._searchable(box, f)
+                self.filters[f.name] = box
+                widgets.append(box)
+        for box in [self.township_box, *self.filters.values()]:
+            if isinstance(box, QComboBox):
+                box.currentIndexChanged.connect(self.reload)
+        self.clear_button = QToolButton(text="清除筛选")
+        self.clear_button.setObjectName("clear_filters")
+        self.clear_button.clicked.connect(self.clear_filters)
+        widgets.append(self.clear_button)
+        self._debounce = QTimer(self, singleShot=True, interval=250, timeout=self.reload)
+        self.search.textChanged.connect(self._debounce.start)
+        self.filter_bar = self._pack([self.search, *widgets])
+
+    @staticmethod
+    def _pack(widgets: list[QWidget]) -> QVBoxLayout:
+        """As many rows as the bar needs to fit a 1366-pixel screen (the search box first, and wide)."""
+        bar = QVBoxLayout()
+        bar.setSpacing(4)
+        row, used = QHBoxLayout(), 0
+        bar.addLayout(row)
+        for w in widgets:
+            width = max(w.sizeHint().width(), w.minimumWidth()) + 6
+            if used and used + width > BAR_WIDTH:
+                row.addStretch(1)
+                row, used = QHBoxLayout(), 0
+                bar.addLayout(row)
+            row.addWidget(w, 1 if isinstance(w, QLineEdit) else 0)
+            used += width
+        if bar.count() > 1:
+            row.addStretch(1)
+        return bar
+
+    @staticmethod
+    def _combo(name: str, items) -> QComboBox:
+        box = QComboBox()
+        box.setObjectName(name)
+        # Long choices must not stretch the bar: about 7 characters show, the full text in the list.
+        box.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
+        box.setMinimumContentsLength(7)
+        for text, data in items:
+            box.addItem(text, data)
+        return box
+
+    def _searchable(self, box: QComboBox, f: Field) -> None:
+        """A reference filter: the records referred to, found by typing part of a name."""
+        box.setMinimumContentsLength(12)
+        box.setEditable(True)
+        box.setInsertPolicy(QComboBox.NoInsert)
+        box.completer().setFilterMode(Qt.MatchContains)
+        box.completer().setCompletionMode(QCompleter.PopupCompletion)
+        box.lineEdit().setPlaceholderText(f"全部{f.label}")
+        self._fill_choices(box, f)
+
+    def _fill_choices(self, box: QComboBox, f: Field) -> None:
+        target = KINDS[f.ref]
+        chosen = box.currentData()
+        box.blockSignals(True)
+        while box.count() > 1:
+            box.removeItem(1)
+        for row in record_service.record_choices(self.session, target):
+            box.addItem(str(row.get(target.title_field) or ""), row["id"])
+        box.setCurrentIndex(max(box.findData(chosen), 0))
+        box.blockSignals(False)
+
+    def _search_hint(self) -> str:
+        kind = self.kind
+        names = [f.label for f in kind.fields if f.in_list and f.type in (*SEARCHED, REF)]
+        names += [kind.derived_labels.get(c, "") for c in (*kind.assigned, *kind.searched)]
+        if kind.initials_fields():
+            names.append("拼音首字母")
+        listed = "、".join(dict.fromkeys(n for n in names if n))
+        return f"搜索{listed}（Ctrl+F）" if listed else "搜索（Ctrl+F）"
+
+    def current_query(self) -> RecordQuery:
+        filters: dict[str, object] = {}
+        for name, widget in self.filters.items():
+            if isinstance(widget, tuple):
+                low, high = (w.value() if w.value() and len(w.value()) == 10 else None for w in widget)
+                if low or high:
+                    filters[name] = (low, high)
+            elif isinstance(widget, QCheckBox):
+                if widget.isChecked():
+                    filters[name] = 1
+            else:
+                value = _combo_value(widget)
+                if value is not None:
+                    filters[name] = value
+        township = self.township_box.currentData() if self.township_box is not None else None
+        return RecordQuery(self.search.text().strip(), filters, township)
+
+    def clear_filters(self) -> None:
+        widgets = [self.search, *(w for w in self.filters.values() if not isinstance(w, tuple))]
+        widgets += [w for pair in self.filters.values() if isinstance(pair, tuple) for w in pair]
+        if self.township_box is not None:
+            widgets.append(self.township_box)
+        for w in widgets:
+            w.blockSignals(True)
+            if isinstance(w, QComboBox):
+                w.setCurrentIndex(0)
+            elif isinstance(w, QCheckBox):
+                w.setChecked(False)
+            elif isinstance(w, DateField):
+                w.set_value(None)
+            else:
+                w.clear()
+            w.blockSignals(False)
+        self.reload()
+
+    # --- the table ---------------------------------------------------------------------------------------
+    def _columns(self) -> list[Column]:
+        kind = self.kind
+        columns = [Column("township", "乡镇", 80, format=lambda v, _r: station_name(v))] if self.county else []
+        for name in kind.assigned:
+            columns.append(Column(name, kind.derived_labels.get(name, "编号"), 150))
+        for f in kind.fields:
+            if f.in_list:
+                columns.append(_field_column(f))
+        for name, label in kind.derived_labels.items():
+            if name not in kind.assigned:
+                columns.append(_derived_column(name, label))
+        return columns
+
+    def _stretch_column(self) -> int:
+        """The column that takes the width left: the first long text, else the title, else the first."""
+        keys = [c.key for c in self.model.columns]
+        wide = next((f.name for f in self.kind.fields if f.in_list and f.type == LONGTEXT), None)
+        for key in (wide, self.kind.title_field):
+            if key in keys:
+                return keys.index(key)
+        return 0
+
+    def _set_default_sort(self) -> None:
+        """The storage's order (the title field), newest first when the title is a date (检查日期)."""
+        title = self.kind.title_field
+        keys = [c.key for c in self.model.columns]
+        descending = any(f.name == title and f.type == DATE for f in self.kind.fields)
+        self.model.sort_key = (title, descending)
+        if title in keys:
+            self.table.horizontalHeader().setSortIndicator(
+                keys.index(title), Qt.DescendingOrder if descending else Qt.AscendingOrder)
+
+    def _count(self) -> int:
+        return record_service.count_records(self.session, self.kind, self.current_query())
+
+    def _fetch(self, offset: int, limit: int, sort) -> list[dict]:
+        return record_service.list_records(self.session, self.kind, self.current_query(), sort=sort,
+                                           offset=offset, limit=limit)
+
+    def _row_style(self, record: dict):
+        return (INCOMPLETE_FG, None) if record.get("incomplete") else (None, None)
+
+    def reload(self) -> None:
+        """Query again, keeping the selected record selected (and in view) when it still matches."""
+        selected = self.selected_id()
+        old_row = self.table.currentIndex().row()
+        self._reloading = True
+        try:
+            self.model.reload()
+        finally:
+            self._reloading = False
+        self.count_label.setText(f"共 {self.model.rowCount():,} {self.count_unit}")
+        if selected:
+            row = old_row if (r := self.model.row(old_row)) and r["id"] == selected else None
+            if row is None:
+                row = record_service.record_position(self.session, self.kind, self.current_query(), selected,
+                                                     sort=self.model.sort_key)
+            if row is not None:
+                self.select_row(row)
+        self._show_selected()
+
+    def refresh_for(self, changed: dict) -> None:
+        """Another page changed records: reload if they are this kind's or what its list shows of others."""
+        shown = {self.kind.name} | {f.ref for f in self.kind.refs() if f.in_list}
+        shown |= {f.ref for f in self.kind.children_fields()}
+        if shown & set(changed):
+            for f in self.filter_fields():
+                if f.type == REF and f.ref in changed:
+                    self._fill_choices(self.filters[f.name], f)
+            self.reload()
+
+    def _reselect(self) -> None:
+        if not (self._kept and self.select_record(self._kept)):
+            self._show_selected()
+
+    def select_row(self, row: int) -> None:
+        index = self.model.index(row, 0)
+        self.table.setCurrentIndex(index)
+        self.table.selectRow(row)
+        self.table.scrollTo(index)
+
+    def select_record(self, record_id: str) -> bool:
+        row = record_service.record_position(self.session, self.kind, self.current_query(), record_id,
+                                             sort=self.model.sort_key)
+        if row is not None:
+            self.select_row(row)
+        return row is not None
+
+    def selected_row(self) -> dict | None:
+        index = self.table.currentIndex()
+        return self.model.row(index.row()) if index.isValid() else None
+
+    def selected_id(self) -> str | None:
+        row = self.selected_row()
+        return row["id"] if row else None
+
+    def _own(self, row: dict | None) -> bool:
+        return bool(row) and row["township"] == self.session.station.code
+
+    # --- detail and actions ------------------------------------------------------------------------------
+    def _enable_actions(self) -> None:
+        row = self.selected_row() if hasattr(self, "model") else None
+        for action in self.actions.values():
+            enabled = True
+            if action.needs_selection and row is None:
+                enabled = False
+            if action.own_only and not self._own(row):
+                enabled = False
+            action.button.setEnabled(enabled)
+
+    def _show_selected(self) -> None:
+        self._enable_actions()
+        row = self.selected_row()
+        self.attachments.show_record(row["id"] if row else None)
+        if row is None:
+            self.detail.setHtml(f"<p style='color:#666'>在左侧选择一条{self.kind.label}，"
+                                "这里显示它的详情和修改记录。</p>")
+        else:
+            try:
+                detail = record_service.record_detail(self.session, self.kind, row["id"])
+            except PjdeskError as e:
+                self.detail.setHtml(f"<p style='color:#b3261e'>{html.escape(str(e))}</p>")
+            else:
+                self.detail.setHtml(detail_html(self.kind, detail, county=self.county))
+        self.record_selected.emit(row)
+
+    def _new_by_key(self) -> None:
+        if self.new_button.isVisible():
+            self.new_record()
+
+    def open_dialog(self, record_id: str | None = None, preset: dict | None = None) -> RecordDialog:
+        """The entry dialog of a new record (with ``preset`` values) or of the one given, extended by the
+        subclass and the kind's extension, not yet shown."""
+        kind = self.kind
+        if record_id:
+            values = record_service.get_record(self.session, kind, record_id)
+            title = f"编辑{kind.label}"
+        else:
+            today = self.session.today().isoformat()
+            # A new record is usually made the day it happens: its required dates start as today.
+            values = {**{f.name: today for f in kind.fields if f.type == DATE and f.required},
+                      **kind.defaults, **(preset or {})}
+            title = f"新增{kind.label}"
+
+        def save(v):
+            return record_service.save_record(self.session, kind, v, record_id)
+
+        def choices(name: str) -> list[tuple[str, str]]:
+            target = KINDS[name]
+            return [(str(r.get(target.title_field) or ""), r["id"])
+                    for r in record_service.record_choices(self.session, target)]
+
+        dialog = RecordDialog(self.session, kind, title, values=values, save=save,
+                              check=lambda v: record_service.check_record(self.session, kind, v, record_id),
+                              ref_choices=choices, draft_key=f"{kind.name}-{record_id or 'new'}",
+                              intro="带＊为必填。", record_id=record_id, parent=self)
+        dialog.setObjectName(f"{kind.name}_dialog")
+        self.prepare_dialog(dialog)
+        for hook in self.dialog_hooks:
+            hook(dialog)
+        return dialog
+
+    def new_record(self, preset: dict | None = None) -> None:
+        dialog = self.open_dialog(None, preset)
+        if dialog.exec():
+            self._done(dialog.result_value, select=dialog.result_value.id)
+
+    def edit_selected(self) -> None:
+        row = self.selected_row()
+        if not self._own(row):
+            return
+        dialog = self.open_dialog(row["id"])
+        if dialog.exec():
+            self._done(dialog.result_value)
+
+    def delete_selected(self) -> None:
+        row = self.selected_row()
+        if not self._own(row):
+            return
+        reason = ask_delete_reason(self, self.kind.label)
+        if not reason:
+            return
+        try:
+            outcome = record_service.delete_record(self.session, self.kind, row["id"], reason)
+        except PjdeskError as e:
+            QMessageBox.warning(self, "未删除", str(e))
+            return
+        self._done(outcome)
+
+    def _done(self, outcome, select: str | None = None) -> None:
+        if outcome is None:
+            return
+        for warning in outcome.warnings:
+            QMessageBox.information(self, "已保存", warning)
+        self.reload()
+        if select and not self.select_record(select):
+            # Saved, but the filters hide it: say so rather than seem to have lost it.
+            self.count_label.setText(self.count_label.text() + "（刚保存的记录不在当前筛选中）")
+        self.changed.emit(dict(outcome.changed))
+
+    # --- layout ---------------------------------------------------------------------------------------
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        QTimer.singleShot(0, self._fit_split)
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._fit_split()
+
+    def _fit_split(self) -> None:
+        """The list gets all but ~380 px of the width, until the officer drags the divider."""
+        if not self._split_by_hand:
+            self.splitter.setSizes([max(self.splitter.width() - 380, 400), 380])
+
+
+def _combo_value(box: QComboBox):
+    if box.currentIndex() < 0:
+        return None
+    if box.isEditable() and box.currentText() != box.itemText(box.currentIndex()):
+        return None  # typed text that names nothing: no filter until a record is picked
+    return box.currentData()
+
+
+def _one_line(value, _record) -> str:
+    return "" if value is None else " ".join(str(value).split())
+
+
+def _yes(value, _record) -> str:
+    return "是" if value else ""
+
+
+def _money(value, _record) -> str:
+    return "" if value is None else f"{value / 100:,.2f}"
+
+
+def _tags(value, _record) -> str:
+    return "、".join(split_tags(value))
+
+
+def _field_column(f: Field) -> Column:
+    right = Qt.AlignRight | Qt.AlignVCenter
+    if f.type == REF:
+        # Shown by the title of what it refers to; a header click sorts by the reference (its records together).
+        return Column(f"{f.name}__title", f.label, 200, sort_key=f.name)
+    if f.type == LONGTEXT:
+        return Column(f.name, f.label, 260, format=_one_line)
+    if f.type == DATE:
+        return Column(f.name, f.label, 95)
+    if f.type == BOOL:
+        return Column(f.name, f.label, 64, format=_yes)
+    if f.type == INT:
+        return Column(f.name, f.label, 70, align=right)
+    if f.type == MONEY:
+        return Column(f.name, f.label, 90, align=right, format=_money)
+    if f.type == TAGS:
+        return Column(f.name, f.label, 160, format=_tags)
+    if f.type == CHOICE:
+        return Column(f.name, f.label, 90)
+    return Column(f.name, f.label, 90 if f.max_length <= 30 else 120 if f.max_length <= 50 else 200,
+                  format=_one_line)
+
+
+def _derived_column(name: str, label: str) -> Column:
+    if name == "incomplete":
+        # The engine's 待补充 mark (saved with problems to complete later): its heading says what it means.
+        return Column(name, label, 64, format=lambda v, _r: label if v else "")
+    return Column(name, label, 110, format=_one_line)
+
+
+# --- the detail panel ----------------------------------------------------------------------------------
+def shown_value(f: Field, row: dict) -> str:
+    """A field's value as the detail panel writes it."""
+    value = row.get(f.name)
+    if f.type == REF:
+        return row.get(f"{f.name}__title") or ("（已删除的记录）" if value else "")
+    if value is None or value == "":
+        return ""
+    if f.type == BOOL:
+        return "是" if value else "否"
+    if f.type == MONEY:
+        return f"{value / 100:,.2f} 元"
+    if f.type == TAGS:
+        return "、".join(split_tags(value))
+    return str(value)
+
+
+def detail_html(kind: RecordKind, detail: dict, *, county: bool = False) -> str:
+    record, esc = detail["record"], html.escape
+    title = record.get(f"{kind.title_field}__title") or record.get(kind.title_field) or ""
+    # The first reference the list shows says whose record it is (被检查单位 of an inspection).
+    whose = next((record.get(f"{f.name}__title") for f in kind.refs() if f.in_list and f.name != kind.title_field), None)
+    title = "　".join(str(t) for t in (title, whose) if t)
+    badge = ("<span style='color:#8c1d18;font-weight:600'>　待补充</span>"
+             if record.get("incomplete") else "")
+    parts = [f"<h3 style='margin:0'>{esc(kind.label)}　{esc(str(title))}{badge}</h3><table cellspacing=2>"]
+
+    def line(label: str, text: str) -> None:
+        if text:
+            text = esc(text).replace("\n", "<br>")
+            parts.append(f"<tr><td style='color:#555;padding-right:8px' nowrap>{esc(label)}</td><td>{text}</td></tr>")
+
+    if county:
+        line("乡镇", station_name(record["township"]))
+    for name in kind.assigned:
+        line(kind.derived_labels.get(name, "编号"), str(record.get(name) or ""))
+    for f in kind.fields:
+        if f.type != CHILDREN and f.applies(record):
+            line(f.label, shown_value(f, record))
+    for name, label in kind.derived_labels.items():
+        if name not in kind.assigned and name not in ("incomplete",) and record.get(name) not in (None, "", 0):
+            line(label, str(record[name]))
+    parts.append("</table>")
+    for f in kind.children_fields():
+        rows = record.get(f.name) or []
+        parts.append(f"<h4 style='margin-bottom:2px'>{esc(f.label)}（{len(rows)}）</h4>")
+        if not rows:
+            continue
+        child = KINDS[f.ref]
+        link = child.parent[0] if child.parent else None
+        shown = [c for c in child.fields if c.name != link and any(shown_value(c, r) for r in rows)]
+        parts.append("<table cellspacing=0 cellpadding=2 border=1 style='border-color:#ccc'><tr>"
+                     + "".join(f"<th>{esc(c.label)}</th>" for c in shown) + "</tr>")
+        for r in rows:
+            parts.append("<tr>" + "".join(f"<td>{esc(shown_value(c, r))}</td>" for c in shown) + "</tr>")
+        parts.append("</table>")
+    parts.append("<h4 style='margin-bottom:2px'>修改记录</h4><table cellspacing=2>")
+    for h in detail["history"]:
+        parts.append(f"<tr><td nowrap style='color:#555'>{esc(h['when'])}</td><td nowrap>{esc(h['who'])}</td>"
+                     f"<td nowrap><b>{esc(h['what'])}</b></td><td>{esc(h['detail'])}</td></tr>")
+    parts.append("</table>")
+    return "".join(parts)
