@@ -43,7 +43,6 @@ ATTACHMENT = KINDS["attachment"]
 LABELS = tuple(vocabulary("attachment_label"))  # 整改前, 整改后, 现场, 文书扫描件
 MAX_BYTES = MAX_ATTACHMENT  # 20 MB a file: what an exchange file also accepts
 JPEG, PNG, PDF = "image/jpeg", "image/png", "application/pdf"
-TYPES = {JPEG: "JPEG 照片", PNG: "PNG 图片", PDF: "PDF 文件"}
 HEAD = 1024  # a PDF's header may stand anywhere in its first 1024 bytes
 MB = 1 << 20
 # What the files of one exchange file may add up to: a receiver refuses a bundle past MAX_TOTAL, and the change
