@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+import shiboken6
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
@@ -63,7 +64,8 @@ def answer_dialog(qtbot):
             def still_open():
                 # A fill that did not close the dialog (a save refused, a key that no longer saves) must fail the
                 # test, not leave the program waiting in exec() for ever.
-                if dialog.isVisible() and QApplication.activeModalWidget() is dialog:
+                # (A dialog closed as it should is often deleted by then: its wrapper is left without an object.)
+                if shiboken6.isValid(dialog) and dialog.isVisible() and QApplication.activeModalWidget() is dialog:
                     failures.append(AssertionError(f"the dialog “{dialog.windowTitle()}” stayed open after it was filled"))
                     dialog.reject()
             QTimer.singleShot(STILL_OPEN_MS, still_open)
