@@ -1,4 +1,4 @@
-"""The frozen program carries what makes it speak Chinese: Qt's own translation (qtbase_zh_CN)."""
+"""The frozen program carries what makes it speak Chinese: Qt's own translation (qtbase_zh_CN) and the help."""
 
 from __future__ import annotations
 
@@ -27,3 +27,7 @@ def test_the_bundle_keeps_qt_chinese_translation_and_drops_the_others():
         assert not is_unused(kept), kept
     assert is_unused("PySide6/Qt/translations/qtbase_de.qm")
 
+
+def test_the_bundle_keeps_the_help():
+    is_unused = spec_filter()
+    assert not any(is_unused(f"resources/help/{p.name}") for p in (SPEC.parents[1] / "resources" / "help").iterdir())

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 from pjdesk import __version__
 
 from .dashboard_page import DashboardPage
+from .help_dialog import install_help_menu
 
 # Pages other than the dashboard are built the first time they are shown: start-up pays only for what the
 # officer sees first (the ledger page counts the whole ledger; the 报表 page loads the PDF engine).
@@ -75,20 +76,9 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(body)
         status = QLabel(f"{station.label}　操作员：{session.operator}　pjdesk {__version__}")
         self.statusBar().addPermanentWidget(status)
-        # 帮助 → 关于: the version, which whoever helps a station asks first.
-        self.help_menu = self.menuBar().addMenu("帮助")
-        self.help_menu.addAction("关于 pjdesk", self.show_about)
+        # 帮助: the user guide (F1 opens the section of the page shown), the guide to print, and 关于.
+        self.help_menu = install_help_menu(self)
         self.resize(1360, 820)
-
-    def show_about(self) -> None:
-        import platform
-
-        from PySide6.QtCore import qVersion
-
-        QMessageBox.about(self, "关于 pjdesk", (
-            f"平江县安全生产台账桌面端（pjdesk）\n版本 {__version__}\n\n"
-            f"数据目录：{self.session.data_dir}\n运行环境：Python {platform.python_version()}，Qt {qVersion()}\n\n"
-            "离线使用，数据只保存在本机。求助时请告知以上版本号。"))
 
     # --- pages, built on first use ------------------------------------------------------------------------
     def page(self, name: str) -> QWidget:
