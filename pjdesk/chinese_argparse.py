@@ -122,6 +122,15 @@ class ChineseArgumentParser(argparse.ArgumentParser):
         with _in_chinese():
             return super().format_help()
 
+    def add_argument(self, *args, **kwargs):
+        if kwargs.get("action") == "version":
+            # Before Python 3.13 the version action's help is English outside gettext.
+            kwargs.setdefault("help", WORDS["show program's version number and exit"])
+        with _in_chinese():
+            return super().add_argument(*args, **kwargs)
+
     def error(self, message: str):
+        # Python 3.10 writes "argument --x: " before a message itself, out of gettext's reach.
+        message = re.sub(r"^argument (.+?): ", r"参数 \1：", message)
         with _in_chinese():
             super().error(message)

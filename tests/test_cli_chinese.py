@@ -112,3 +112,15 @@ def test_the_chinese_words_stay_with_pjdesk_parsers():
     build_parser().format_help()
     other = argparse.ArgumentParser(prog="other")
     assert other.format_help().startswith("usage: other")  # argparse itself is left as it was
+
+
+def test_a_parser_s_own_version_help_and_its_errors_are_chinese_on_every_python(capsys):
+    from pjdesk.chinese_argparse import ChineseArgumentParser
+
+    parser = ChineseArgumentParser(prog="pjdesk")
+    parser.add_argument("--version", action="version", version="pjdesk 1")  # no help of its own
+    parser.add_argument("--seed", type=int, metavar="整数")
+    assert "显示版本号并退出" in parser.format_help()
+    with pytest.raises(SystemExit):
+        parser.parse_args(["--seed", "七"])
+    assert capsys.readouterr().err.endswith("pjdesk：错误：参数 --seed：无效的值：'七'\n")
