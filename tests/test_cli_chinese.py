@@ -124,3 +124,10 @@ def test_a_parser_s_own_version_help_and_its_errors_are_chinese_on_every_python(
     with pytest.raises(SystemExit):
         parser.parse_args(["--seed", "七"])
     assert capsys.readouterr().err.endswith("pjdesk：错误：参数 --seed：无效的值：'七'\n")
+
+
+def test_the_program_s_own_options_are_chinese_too():
+    done = pjdesk("--data-dir", env={"QT_QPA_PLATFORM": "offscreen"})  # no command: the window's options
+    assert done.returncode == 2
+    assert "错误：参数 --data-dir：需要一个值" in done.stderr
+    assert english_words(done.stderr) == []

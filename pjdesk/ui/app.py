@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
 import logging
 import sys
 from pathlib import Path
@@ -12,6 +11,7 @@ from PySide6.QtGui import QFont, QFontDatabase, QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from pjdesk import __version__
+from pjdesk.chinese_argparse import ChineseArgumentParser
 from pjdesk.core.errors import PjdeskError
 from pjdesk.core.resources import resource_path
 
@@ -163,8 +163,8 @@ def install_error_log(data_dir: Path) -> None:
 def run(argv: list[str]) -> int:
     from pjdesk.services.session import resolve_data_dir
 
-    parser = argparse.ArgumentParser(prog="pjdesk")
-    parser.add_argument("--data-dir")
+    parser = ChineseArgumentParser(prog="pjdesk")
+    parser.add_argument("--data-dir", metavar="文件夹")
     args, qt_args = parser.parse_known_args(argv)
     app = make_app([sys.argv[0], *qt_args])
     install_error_log(resolve_data_dir(args.data_dir))
