@@ -110,7 +110,7 @@ def test_demo_import_export_and_returns_from_the_command_line(tmp_path):
     built = pjdesk("return", "build", "--month", "2026-10", "--out", str(out), data_dir=station)
     assert built.returncode == 0, built.stderr
     paths = built.stdout.strip().splitlines()
-    assert len(paths) == 6 and all(p.endswith((".pdf", ".xlsx")) for p in paths)
+    assert len(paths) == 8 and all(p.endswith((".pdf", ".xlsx")) for p in paths)  # 表2, 表3, 表4, 台账
     assert all(os.path.exists(p) for p in paths)
     assert pjdesk("return", "build", "--month", "2026/10", "--out", str(out), data_dir=station).returncode == 1
     future = pjdesk("return", "build", "--month", "2099-01", "--out", str(out), data_dir=station)

@@ -5,6 +5,8 @@ service puts in each row dict (see ``pjdesk.forms.spec`` for the value of each k
 ``dataclasses.replace`` of one of these, e.g. the county's 表2 with one row per township:
 
     replace(TABLE2, code="表2（汇总）", row_label="乡镇（街道）")
+
+and the county's 表4 likewise, one row per township.
 """
 
 from __future__ import annotations
@@ -83,6 +85,47 @@ TABLE3 = FormSpec(
     signature_labels=("填报人（签字）", "审核人（分管领导签字）", "单位（盖章）"),
 )
 
+# 表4 监管执法统计表: one row per 检查方式 (row key "label"), then 合计. The documents counted by type: each
+# named type has its column (type → column key), every other type is counted under 其他.
+TABLE4_DOCUMENT_COLUMNS = (
+    ("现场检查记录", "doc_site_record"),
+    ("现场处理措施决定书", "doc_site_measures"),
+    ("责令限期整改指令书", "doc_rectification_order"),
+    ("强制措施决定书", "doc_coercive_measures"),
+    ("整改复查意见书", "doc_review_opinion"),
+    ("行政处罚决定书", "doc_penalty_decision"),
+)
+TABLE4_OTHER_DOCUMENTS = "doc_other"
+_HAZARDS, _DOCUMENTS = "发现隐患（项）", "执法文书（份）"
+TABLE4 = FormSpec(
+    code="表4",
+    title="监管执法统计表",
+    period_kind="month",
+    orientation="landscape",
+    row_label="检查方式",
+    row_label_width=7,
+    columns=(
+        Column("inspections", "检查家次", INT, width=3.5),
+        Column("units", "被检查单位数", INT, width=4),
+        Column("high_risk_units", "其中高危企业", INT, width=4),
+        Column("hazards_general", "一般", INT, _HAZARDS, width=3),
+        Column("hazards_major", "重大", INT, _HAZARDS, width=3),
+        Column("hazards_rectified", "已整改", INT, _HAZARDS, width=3.5),
+        *(Column(key, doc_type, INT, _DOCUMENTS, width=4.5) for doc_type, key in TABLE4_DOCUMENT_COLUMNS),
+        Column(TABLE4_OTHER_DOCUMENTS, "其他", INT, _DOCUMENTS, width=3),
+        Column("stop_orders", "责令停产整顿", INT, width=4),
+        Column("fines", "罚款（万元）", MONEY, width=5, unit=WANYUAN),
+    ),
+    notes=(
+        "检查家次：检查日期在本月的检查记录数（含待补充的记录）；执法检查指日常巡查以外的各种检查方式。",
+        "被检查单位数、其中高危企业：其中不同单位的家数；一家单位本月受多种方式检查的，合计行只计一次。",
+        "发现隐患：隐患台账中注明由本月检查发现的隐患，按其检查方式分行；已整改：其中至月末已整改完成的。",
+        "执法文书：日期在本月的文书，按所依据检查记录的检查方式分行；未关联检查记录的列“未关联检查记录”行。",
+        "责令停产整顿：本月检查中责令停产整顿的家次；罚款：本月检查记录的罚款金额，单位万元，保留两位小数。",
+    ),
+    signature_labels=("填报人（签字）", "审核人（分管领导签字）", "单位（盖章）"),
+)
+
 # 隐患排查治理台账: the printable ledger of a period, one row per hazard, numbered.
 LEDGER = FormSpec(
     code="台账",
@@ -113,7 +156,7 @@ LEDGER = FormSpec(
     signature_labels=("填报人（签字）", "审核人（签字）", "单位（盖章）"),
 )
 
-FORMS: dict[str, FormSpec] = {spec.code: spec for spec in (TABLE2, TABLE3, LEDGER)}
+FORMS: dict[str, FormSpec] = {spec.code: spec for spec in (TABLE2, TABLE3, TABLE4, LEDGER)}
 
 
 def ranking_form(indicators: list[tuple[str, str]]) -> FormSpec:

@@ -1,7 +1,8 @@
-"""The figures of the returns, computed from the hazards as they stood at the end of the month.
+"""The figures of the returns, computed from the records as they stood at the end of the month.
 
-Pure functions over the facts of pjdesk.storage.period_facts, so that the definitions can be read in one
-place and tested against hand counts. Dates are ISO strings and compare as text.
+Pure functions over the facts of pjdesk.storage.period_facts and pjdesk.storage.inspection_facts, so that
+the definitions can be read in one place and tested against hand counts. Dates are ISO strings and compare
+as text.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from collections.abc import Iterable, Mapping
 
 from pjdesk.core.hazard import GENERAL, MAJOR, closed_on_time, overdue, overdue_unclosed
 from pjdesk.core.periods import Month
+from pjdesk.forms.returns import TABLE4_DOCUMENT_COLUMNS, TABLE4_OTHER_DOCUMENTS
 
 TABLE2_COUNTS = (
     "general_new", "general_fixed", "general_found_ytd", "general_fixed_ytd", "general_open",
@@ -128,3 +130,55 @@ def ledger_rows(facts: Iterable[dict], month: Month, clashes: Mapping[str, str] 
     m_start = month.start.isoformat()
     return [{**h, "deadline": h["due_date"], "hazard_no": printed_number(h, clashes)}
             for h in facts if h["found_date"] >= m_start]
+
+
+# --- 表4 监管执法统计表 ------------------------------------------------------------------------------------------
+TABLE4_COUNTS = (
+    "inspections", "units", "high_risk_units", "hazards_general", "hazards_major", "hazards_rectified",
+    *(key for _, key in TABLE4_DOCUMENT_COLUMNS), TABLE4_OTHER_DOCUMENTS, "stop_orders", "fines",
+)
+TABLE4_FACTS = ("inspections", "hazards", "documents")
+UNLINKED = "未关联检查记录"  # the row of documents issued on no (live) inspection
+
+
+def table4_counts(inspections: Iterable[dict], hazards: Iterable[dict], documents: Iterable[dict]) -> dict:
+    """表4's figures for one group (a 检查方式, a township, or all) of the month's facts.
+
+    ``inspections``: dated in the month; ``hazards``: those that name one of them, with their state as of
+    the month's end; ``documents``: dated in the month. 已整改 is a 整改完成 in force at the month's end
+    (``rectified_date``, as 表2 counts 整改). 罚款 is None (printed blank) when no inspection recorded one.
+    """
+    inspections = list(inspections)
+    c = dict.fromkeys(TABLE4_COUNTS, 0)
+    c["inspections"] = len(inspections)
+    c["units"] = len({i["unit_id"] for i in inspections})
+    c["high_risk_units"] = len({i["unit_id"] for i in inspections if i["unit_high_risk"]})
+    c["stop_orders"] = sum(1 for i in inspections if i["stop_order"])
+    fines = [i["fine"] for i in inspections if i["fine"] is not None]
+    c["fines"] = sum(fines) if fines else None
+    for h in hazards:
+        c["hazards_general"] += h["level"] == GENERAL
+        c["hazards_major"] += h["level"] == MAJOR
+        c["hazards_rectified"] += h["rectified_date"] is not None
+    columns = dict(TABLE4_DOCUMENT_COLUMNS)
+    for d in documents:
+        c[columns.get(d["doc_type"], TABLE4_OTHER_DOCUMENTS)] += 1
+    return c
+
+
+def table4_rows(facts: Mapping[str, list[dict]], *, group_by: str = "mode",
+                order: list[str]) -> tuple[list[dict], dict]:
+    """表4's rows: one for every key of ``order`` (the 检查方式 vocabulary, the township roster), zeros
+    included, then any other group that has a fact (a document on no inspection: 未关联检查记录); and 合计,
+    counted over all the facts (a unit checked in two ways is one unit in 合计)."""
+    groups: dict[str, dict[str, list[dict]]] = {}
+    for name in TABLE4_FACTS:
+        for fact in facts[name]:
+            key = fact.get(group_by) or UNLINKED
+            groups.setdefault(key, {n: [] for n in TABLE4_FACTS})[name].append(fact)
+    keys = [*order, *sorted(k for k in groups if k not in order and k != UNLINKED),
+            *([UNLINKED] if UNLINKED in groups else [])]
+    empty = {n: [] for n in TABLE4_FACTS}
+    rows = [{"label": key, **table4_counts(*(groups.get(key, empty)[n] for n in TABLE4_FACTS))} for key in keys]
+    total = {"label": "合计", **table4_counts(*(facts[n] for n in TABLE4_FACTS))}
+    return rows, total

@@ -1,7 +1,8 @@
 """Monthly returns: build them for any past month, write PDF and XLSX, freeze what was signed and sent.
 
-The figures come from the hazards as they stood at the month's end (pjdesk.storage.period_facts and
-return_figures); the forms engine draws both files from the same filled form.
+The figures come from the records as they stood at the month's end (pjdesk.storage.period_facts,
+pjdesk.storage.inspection_facts and return_figures); the forms engine draws both files from the same filled
+form.
 """
 
 from __future__ import annotations
@@ -23,16 +24,20 @@ from pjdesk.core.townships import station_name, townships
 from pjdesk.forms import FORMS, FilledForm, render_pdf, render_xlsx
 from pjdesk.storage import numbering
 from pjdesk.storage.database import plain_errors
-from pjdesk.storage.period_facts import hazards_as_of
+from pjdesk.storage.inspection_facts import documents_between, inspections_between
+from pjdesk.storage.period_facts import hazards_as_of, inspection_hazards_as_of
 from pjdesk.storage.snapshots import frozen_returns
 
 from . import return_figures as figures
 from .session import Outcome, Session
 
-FORM_CODES = tuple(FORMS)  # 表2, 表3, 台账
+FORM_CODES = tuple(FORMS)  # 表2, 表3, 表4, 台账
 RANKING = "排名"  # the county's monthly ranking of the townships (pjdesk.services.ranking)
 RANKING_TITLE = "乡镇（街道）安全生产工作月度排名表"
 COUNTY_TABLE2 = replace(FORMS["表2"], code="表2（汇总）", title="隐患排查治理统计表（汇总）", row_label="乡镇（街道）")
+COUNTY_TABLE4 = replace(FORMS["表4"], code="表4（汇总）", title="监管执法统计表（汇总）", row_label="乡镇（街道）",
+                        row_label_width=8)
+ENFORCEMENT_FORMS = ("表4",)  # read the month's inspections and documents, not month_facts
 
 
 @dataclass(frozen=True)
@@ -57,6 +62,17 @@ def month_facts(session: Session, month: Month, township: str | None = None) -> 
     county's (or one township's, when ``township`` is given)."""
     return hazards_as_of(session.store, year_start=month.year_start.isoformat(), end=month.end.isoformat(),
                          township=_scope(session, township))
+
+
+def month_enforcement(session: Session, month: Month, township: str | None = None) -> dict[str, list[dict]]:
+    """表4's facts: the month's inspections and enforcement documents, and the hazards those inspections
+    found, each hazard as it stood at the month's end; scoped as ``month_facts`` (by the township that
+    recorded them)."""
+    start, end, scope = month.start.isoformat(), month.end.isoformat(), _scope(session, township)
+    store = session.store
+    return {"inspections": inspections_between(store, start=start, end=end, township=scope),
+            "hazards": inspection_hazards_as_of(store, start=start, end=end, township=scope),
+            "documents": documents_between(store, start=start, end=end, township=scope)}
 
 
 def _scope(session: Session, township: str | None) -> str | None:
@@ -84,7 +100,8 @@ def fill_form(session: Session, form: str, month: Month, facts: list[dict] | Non
         from .ranking import fill_ranking
 
         return fill_ranking(session, month)
-    facts = month_facts(session, month, township) if facts is None else facts
+    if form not in ENFORCEMENT_FORMS:
+        facts = month_facts(session, month, township) if facts is None else facts
     total = None
     spec = FORMS[form]
     county_wide = session.require_station().is_county and township is None
@@ -96,6 +113,16 @@ def fill_form(session: Session, form: str, month: Month, facts: list[dict] | Non
             row["label"] = station_name(row["label"]) if row["label"] != "未分类" else row["label"]
     elif form == "表2":
         rows, total = figures.table2_rows(facts, month, order=vocabulary("sector"))
+    elif form == "表4" and county_wide:
+        # The county's 表4 (汇总): every township of the roster, zeros too, from the inspections it holds.
+        spec = COUNTY_TABLE4
+        rows, total = figures.table4_rows(month_enforcement(session, month), group_by="township",
+                                          order=[t.code for t in townships()])
+        for row in rows:
+            row["label"] = _township_label(row["label"])
+    elif form == "表4":
+        rows, total = figures.table4_rows(month_enforcement(session, month, township),
+                                          order=vocabulary("inspection_mode"))
     elif form == "表3":
         rows = figures.table3_rows(facts, month, _number_clashes(session, township))
     else:
@@ -106,6 +133,14 @@ def fill_form(session: Session, form: str, month: Month, facts: list[dict] | Non
         preparer=session.operator, reviewer=session.store.setting("reviewer") or "",
         filled_date=session.today(), rows=rows, total=total,
     )
+
+
+def _township_label(code: str) -> str:
+    """A township's name for a 汇总 row; a code the roster no longer knows is printed as it is."""
+    try:
+        return station_name(code)
+    except PjdeskError:
+        return code
 
 
 def _number_clashes(session: Session, township: str | None) -> dict[str, str]:
@@ -133,8 +168,8 @@ def build_return(session: Session, form: str, month: Month, out_dir: str | Path,
 def build_returns(session: Session, month: Month, forms: list[str] | tuple[str, ...], out_dir: str | Path, *,
                   township: str | None = None, progress: Callable[[int, int], None] | None = None,
                   cancelled: Callable[[], bool] | None = None) -> list[BuiltReturn]:
-    """Several forms of one month; the month's facts are read once."""
-    facts = month_facts(session, month, township)
+    """Several forms of one month; the month's hazard facts are read once (and only for forms that read them)."""
+    facts = month_facts(session, month, township) if set(forms) - set(ENFORCEMENT_FORMS) else None
     built = []
     for i, form in enumerate(forms):
         if cancelled and cancelled():

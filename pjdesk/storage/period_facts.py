@@ -1,4 +1,5 @@
-"""The hazards of a report period as they stood at its end, for returns and targets.
+"""The hazards of a report period as they stood at its end, for returns (表2, 表3, the ledger, and 表4's hazards
+found by inspections) and targets.
 
 A return for a past month must give the numbers as they stood then: each hazard's state is derived again
 from its events dated on or before the period's end (pjdesk.core.hazard.derive_state), never read from
@@ -36,15 +37,33 @@ def hazards_as_of(store: Store, *, year_start: str, end: str, township: str | No
         params["township"] = township
     if only:
         clauses.append(f"({only})")
-    where = " AND ".join(clauses)
-    hazards = store._rows(
-        f"SELECT {FACT_COLUMNS} FROM hazard h LEFT JOIN unit u ON u.id = h.unit_id WHERE {where}"
-        " ORDER BY h.found_date, h.rowid", params)
+    return _as_of(store, FACT_COLUMNS, "", " AND ".join(clauses), params)
+
+
+def inspection_hazards_as_of(store: Store, *, start: str, end: str, township: str | None = None) -> list[dict]:
+    """The live hazards found by ``end`` that name a live inspection dated from ``start`` to ``end`` (表4's
+    发现隐患), each as of ``end`` like those of ``hazards_as_of``, with ``inspection_id`` and the inspection's
+    ``mode``. ``township`` is the inspection's township. A hazard entered after the month's end with an
+    earlier 发现日期 counts, one deleted since does not: as 表2 counts."""
+    clauses = ["h.deleted = 0", "h.found_date <= :end", "i.deleted = 0", "i.date BETWEEN :start AND :end"]
+    params = {"start": start, "end": end}
+    if township:
+        clauses.append("i.township = :township")
+        params["township"] = township
+    return _as_of(store, f"{FACT_COLUMNS}, h.inspection_id, i.mode AS mode",
+                  " JOIN inspection i ON i.id = h.inspection_id", " AND ".join(clauses), params)
+
+
+def _as_of(store: Store, columns: str, joins: str, where: str, params: dict) -> list[dict]:
+    """The hazards ``where`` selects (on ``h``, ``u`` and ``joins``), each with its state derived from its
+    events dated on or before ``params["end"]``."""
+    joins = f" LEFT JOIN unit u ON u.id = h.unit_id{joins}"
+    hazards = store._rows(f"SELECT {columns} FROM hazard h{joins} WHERE {where} ORDER BY h.found_date, h.rowid",
+                          params)
     events: dict[str, list] = {}
     cursor = store.db.conn.execute(
         "SELECT e.hazard_id, e.kind, e.date, e.result, e.new_deadline, e.created_at, e.id FROM hazard_event e"
-        f" JOIN hazard h ON h.id = e.hazard_id LEFT JOIN unit u ON u.id = h.unit_id"
-        f" WHERE e.deleted = 0 AND e.date <= :end AND {where}", params)
+        f" JOIN hazard h ON h.id = e.hazard_id{joins} WHERE e.deleted = 0 AND e.date <= :end AND {where}", params)
     for hazard_id, kind, date, result, new_deadline, created_at, event_id in cursor:
         events.setdefault(hazard_id, []).append(
             {"kind": kind, "date": date, "result": result, "new_deadline": new_deadline, "created_at": created_at,
@@ -54,4 +73,3 @@ def hazards_as_of(store: Store, *, year_start: str, end: str, township: str | No
         h.update(status=state.status, due_date=state.due_date, rectified_date=state.rectified_date,
                  review_date=state.review_date, closed_date=state.closed_date)
     return hazards
-

@@ -30,8 +30,8 @@ def texts(cells) -> list[str]:
     return [cell.text for cell in cells]
 
 
-def test_registry_holds_the_three_forms_by_code():
-    assert set(FORMS) == {"表2", "表3", "台账"}
+def test_registry_holds_the_forms_by_code():
+    assert set(FORMS) == {"表2", "表3", "表4", "台账"}
     assert FORMS["表2"] is TABLE2 and FORMS["表3"] is TABLE3 and FORMS["台账"] is LEDGER
     assert all(spec.orientation == "landscape" for spec in FORMS.values())
 
