@@ -17,7 +17,6 @@ from pathlib import Path
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QIcon, QImage, QImageReader, QImageWriter, QPainter, QPen, QPixmap
 from PySide6.QtPdf import QPdfDocument
-from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -38,6 +37,7 @@ from pjdesk.core.errors import PjdeskError, os_reason
 from pjdesk.services import attachments as attachment_service
 
 from .hazard_dialogs import ask_delete_reason
+from .pdf_preview import PdfPreview as PdfPages
 from .widgets import make_button
 
 THUMBNAIL = 112  # pixels, the longer side
@@ -402,10 +402,7 @@ class PdfPreview(_Viewer):
         self._buffer.open(QIODevice.ReadOnly)
         self.document = QPdfDocument(self)
         self.document.load(self._buffer)
-        self.preview = QPdfView()
+        self.preview = PdfPages(self.document)  # the program's one PDF preview: pages and zoom
         self.preview.setObjectName("attachment_pdf_view")
-        self.preview.setDocument(self.document)
-        self.preview.setPageMode(QPdfView.PageMode.MultiPage)
-        self.preview.setZoomMode(QPdfView.ZoomMode.FitToWidth)
         self.body.addWidget(self.preview, 1)
         self.body.addLayout(self.buttons)

@@ -290,7 +290,7 @@ class FormView(QWidget):
             self.printing, self.last_print = None, result
             self.print_button.setEnabled(self.filled is not None)
 
-        self.printing = start_printing(self, self.session, self.pdf_file(), printer, self.filled.spec.title,
+        self.printing = start_printing(self, self.pdf_file(), printer, self.filled.spec.title,
                                        done=done)
         return self.printing
 

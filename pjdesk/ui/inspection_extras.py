@@ -16,8 +16,7 @@ import shutil
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtPdf import QPdfDocument
-from PySide6.QtPdfWidgets import QPdfView
-from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -46,7 +45,8 @@ from pjdesk.services import drafts
 from pjdesk.services import inspections as inspection_service
 from pjdesk.services import records as record_service
 
-from .pdf_printing import prepare_printer, print_document
+from .pdf_preview import PdfPreview
+from .pdf_printing import paper_of_pdf, print_dialog_for, start_printing
 from .record_form import VALUE, DateField
 
 SITE_RECORD, ORDER, REVIEW = document_service.DOCUMENT_TYPES
@@ -400,11 +400,10 @@ class DocumentPreview(QDialog):
         self.setWindowTitle(f"{issued.doc_type}　{issued.doc_no}")
         self.document = QPdfDocument(self)
         self.document.load(str(issued.pdf))
-        self.view = QPdfView()
+        self.printing = None  # the background print run, while there is one
+        self.last_print = None  # what the last print run did (PrintResult), None if it failed
+        self.view = PdfPreview(self.document)
         self.view.setObjectName("document_view")
-        self.view.setDocument(self.document)
-        self.view.setPageMode(QPdfView.PageMode.MultiPage)
-        self.view.setZoomMode(QPdfView.ZoomMode.FitToWidth)
         state = "已签发" if issued.new else "此前已签发，原样重印"
         self.caption = QLabel(f"{issued.doc_type}　{issued.doc_no}　共 {self.document.pageCount()} 页（{state}）")
         self.caption.setObjectName("document_caption")
@@ -440,17 +439,26 @@ class DocumentPreview(QDialog):
 
     def print_dialog(self) -> None:
         printer = QPrinter(QPrinter.HighResolution)
-        prepare_printer(printer, self.document)
-        dialog = QPrintDialog(printer, self)
-        dialog.setWindowTitle(f"打印{self.issued.doc_type}")
+        dialog = print_dialog_for(printer, self.document, f"打印{self.issued.doc_type}", self)
         if dialog.exec() == QDialog.Accepted:
-            self.print_to(printer)
+            self.print_to(printer, configured=True)
 
-    def print_to(self, printer: QPrinter) -> int:
-        """Print the document on ``printer`` (A4 portrait, as it is drawn); returns the pages printed."""
-        if printer.outputFormat() == QPrinter.PdfFormat:  # printing to a file: no dialog set the page up
-            prepare_printer(printer, self.document)
-        return print_document(self.document, printer)
+    def print_to(self, printer: QPrinter, *, configured: bool = False):
+        """Print the document on ``printer`` in the background (A4 portrait, as it is drawn; see pdf_printing);
+        returns the thread, and ``last_print`` says what it did once it is done."""
+        if self.printing is not None:
+            return None
+        if not configured:
+            paper_of_pdf(printer, self.document)
+        self.print_button.setEnabled(False)
+
+        def done(result) -> None:
+            self.printing, self.last_print = None, result
+            self.print_button.setEnabled(True)
+
+        self.printing = start_printing(self, self.issued.pdf, printer, self.issued.doc_type,
+                                       current_page=self.view.current_page(), done=done)
+        return self.printing
 
     def save_as(self, kind: str, path: str | None = None) -> str | None:
         source = self.issued.pdf if kind == "pdf" else self.issued.xlsx

@@ -216,7 +216,7 @@ def _draw_page(painter: QPainter, printer: QPrinter, document: QPdfDocument, pag
     return True
 
 
-def start_printing(parent: QWidget, session, path: Path, printer: QPrinter, what: str, *, current_page: int = 0,
+def start_printing(parent: QWidget, path: Path, printer: QPrinter, what: str, *, current_page: int = 0,
                    done: Callable[[PrintResult | None], None] | None = None):
     """Print ``path`` in the background with a progress dialog that can cancel; the window stays usable.
 
@@ -244,7 +244,7 @@ def start_printing(parent: QWidget, session, path: Path, printer: QPrinter, what
         if done:
             done(None)
 
-    return run_task(parent, session, title, work, finished, failed)
+    return run_task(parent, None, title, work, finished, failed)
 
 
 def _tell(parent: QWidget, message: str) -> None:

@@ -197,7 +197,7 @@ class ReportsPage(QWidget):
             self.printing, self.last_print = None, result
             self.print_button.setEnabled(self.shown_pdf is not None)
 
-        self.printing = start_printing(self, self.session, self.shown_pdf, printer, self.caption.text().split("　共")[0],
+        self.printing = start_printing(self, self.shown_pdf, printer, self.caption.text().split("　共")[0],
                                        current_page=self.preview.current_page(), done=done)
         return self.printing
 

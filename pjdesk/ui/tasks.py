@@ -42,7 +42,8 @@ class TaskThread(QThread):
     def run(self) -> None:
         session = None
         try:
-            session = self._session.reopen()
+            # Work that needs no database (printing) is given no session.
+            session = self._session.reopen() if self._session is not None else None
             result = self._work(session, self.progressed.emit, self._cancel.is_set)
         except PjdeskError as e:
             outcome = (self.failed, str(e))
@@ -61,7 +62,9 @@ class TaskThread(QThread):
 
 def run_task(parent: QWidget, session, title: str, work: Callable, on_done: Callable[[object], None],
              on_failed: Callable[[str], None] | None = None) -> TaskThread:
-    """Run ``work(session, progress, cancelled)`` in the background with a cancellable progress dialog."""
+    """Run ``work(session, progress, cancelled)`` in the background with a cancellable progress dialog.
+
+    ``session`` is reopened on the background thread; None for work that needs no database (printing)."""
     dialog = QProgressDialog(title, "取消", 0, 0, parent)
     dialog.setWindowTitle("请稍候")
     dialog.setMinimumDuration(300)

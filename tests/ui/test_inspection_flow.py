@@ -124,7 +124,9 @@ def test_an_inspection_from_checklist_to_review(qtbot, session, modal, tmp_path)
             printer = QPrinter(QPrinter.ScreenResolution)  # the same path as a printer's, drawn fast
             printer.setOutputFormat(QPrinter.PdfFormat)
             printer.setOutputFileName(str(tmp_path / f"{doc}-printer.pdf"))
-            printed[doc] = (path, preview.caption.text(), preview.print_to(printer))
+            preview.print_to(printer)  # in the background, the dialog answering meanwhile
+            qtbot.waitUntil(lambda: preview.printing is None, timeout=20000)
+            printed[doc] = (path, preview.caption.text(), preview.last_print.printed)
             preview.accept()
         return fill
 
