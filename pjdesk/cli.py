@@ -89,6 +89,10 @@ def build_parser() -> argparse.ArgumentParser:
     restore.add_argument("file", metavar="备份文件", help="备份文件，或数据目录 backups 文件夹中的备份文件名")
 
     commands.add_parser("townships", help="列出平江县乡镇街道代码", example="pjdesk townships")
+
+    targets = commands.add_parser("targets", help="工作方案目标完成情况（1月1日至该月末）")
+    targets.add_argument("--month", help="报告期 YYYY-MM（默认本月，至今天）")
+    targets.add_argument("--json", action="store_true", help="以 JSON 输出")
     return parser
 
 
@@ -184,6 +188,8 @@ def _run(args) -> int:
             return _return_build(session, args)
         if args.command == "sync":
             return _sync(session, args)
+        if args.command == "targets":
+            return _targets(session, args)
     finally:
         session.close()
     return 0
@@ -394,6 +400,29 @@ def _document(session, args) -> int:
     print(built.pdf)
     print(built.xlsx)
     return 0
+
+
+def _targets(session, args) -> int:
+    """Every target pjdesk computes, as the 工作台 shows them; --json in the form targets_json documents."""
+    from pjdesk.services.returns import parse_month
+    from pjdesk.services.targets import targets_json
+
+    month = parse_month(session, args.month) if args.month else None
+    entries = targets_json(session, month)
+    if args.json:
+        print(json.dumps(entries, ensure_ascii=False, indent=2))
+        return 0
+    for entry in entries:
+        print(f"{entry['id']}\t{entry['name']}\t{_target_shown(entry)}\t{entry['note']}")
+    return 0
+
+
+def _target_shown(entry: dict) -> str:
+    value = entry["value"]
+    if value is None:
+        return "暂无数据"
+    shown = f"{value:g}" if entry["denominator"] is None else f"{value * 100:.1f}%"
+    return shown + {True: " 达标", False: " 未达标", None: ""}[entry["met"]]
 
 
 def _progress(label: str):

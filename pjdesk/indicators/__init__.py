@@ -1,6 +1,8 @@
 """The work plan's targets: declared as data (resources/config/targets.json), computed by rules registered
 by target id. The rules read plain facts handed to them by the services; they never query the database."""
 
-from .targets import Measure, Target, evaluate, rules, targets
+from .enforcement_targets import EnforcementFacts
+from .targets import ENFORCEMENT, HAZARDS, Evaluation, Measure, Target, evaluate, rules, targets
 
-__all__ = ["Measure", "Target", "evaluate", "rules", "targets"]
+__all__ = ["ENFORCEMENT", "HAZARDS", "EnforcementFacts", "Evaluation", "Measure", "Target", "evaluate", "rules",
+           "targets"]
