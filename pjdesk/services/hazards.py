@@ -175,18 +175,29 @@ def delete_hazard(session: Session, hazard_id: str, reason: str) -> Outcome:
 def add_event(session: Session, hazard_id: str, kind: str, date: str | dt.date, *, result: str | None = None,
               actor: str | None = None, new_deadline: str | dt.date | None = None, note: str | None = None) -> Outcome:
     """One step of the lifecycle, checked against the hazard's state and the order of dates."""
+    hazard, event, problems = _step(session, hazard_id, kind, date, result, actor, new_deadline, note)
+    if errors(problems):
+        raise ValidationError(errors(problems))
+    with session.store.transaction():
+        event_id = session.store.insert(HAZARD_EVENT, event, township=hazard["township"], operator=session.operator)
+    return Outcome(event_id, {"hazard": frozenset({hazard_id}), "hazard_event": frozenset({event_id})})
+
+
+def check_step(session: Session, hazard_id: str, kind: str, values: dict) -> list[Problem]:
+    """What add_event would refuse a step with these values (date, result, actor, new_deadline, note) for, to
+    show at the fields before anything is saved; empty when it would be recorded."""
+    return _step(session, hazard_id, kind, values.get("date"), values.get("result"), values.get("actor"),
+                 values.get("new_deadline"), values.get("note"))[2]
+
+
+def _step(session, hazard_id, kind, date, result, actor, new_deadline, note) -> tuple[dict, dict, list[Problem]]:
     hazard = _own(session, hazard_id)
     event = normalise(HAZARD_EVENT, {
         "hazard_id": hazard_id, "kind": kind, "date": _iso(date), "result": result,
         "actor": actor or session.operator, "new_deadline": _iso(new_deadline), "note": note,
     })
     state = derive_state(hazard, ledger.events_of(session.store, hazard_id))
-    problems = errors(check_event(hazard, state, event, session.today()))
-    if problems:
-        raise ValidationError(problems)
-    with session.store.transaction():
-        event_id = session.store.insert(HAZARD_EVENT, event, township=hazard["township"], operator=session.operator)
-    return Outcome(event_id, {"hazard": frozenset({hazard_id}), "hazard_event": frozenset({event_id})})
+    return hazard, event, check_event(hazard, state, event, session.today())
 
 
 def notify_rectification(session, hazard_id, date, note=None) -> Outcome:

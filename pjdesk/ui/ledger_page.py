@@ -39,6 +39,7 @@ from pjdesk.core.hazard import (
     NOTICE,
     RECTIFIED,
     RECTIFYING,
+    REOPEN,
     REVIEW,
     REVIEWED,
     STATUSES,
@@ -60,7 +61,7 @@ DUE_CHOICES = [("不限期限", None), ("3 天内到期", 3), ("7 天内到期",
 # Which steps a status allows (the service checks again; this only greys the buttons).
 ALLOWED = {
     FOUND: {NOTICE, RECTIFIED, EXTEND}, RECTIFYING: {RECTIFIED, EXTEND}, AWAITING_REVIEW: {REVIEW, EXTEND},
-    REVIEWED: {CLOSE}, CLOSED: set(),
+    REVIEWED: {CLOSE}, CLOSED: {REOPEN},
 }
 OVERDUE_FG, MAJOR_FG, CLOSED_FG = QColor("#b3261e"), QColor("#8c1d18"), QColor("#6b6b6b")
 
@@ -340,7 +341,7 @@ class LedgerPage(QWidget):
         grid.setContentsMargins(0, 0, 0, 0)
         grid.setSpacing(4)
         for i, (key, text) in enumerate((("edit", "编辑"), (NOTICE, "整改通知"), (RECTIFIED, "整改完成"), (REVIEW, "复查"),
-                                         (EXTEND, "延期"), (CLOSE, "销号"), ("delete", "删除"))):
+                                         (EXTEND, "延期"), (CLOSE, "销号"), (REOPEN, "撤销销号"), ("delete", "删除"))):
             button = QPushButton(text)
             button.setObjectName(f"action_{key}")
             button.clicked.connect(lambda _=False, k=key: self.act(k))
@@ -358,12 +359,15 @@ class LedgerPage(QWidget):
             return
         detail = hazard_service.hazard_detail(self.session, hazard_id)
         status = detail["state"].status
-        editable = status != CLOSED and detail["hazard"]["township"] == self.session.station.code
+        own = detail["hazard"]["township"] == self.session.station.code
         for key, button in self.buttons.items():
-            if key in ("edit", "delete"):
-                button.setEnabled(editable)
+            if key == "edit":  # a 销号 hazard's record may still be corrected (what the closure stands on stays)
+                button.setEnabled(own)
+            elif key == "delete":
+                button.setEnabled(own and status != CLOSED)
             else:
-                button.setEnabled(editable and key in ALLOWED[status])
+                button.setEnabled(own and key in ALLOWED[status])
+        self.buttons["edit"].setText("更正" if status == CLOSED else "编辑")
         self.detail.setHtml(detail_html(detail))
 
     def act(self, key: str) -> None:

@@ -1,4 +1,5 @@
-"""A record's entry dialog: the generated form, Enter saves, Esc cancels, and a draft survives a crash.
+"""A record's entry dialog: the generated form, Ctrl+Enter saves (Enter too, in a one-line field), Esc
+cancels, and a draft survives a crash.
 
 Extensions of a kind (its own buttons, a checklist that fills a child table) get the dialog before it opens:
 ``dialog.form`` (its editors, ``form.child_table(name)``), ``dialog.record_id`` (None for a new record),
@@ -26,6 +27,7 @@ from pjdesk.core.records import CHILDREN, ERROR, Problem, RecordKind
 from pjdesk.services import drafts
 
 from .record_form import RecordForm
+from .widgets import SAVE_TEXT, save_on_ctrl_enter
 
 
 class RecordDialog(QDialog):
@@ -67,11 +69,12 @@ class RecordDialog(QDialog):
             layout.addWidget(self.form)
             self.resize(520, 0)
         self.buttons = QDialogButtonBox(QDialogButtonBox.Save | QDialogButtonBox.Cancel)
-        self.buttons.button(QDialogButtonBox.Save).setText("保存（Enter）")
+        self.buttons.button(QDialogButtonBox.Save).setText(SAVE_TEXT)
         self.buttons.button(QDialogButtonBox.Cancel).setText("取消（Esc）")
         self.buttons.button(QDialogButtonBox.Save).setDefault(True)
         self.buttons.accepted.connect(self.try_save)
         self.buttons.rejected.connect(self.reject)
+        save_on_ctrl_enter(self, self.try_save)  # from any field, a multi-line box too (Enter adds a line there)
         layout.addWidget(self.buttons)
 
         draft = drafts.load_draft(session, draft_key) if draft_key else None

@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QComboBox
 from pjdesk.core.hazard import HazardFilter
 from pjdesk.services import hazards
 from pjdesk.ui.main_window import MainWindow
-from tests.ui.conftest import type_into
+from tests.ui.conftest import press, type_into
 
 
 @pytest.fixture
@@ -75,6 +75,8 @@ def test_a_hazard_walks_from_discovery_to_closure(qtbot, window, unit, answer_di
         def run(dialog):
             if fill:
                 fill(dialog.form)
+            if key == "销号":  # asked first, with what it means
+                answer_dialog(lambda box: press(box, "销号"))
             qtbot.keyClick(dialog.form.editor("date"), Qt.Key_Return)
         answer_dialog(run)
         assert ledger.buttons[key].isEnabled(), f"{key} should be possible now"
@@ -84,6 +86,8 @@ def test_a_hazard_walks_from_discovery_to_closure(qtbot, window, unit, answer_di
     def reviewer(passed):
         def fill(form):
             choose(form.editor("result"), "合格" if passed else "不合格")
+            if not passed:
+                type_into(form.editor("note"), "仍有两处电线裸露")
         return fill
 
     assert not ledger.buttons["销号"].isEnabled()
@@ -92,8 +96,10 @@ def test_a_hazard_walks_from_discovery_to_closure(qtbot, window, unit, answer_di
     assert step("整改完成") == "已整改待复查"
     assert step("复查", reviewer(True)) == "复查合格"
     assert step("销号") == "销号"
-    for key in ("edit", "整改完成", "复查", "延期", "销号", "delete"):
+    for key in ("整改完成", "复查", "延期", "销号", "delete"):
         assert not ledger.buttons[key].isEnabled()
+    assert ledger.buttons["edit"].isEnabled() and ledger.buttons["edit"].text() == "更正"
+    assert ledger.buttons["撤销销号"].isEnabled()
 
     history = ledger.detail.toPlainText()
     for what in ("发现", "整改完成", "复查（不合格）", "复查（合格）", "销号"):
