@@ -64,7 +64,7 @@ def build_parser() -> argparse.ArgumentParser:
     build = returns.add_parser("build", help="生成某月的报表（PDF 和 Excel）",
                                example="pjdesk return build --month 2026-11 --out 报表")
     build.add_argument("--month", required=True, metavar="月份", help="报告期 YYYY-MM，如 2026-11")
-    build.add_argument("--form", default="all", metavar="报表", help="表2、表3、台账（县级另有 排名）或 all（默认全部）")
+    build.add_argument("--form", default="all", metavar="报表", help="表2、表3、表4、台账（县级另有 排名）或 all（默认全部）")
     build.add_argument("--out", required=True, metavar="文件夹", help="输出文件夹")
 
     sync = commands.add_parser("sync", help="数据交换（签名的交换文件 .pjz）", example="pjdesk sync export --out E:\\").add_subparsers(
@@ -89,10 +89,7 @@ def build_parser() -> argparse.ArgumentParser:
     restore.add_argument("file", metavar="备份文件", help="备份文件，或数据目录 backups 文件夹中的备份文件名")
 
     commands.add_parser("townships", help="列出平江县乡镇街道代码", example="pjdesk townships")
-
-    targets = commands.add_parser("targets", help="工作方案目标完成情况（1月1日至该月末）")
-    targets.add_argument("--month", help="报告期 YYYY-MM（默认本月，至今天）")
-    targets.add_argument("--json", action="store_true", help="以 JSON 输出")
+    _add_targets_parser(commands)
     return parser
 
 
@@ -400,6 +397,13 @@ def _document(session, args) -> int:
     print(built.pdf)
     print(built.xlsx)
     return 0
+
+
+def _add_targets_parser(commands) -> None:
+    targets = commands.add_parser("targets", help="工作方案目标完成情况（1月1日至该月末）",
+                                  example="pjdesk targets --month 2026-11 --json")
+    targets.add_argument("--month", metavar="月份", help="报告期 YYYY-MM（默认本月，统计到今天）")
+    targets.add_argument("--json", action="store_true", help="以 JSON 输出")
 
 
 def _targets(session, args) -> int:
