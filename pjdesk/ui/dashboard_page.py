@@ -193,9 +193,9 @@ class DashboardPage(QWidget):
             colour = {True: "#26734d", False: "#b3261e", None: "#6b6b6b"}[evaluation.met]
             background = {True: "#e6f4ea", False: "#fdecea", None: "#f1f1f1"}[evaluation.met]
             t = evaluation.target
-            goal = f"{'≥' if t.comparator == '>=' else ''}{t.target:g}{t.unit}"
+            # The goal as the indicators word it (全县目标 ≥52家 for a county figure counted on a township).
             label.setText(f"<b>{t.id}</b> {t.name}<br><span style='font-size:18px;color:{colour}'>"
-                          f"<b>{evaluation.shown}</b></span>　目标 {goal}")
+                          f"<b>{evaluation.shown}</b></span>　{evaluation.goal}")
             label.setStyleSheet(f"background: {background}; border-left: 4px solid {colour};"
                                 " border-radius: 4px; padding: 6px;")
             label.setToolTip(evaluation.explained)
