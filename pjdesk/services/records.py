@@ -135,14 +135,26 @@ def record_history(session: Session, kind: RecordKind, record_id: str) -> list[d
         entry = {"when": _stamp_text(change["hlc"]), "who": change["operator"] or "", "what": what, "detail": detail}
         last = entries[-1] if entries else None
         if last and child and (last["when"], last["who"], last["what"]) == (entry["when"], entry["who"], what):
-            last["detail"] += ("；" if what.startswith("修改") else "、") + detail
+            last["details"].append(detail)
         else:
-            entries.append(entry)
+            entries.append({**entry, "details": [detail]})
+    for entry in entries:
+        details = entry.pop("details")
+        # A checklist of twenty items is added at once: the first few are named and the rest counted.
+        entry["detail"] = ("；" if entry["what"].startswith("修改") else "、").join(details[:SHOWN_ROWS]) + (
+            f" 等 {len(details)} 项" if len(details) > SHOWN_ROWS else "")
     return entries
 
 
+SHOWN_ROWS = 3  # child rows a history entry names before it counts the rest
+
+
 def _title(kind: RecordKind, values: Mapping) -> str:
-    return str(values.get(kind.title_field) or "")
+    return _short(str(values.get(kind.title_field) or ""))
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= 24 else text[:23] + "…"
 
 
 def _change_text(session: Session, f, old, new) -> str:
@@ -165,8 +177,7 @@ def _shown(session: Session, f, value) -> str:
         target = KINDS[f.ref]
         row = session.store.get(target, value)
         value = row.get(target.title_field) if row else "（已删除的记录）"
-    text = str(value)
-    return text if len(text) <= 24 else text[:23] + "…"
+    return _short(str(value))
 
 
 def _stamp_text(stamp: str) -> str:

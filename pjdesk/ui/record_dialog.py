@@ -47,6 +47,7 @@ class RecordDialog(QDialog):
         self.draft_key = draft_key
         self.result_value = None
         self._tried = False
+        self._answered = False
         self.form = RecordForm(kind, fields=fields, overrides=overrides, ref_choices=ref_choices)
         layout = QVBoxLayout(self)
         self.intro = QLabel(intro, wordWrap=True)
@@ -148,6 +149,11 @@ class RecordDialog(QDialog):
             drafts.discard_draft(self.session, self.draft_key)
         super().reject()
 
+    def done(self, result: int) -> None:
+        self._answered = True
+        super().done(result)
+
     def keep_draft_now(self) -> None:
-        if self.draft_key:
+        # Not once answered: a dialog saved or cancelled earlier, and not yet deleted, has no draft to keep.
+        if self.draft_key and not self._answered:
             self._keep_draft()

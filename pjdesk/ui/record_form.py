@@ -356,7 +356,7 @@ class ChildTable(QWidget):
         if f.type == MONEY:
             return f"{value / 100:.2f}" if isinstance(value, int) else str(value)
         if f.type == REF:
-            return title or next((t for t, data in self._ref_choices(f.ref) if data == value), str(value))
+            return title or next((t for t, data in self._ref_choices(f.ref) if data == value), "（已删除的记录）")
         if f.type == TAGS:
             return "、".join(split_tags(value))
         return str(value).replace("\n", " ")
@@ -501,6 +501,9 @@ class RecordForm(QWidget):
             column.addWidget(error)
             self.errors[f.name] = error
             label = QLabel(self._label(f) + ("＊" if self._required(f) else ""))
+            # A table alone in a group of its own name (检查人员) needs no second heading.
+            label.setVisible(not (f.type == CHILDREN and f.label == group
+                                  and sum(1 for x in self.fields if x.group == group) == 1))
             label.setBuddy(editor)
             if f.help:
                 label.setToolTip(f.help)

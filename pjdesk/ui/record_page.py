@@ -26,13 +26,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QKeySequence, QShortcut
+from PySide6.QtGui import QColor, QFontMetrics, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractItemView,
     QCheckBox,
     QComboBox,
     QCompleter,
+    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -66,6 +67,7 @@ from pjdesk.core.records import (
 )
 from pjdesk.core.townships import station_name, townships
 from pjdesk.services import records as record_service
+from pjdesk.services.record_import import spec_for
 from pjdesk.services.records import RecordQuery
 
 from .attachments_panel import AttachmentsPanel
@@ -79,6 +81,7 @@ SEARCHED = (TEXT, LONGTEXT, TAGS)
 INCOMPLETE_FG = QColor("#8c1d18")
 # The filter bar is packed into rows of this width: the page's share of a 1366-pixel laptop screen.
 BAR_WIDTH = 1366 - 150 - 60
+DETAIL_WIDTH = 350  # the detail panel's share of the width: on a 1366-pixel screen, 850 are left to the list
 
 
 @dataclass
@@ -131,6 +134,8 @@ class RecordPage(QWidget):
         self.detail = QTextBrowser()
         self.detail.setObjectName(f"{kind.name}_detail")
         self.detail.setOpenLinks(False)
+        # Text wraps to the panel; a scroll bar for the last few pixels of a table would only hide a line.
+        self.detail.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
         self.actions_bar = QHBoxLayout()
         self.actions_bar.setContentsMargins(0, 0, 0, 0)
         self.actions_bar.setSpacing(4)
@@ -141,10 +146,16 @@ class RecordPage(QWidget):
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(0, 0, 0, 0)
         right_layout.addLayout(self.actions_bar)
-        right_layout.addWidget(self.detail, 1)
         self.attachments = AttachmentsPanel(session, kind)  # 附件 of the selected record
         self.attachments.changed.connect(self.changed.emit)
-        right_layout.addWidget(self.attachments)
+        # The detail above the attachments, two thirds of the height to it until the officer drags the divider.
+        stacked = QSplitter(Qt.Vertical)
+        stacked.setChildrenCollapsible(False)
+        stacked.addWidget(self.detail)
+        stacked.addWidget(self.attachments)
+        stacked.setStretchFactor(0, 2)
+        stacked.setStretchFactor(1, 1)
+        right_layout.addWidget(stacked, 1)
         self.splitter = QSplitter(Qt.Horizontal)
         self.splitter.addWidget(self.table)
         self.splitter.addWidget(right)
@@ -168,6 +179,7 @@ class RecordPage(QWidget):
         self.title_bar.addStretch(1)
         self.title_bar.addWidget(self.count_label)
         self.title_bar.addWidget(self.new_button)
+        self._add_import_export()
 
         layout = QVBoxLayout(self)
         layout.addLayout(self.title_bar)
@@ -196,6 +208,21 @@ class RecordPage(QWidget):
     def add_title_button(self, button: QAbstractButton) -> None:
         """A button in the title row, before 新增 (an import, an export, a printed list)."""
         self.title_bar.insertWidget(self.title_bar.indexOf(self.new_button), button)
+
+    def _add_import_export(self) -> None:
+        self.spec = spec_for(self.kind)
+        self.import_button = QPushButton("从 Excel 导入…")
+        self.import_button.setObjectName(f"import_{self.kind.name}")
+        self.import_button.setToolTip(f"从 Excel 表格导入{self.spec.noun}：先预览，有问题的行逐行列出，确认后一次导入")
+        self.import_button.clicked.connect(lambda: self.import_excel())
+        # The county takes the townships' records from their exchange files, not from spreadsheets.
+        self.import_button.setVisible(not self.county and self.spec.refused is None)
+        self.export_button = QPushButton("导出 Excel…")
+        self.export_button.setObjectName(f"export_{self.kind.name}")
+        self.export_button.setToolTip("按当前的搜索和筛选导出，可直接打印")
+        self.export_button.clicked.connect(lambda: self.export_excel())
+        self.add_title_button(self.import_button)
+        self.add_title_button(self.export_button)
 
     def prepare_dialog(self, dialog: RecordDialog) -> None:
         """Called with every entry dialog this page opens, before the extension's hooks (for subclasses)."""
@@ -291,14 +318,16 @@ class RecordPage(QWidget):
         box.setObjectName(name)
         # Long choices must not stretch the bar: about 7 characters show, the full text in the list.
         box.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
-        box.setMinimumContentsLength(7)
         for text, data in items:
             box.addItem(text, data)
+        # The whole of 全部… shows (a Chinese character takes two of the lengths Qt counts).
+        first = box.itemText(0)
+        box.setMinimumContentsLength(max(7, sum(2 if ord(ch) > 0x2E80 else 1 for ch in first)))
         return box
 
     def _searchable(self, box: QComboBox, f: Field) -> None:
         """A reference filter: the records referred to, found by typing part of a name."""
-        box.setMinimumContentsLength(12)
+        box.setMinimumContentsLength(max(box.minimumContentsLength(), 16))
         box.setEditable(True)
         box.setInsertPolicy(QComboBox.NoInsert)
         box.completer().setFilterMode(Qt.MatchContains)
@@ -364,15 +393,17 @@ class RecordPage(QWidget):
     # --- the table ---------------------------------------------------------------------------------------
     def _columns(self) -> list[Column]:
         kind = self.kind
-        columns = [Column("township", "乡镇", 80, format=lambda v, _r: station_name(v))] if self.county else []
+        widths = _Widths(self.fontMetrics())
+        columns = [Column("township", "乡镇", widths.text("某某某某街道"), format=lambda v, _r: station_name(v))
+                   ] if self.county else []
         for name in kind.assigned:
-            columns.append(Column(name, kind.derived_labels.get(name, "编号"), 150))
+            columns.append(Column(name, kind.derived_labels.get(name, "编号"), widths.text("430626101-2026-A0001")))
         for f in kind.fields:
             if f.in_list:
-                columns.append(_field_column(f))
+                columns.append(_field_column(f, widths))
         for name, label in kind.derived_labels.items():
             if name not in kind.assigned:
-                columns.append(_derived_column(name, label))
+                columns.append(_derived_column(name, label, widths, text=name in kind.searched))
         return columns
 
     def _stretch_column(self) -> int:
@@ -406,6 +437,7 @@ class RecordPage(QWidget):
 
     def reload(self) -> None:
         """Query again, keeping the selected record selected (and in view) when it still matches."""
+        self._debounce.stop()  # a search typed a moment ago is in this query already
         selected = self.selected_id()
         old_row = self.table.currentIndex().row()
         self._reloading = True
@@ -526,7 +558,7 @@ class RecordPage(QWidget):
 
     def new_record(self, preset: dict | None = None) -> None:
         dialog = self.open_dialog(None, preset)
-        if dialog.exec():
+        if self._run(dialog):
             self._done(dialog.result_value, select=dialog.result_value.id)
 
     def edit_selected(self) -> None:
@@ -534,8 +566,17 @@ class RecordPage(QWidget):
         if not self._own(row):
             return
         dialog = self.open_dialog(row["id"])
-        if dialog.exec():
+        if self._run(dialog):
             self._done(dialog.result_value)
+
+    @staticmethod
+    def _run(dialog: RecordDialog) -> bool:
+        # Gone once answered: a closed dialog left among the page's children would be asked for its draft
+        # when the program closes (MainWindow.closeEvent) and offer it again next time.
+        try:
+            return bool(dialog.exec())
+        finally:
+            dialog.deleteLater()
 
     def delete_selected(self) -> None:
         row = self.selected_row()
@@ -562,6 +603,37 @@ class RecordPage(QWidget):
             self.count_label.setText(self.count_label.text() + "（刚保存的记录不在当前筛选中）")
         self.changed.emit(dict(outcome.changed))
 
+    # --- import and export ------------------------------------------------------------------------------
+    def import_excel(self, path: str | None = None) -> None:
+        from .import_dialog import ImportDialog
+
+        if path is None:
+            path, _ = QFileDialog.getOpenFileName(self, f"选择要导入的{self.spec.sheet_noun}", "",
+                                                  "Excel 表格 (*.xlsx *.xls)")
+        if not path:
+            return
+        dialog = ImportDialog(self.session, path, self, kind=self.kind)
+        if dialog.exec() and dialog.outcome is not None:
+            self.reload()
+            self.changed.emit(dict(dialog.outcome.changed))
+
+    def export_excel(self, path: str | None = None) -> None:
+        from pjdesk.services.record_export import export_records
+
+        from .tasks import run_task
+
+        if path is None:
+            default = f"{self.session.station.name}{self.spec.sheet_noun}-{self.session.today():%Y%m%d}.xlsx"
+            path, _ = QFileDialog.getSaveFileName(self, f"导出{self.spec.sheet_noun}", default, "Excel 表格 (*.xlsx)")
+        if not path:
+            return
+        query = self.current_query()
+        self.export_thread = run_task(
+            self, self.session, f"正在导出{self.spec.sheet_noun}",
+            lambda s, progress, cancelled: export_records(s, self.kind, path, query, progress=progress,
+                                                          cancelled=cancelled),
+            lambda rows: QMessageBox.information(self, "导出完成", f"已导出 {rows} 条{self.spec.noun}到\n{path}"))
+
     # --- layout ---------------------------------------------------------------------------------------
     def showEvent(self, event) -> None:
         super().showEvent(event)
@@ -572,9 +644,9 @@ class RecordPage(QWidget):
         self._fit_split()
 
     def _fit_split(self) -> None:
-        """The list gets all but ~380 px of the width, until the officer drags the divider."""
+        """The list gets all but DETAIL_WIDTH of the width, until the officer drags the divider."""
         if not self._split_by_hand:
-            self.splitter.setSizes([max(self.splitter.width() - 380, 400), 380])
+            self.splitter.setSizes([max(self.splitter.width() - DETAIL_WIDTH, 400), DETAIL_WIDTH])
 
 
 def _combo_value(box: QComboBox):
@@ -601,34 +673,64 @@ def _tags(value, _record) -> str:
     return "、".join(split_tags(value))
 
 
-def _field_column(f: Field) -> Column:
+class _Widths:
+    """Column widths from the font: room for the heading (and the sort arrow), and for what the field holds."""
+
+    def __init__(self, metrics: QFontMetrics):
+        self.metrics = metrics
+
+    def text(self, sample: str) -> int:
+        return self.metrics.horizontalAdvance(sample) + 16
+
+    def heading(self, label: str) -> int:
+        return self.text(label) + 6  # the sort arrow shows on one column at a time: it may shorten that heading
+
+    def of(self, f: Field) -> int:
+        if f.type == REF:
+            held = self.text("平江县某某某某有限公司")
+        elif f.type == LONGTEXT:
+            held = self.text("某" * 16)
+        elif f.type == DATE:
+            held = self.text("2026-11-29")
+        elif f.type == CHOICE:
+            held = max((self.text(c) for c in f.choices()), default=0)
+        elif f.type in (BOOL, INT, MONEY):
+            held = self.text("1,000,000.00") if f.type == MONEY else 0
+        elif f.type == TAGS:
+            held = self.text("某" * 10)
+        else:  # short text is a code in capitals and digits (a credit code); longer text a few words (a name)
+            held = self.text("A" * f.max_length) if f.max_length <= 20 else self.text("某" * 6)
+        return min(max(self.heading(f.label), held), 320)
+
+
+def _field_column(f: Field, widths: _Widths) -> Column:
+    width = widths.of(f)
     right = Qt.AlignRight | Qt.AlignVCenter
     if f.type == REF:
         # Shown by the title of what it refers to; a header click sorts by the reference (its records together).
-        return Column(f"{f.name}__title", f.label, 200, sort_key=f.name)
-    if f.type == LONGTEXT:
-        return Column(f.name, f.label, 260, format=_one_line)
-    if f.type == DATE:
-        return Column(f.name, f.label, 95)
+        return Column(f"{f.name}__title", f.label, width, sort_key=f.name)
+    if f.type in (LONGTEXT, TEXT):
+        return Column(f.name, f.label, width, format=_one_line)
     if f.type == BOOL:
-        return Column(f.name, f.label, 64, format=_yes)
+        return Column(f.name, f.label, width, align=Qt.AlignCenter, format=_yes)
     if f.type == INT:
-        return Column(f.name, f.label, 70, align=right)
+        return Column(f.name, f.label, width, align=right)
     if f.type == MONEY:
-        return Column(f.name, f.label, 90, align=right, format=_money)
+        return Column(f.name, f.label, width, align=right, format=_money)
     if f.type == TAGS:
-        return Column(f.name, f.label, 160, format=_tags)
-    if f.type == CHOICE:
-        return Column(f.name, f.label, 90)
-    return Column(f.name, f.label, 90 if f.max_length <= 30 else 120 if f.max_length <= 50 else 200,
-                  format=_one_line)
+        return Column(f.name, f.label, width, format=_tags)
+    return Column(f.name, f.label, width)
 
 
-def _derived_column(name: str, label: str) -> Column:
+def _derived_column(name: str, label: str, widths: _Widths, *, text: bool) -> Column:
+    """A derived column: text the search looks in (the inspectors' names) gets room for a few words; others
+    are short (a count) and centred under their heading."""
     if name == "incomplete":
         # The engine's 待补充 mark (saved with problems to complete later): its heading says what it means.
-        return Column(name, label, 64, format=lambda v, _r: label if v else "")
-    return Column(name, label, 110, format=_one_line)
+        return Column(name, label, widths.heading(label), align=Qt.AlignCenter, format=lambda v, _r: label if v else "")
+    if text:
+        return Column(name, label, max(widths.heading(label), widths.text("某某某、某某某")), format=_one_line)
+    return Column(name, label, widths.heading(label), align=Qt.AlignCenter, format=_one_line)
 
 
 # --- the detail panel ----------------------------------------------------------------------------------
@@ -682,14 +784,23 @@ def detail_html(kind: RecordKind, detail: dict, *, county: bool = False) -> str:
         child = KINDS[f.ref]
         link = child.parent[0] if child.parent else None
         shown = [c for c in child.fields if c.name != link and any(shown_value(c, r) for r in rows)]
-        parts.append("<table cellspacing=0 cellpadding=2 border=1 style='border-color:#ccc'><tr>"
-                     + "".join(f"<th>{esc(c.label)}</th>" for c in shown) + "</tr>")
-        for r in rows:
-            parts.append("<tr>" + "".join(f"<td>{esc(shown_value(c, r))}</td>" for c in shown) + "</tr>")
-        parts.append("</table>")
+        if len(shown) <= 3:  # a narrow table (inspectors: 姓名, 执法证号)
+            parts.append("<table cellspacing=0 cellpadding=2 border=1 style='border-color:#ccc'><tr>"
+                         + "".join(f"<th>{esc(c.label)}</th>" for c in shown) + "</tr>")
+            for r in rows:
+                parts.append("<tr>" + "".join(f"<td>{esc(shown_value(c, r))}</td>" for c in shown) + "</tr>")
+            parts.append("</table>")
+            continue
+        # Wider rows (checklist items) one under another: the panel is narrow.
+        title = next((c for c in shown if c.name == child.title_field), shown[0])
+        for n, r in enumerate(rows, 1):
+            rest = "；".join(f"{esc(c.label)}：{esc(shown_value(c, r))}" for c in shown
+                            if c is not title and shown_value(c, r))
+            parts.append(f"<p style='margin:2px 0'>{n}. {esc(shown_value(title, r))}"
+                         f"<br><span style='color:#555'>{rest}</span></p>")
     parts.append("<h4 style='margin-bottom:2px'>修改记录</h4><table cellspacing=2>")
     for h in detail["history"]:
-        parts.append(f"<tr><td nowrap style='color:#555'>{esc(h['when'])}</td><td nowrap>{esc(h['who'])}</td>"
-                     f"<td nowrap><b>{esc(h['what'])}</b></td><td>{esc(h['detail'])}</td></tr>")
+        parts.append(f"<tr><td nowrap style='color:#555'>{esc(h['when'])}</td><td>{esc(h['who'])}</td>"
+                     f"<td><b>{esc(h['what'])}</b></td><td>{esc(h['detail'])}</td></tr>")
     parts.append("</table>")
     return "".join(parts)

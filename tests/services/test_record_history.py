@@ -56,3 +56,12 @@ def test_the_detail_names_what_a_reference_points_to(session, unit):
     assert detail["record"]["unit_id__title"] == "平江县安定化工有限公司"
     assert detail["record"]["officers"][0]["name"] == "李明"
     assert detail["history"][0]["what"] == "新增"
+
+
+def test_a_whole_checklist_added_is_one_line_naming_the_first_items(session, unit):
+    items = [{"text": f"第{n}项：消防设施完好有效，定期检测维护并有记录和台账", "result": "符合"} for n in range(1, 21)]
+    first = save_record(session, INSPECTION, {"unit_id": unit, "date": "2026-11-10", "mode": "日常巡查",
+                                              "officers": [{"name": "李明"}], "items": items})
+    [added] = [h for h in record_history(session, INSPECTION, first.id) if h["what"] == "添加检查项目"]
+    assert added["detail"] == ("第1项：消防设施完好有效，定期检测维护并有记录…、第2项：消防设施完好有效，定期检测维护并有记录…、"
+                               "第3项：消防设施完好有效，定期检测维护并有记录… 等 20 项")

@@ -8,9 +8,10 @@ import importlib.machinery
 import sys
 import types
 
+import openpyxl
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QComboBox, QDialogButtonBox, QInputDialog, QLineEdit, QWidget
+from PySide6.QtWidgets import QComboBox, QDialogButtonBox, QInputDialog, QLineEdit, QMessageBox, QWidget
 
 from pjdesk.core.inspection import INSPECTION, INSPECTION_ITEM
 from pjdesk.core.unit import UNIT
@@ -312,3 +313,52 @@ def test_a_kinds_extension_adds_its_actions_and_sees_its_dialogs(qtbot, session,
     qtbot.addWidget(dialog)
     assert unit_extension["dialogs"] == [page.selected_id()]
     assert dialog.findChild(type(button), "preview") is not None
+
+
+def test_the_page_exports_what_it_shows_and_imports_a_sheet(qtbot, window, session, unit, brickworks, tmp_path,
+                                                            answer_dialog, monkeypatch):
+    said = []
+    monkeypatch.setattr(QMessageBox, "information", lambda _parent, _title, text: said.append(text))
+    for unit_id, mode, date in ((unit, "专项检查", "2026-11-10"), (brickworks, "日常巡查", "2026-10-05")):
+        save_record(session, INSPECTION, {"unit_id": unit_id, "date": date, "mode": mode, "officers": OFFICERS})
+    window.show_page("检查")
+    page = window.page("检查")
+    choose(page.filters["mode"], "日常巡查")
+    exported = tmp_path / "检查台账.xlsx"
+    page.export_excel(str(exported))
+    qtbot.waitUntil(lambda: bool(said), timeout=15000)
+    assert said == [f"已导出 1 条检查记录到\n{exported}"]
+    sheet = openpyxl.load_workbook(exported).active
+    rows = list(sheet.iter_rows(values_only=True))
+    header = next(r for r in rows if "检查方式" in r)
+    modes = [r[header.index("检查方式")] for r in rows[rows.index(header) + 1:]]
+    assert [m for m in modes if m in ("日常巡查", "专项检查")] == ["日常巡查"]
+
+    sheet_path = tmp_path / "十二月检查.xlsx"
+    book = openpyxl.Workbook()
+    book.active.append(["检查日期", "被检查单位", "检查人员", "检查方式", "发现问题"])
+    book.active.append(["2026-11-20", "平江县安定红星砖厂", "赵六、钱七", "日常巡查", "窑顶护栏松动"])
+    book.save(sheet_path)
+    answer_dialog(lambda dialog: qtbot.mouseClick(dialog.import_button, Qt.LeftButton))
+    page.import_excel(str(sheet_path))
+    assert said[-1].startswith("已导入检查记录 1 条")
+    assert page.count_label.text() == "共 2 条", "日常巡查 is still the filter"
+    assert "窑顶护栏松动" in {page.model.row(r)["findings"] for r in range(2)}
+
+
+def test_a_dialog_answered_keeps_no_draft_when_the_program_closes(qtbot, window, session, unit, answer_dialog):
+    from pjdesk.services import drafts
+
+    window.show_page("检查")
+    page = window.page("检查")
+
+    def cancel(dialog):
+        type_into(dialog.form.editor("findings"), "消防通道堆放杂物")
+        dialog.keep_draft_now()  # as the timer does while the officer types
+        dialog.reject()
+
+    answer_dialog(cancel)
+    qtbot.mouseClick(page.new_button, Qt.LeftButton)
+    assert drafts.load_draft(session, "inspection-new") is None, "取消 discards the draft"
+    window.close()  # asks every dialog still among the window's children for its draft
+    assert drafts.load_draft(session, "inspection-new") is None
