@@ -4,8 +4,9 @@ Columns: the assigned numbers, the fields shown in lists (``Field.in_list``; a r
 what it refers to) and the derived columns the kind names (``derived_labels``); on the county a 乡镇 column
 first. Filters: each listed CHOICE, REF and BOOL field, each listed DATE field as a from–to range, and on the
 county the township. A search box (words of one or two characters too), sorting by a header click, a detail
-panel with the record's fields, child rows and history, and 新增 / 编辑 / 删除. Every query runs in SQL
-through the record service, a page of rows at a time: nothing loads the whole list.
+panel with the record's fields, child rows, history and attachments, 新增 / 编辑 / 删除, and 从 Excel 导入 / 导出
+Excel through the record import and export. Every query runs in SQL through the record service, a page of rows
+at a time: nothing loads the whole list.
 
 A kind adds its own actions without touching this file, in either of two ways:
 
@@ -13,8 +14,9 @@ A kind adds its own actions without touching this file, in either of two ways:
 - a module ``pjdesk/ui/<kind name>_extras.py`` with ``extend_page(page)``, called once the page is built.
   There it may call ``page.add_action(...)`` (a button beside 编辑/删除 that gets the selected row),
   ``page.add_title_button(button)`` (beside 新增), append to ``page.dialog_hooks`` (each is called with every
-  entry dialog the page opens, see record_dialog.py), and connect to ``page.record_selected`` (the selected
-  list row, or None) or ``page.changed``.
+  entry dialog the page opens, see record_dialog.py), set ``page.value_text[field]`` (how the detail panel says
+  a value stored as a key), and connect to ``page.record_selected`` (the selected list row, or None) or
+  ``page.changed``.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from __future__ import annotations
 import html
 import importlib
 import importlib.util
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -102,6 +104,8 @@ class RecordPage(QWidget):
         self.county = session.station.is_county
         self.actions: dict[str, PageAction] = {}
         self.dialog_hooks: list[Callable[[RecordDialog], None]] = []
+        # For an extension: how the detail panel says a field stored as a key (field name → value → words).
+        self.value_text: dict[str, Callable[[object], str]] = {}
         self.setObjectName(f"{kind.name}_page")
         self._build_filters()
         self.model = PagedTableModel(self._columns(), self._count, self._fetch, self)
@@ -517,7 +521,7 @@ class RecordPage(QWidget):
             except PjdeskError as e:
                 self.detail.setHtml(f"<p style='color:#b3261e'>{html.escape(str(e))}</p>")
             else:
-                self.detail.setHtml(detail_html(self.kind, detail, county=self.county))
+                self.detail.setHtml(detail_html(self.kind, detail, county=self.county, value_text=self.value_text))
         self.record_selected.emit(row)
 
     def _new_by_key(self) -> None:
@@ -750,7 +754,9 @@ def shown_value(f: Field, row: dict) -> str:
     return str(value)
 
 
-def detail_html(kind: RecordKind, detail: dict, *, county: bool = False) -> str:
+def detail_html(kind: RecordKind, detail: dict, *, county: bool = False,
+                value_text: Mapping[str, Callable[[object], str]] | None = None) -> str:
+    """The detail panel's text. ``value_text``: for a field stored as a key (a checklist's), how to say it."""
     record, esc = detail["record"], html.escape
     title = record.get(f"{kind.title_field}__title") or record.get(kind.title_field) or ""
     # The first reference the list shows says whose record it is (被检查单位 of an inspection).
@@ -771,7 +777,8 @@ def detail_html(kind: RecordKind, detail: dict, *, county: bool = False) -> str:
         line(kind.derived_labels.get(name, "编号"), str(record.get(name) or ""))
     for f in kind.fields:
         if f.type != CHILDREN and f.applies(record):
-            line(f.label, shown_value(f, record))
+            said = (value_text or {}).get(f.name)
+            line(f.label, said(record[f.name]) if said and record.get(f.name) else shown_value(f, record))
     for name, label in kind.derived_labels.items():
         if name not in kind.assigned and name not in ("incomplete",) and record.get(name) not in (None, "", 0):
             line(label, str(record[name]))

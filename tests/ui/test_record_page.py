@@ -290,6 +290,7 @@ def unit_extension(monkeypatch):
 
     def extend_page(page):
         page.add_action("打印名录", "print_unit", calls["rows"].append)
+        page.value_text["sector"] = lambda sector: f"{sector}（按行业主管部门）"
         page.dialog_hooks.append(lambda dialog: (calls["dialogs"].append(dialog.record_id),
                                                  dialog.add_button("预览", "preview", lambda: None)))
 
@@ -309,6 +310,7 @@ def test_a_kinds_extension_adds_its_actions_and_sees_its_dialogs(qtbot, session,
     assert button.isEnabled()
     qtbot.mouseClick(button, Qt.LeftButton)
     assert [r["name"] for r in unit_extension["rows"]] == ["平江县安定农贸市场"]
+    assert "人员密集场所（按行业主管部门）" in page.detail.toPlainText()
     dialog = page.open_dialog(page.selected_id())
     qtbot.addWidget(dialog)
     assert unit_extension["dialogs"] == [page.selected_id()]
