@@ -2,19 +2,39 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import threading
 import time
 import uuid
+from collections.abc import Callable, Iterator
+from contextvars import ContextVar
 
 _lock = threading.Lock()
 _last_ms = 0
 _counter = 0
+# Where new ids come from inside ``ids_from``: per thread (a context variable), so that work running beside it
+# on another thread keeps making its own.
+_source: ContextVar[Callable[[], str] | None] = ContextVar("pjdesk_id_source", default=None)
+
+
+@contextlib.contextmanager
+def ids_from(source: Callable[[], str]) -> Iterator[None]:
+    """Within the block, on this thread, ``new_id()`` returns ``source()``: the demo data, written through the
+    services like any entry, gets the same ids from the same seed."""
+    token = _source.set(source)
+    try:
+        yield
+    finally:
+        _source.reset(token)
 
 
 def new_id() -> str:
     """A UUIDv7 string; ids made in one process are strictly increasing (12-bit counter within a millisecond)."""
     global _last_ms, _counter
+    source = _source.get()
+    if source is not None:
+        return source()
     with _lock:
         ms = time.time_ns() // 1_000_000
         if ms <= _last_ms:

@@ -29,3 +29,20 @@ def test_device_ids_are_short_and_distinct():
     devices = {new_device_id() for _ in range(100)}
     assert len(devices) == 100
     assert all(len(d) == 10 and int(d, 16) >= 0 for d in devices)
+
+
+def test_ids_come_from_the_given_source_within_the_block_and_on_that_thread_only():
+    import threading
+
+    from pjdesk.core.ids import ids_from
+
+    made = iter(f"00000000-0000-7000-8000-{n:012d}" for n in range(3))
+    beside = []
+    with ids_from(lambda: next(made)):
+        inside = [new_id(), new_id()]
+        thread = threading.Thread(target=lambda: beside.append(new_id()))
+        thread.start()
+        thread.join()
+    assert inside == ["00000000-0000-7000-8000-000000000000", "00000000-0000-7000-8000-000000000001"]
+    assert beside[0] not in inside and uuid.UUID(beside[0]).version == 7
+    assert new_id() != "00000000-0000-7000-8000-000000000002"
