@@ -2,8 +2,11 @@
 
 ``load_demo`` writes units of every sector, their hazards over about five years up to ``session.today()`` and
 each hazard's lifecycle (整改通知 → 整改完成 → 复查 → 销号, with 延期 and 复查不合格 along the way), through the
-single write path, so the change log holds every row like any other entry. One seed gives the same data —
-ids and hazard numbers included — on every run; only the HLC stamps (when the rows were written) differ.
+single write path, so the change log holds every row like any other entry. Between them, on their days, the
+last twelve months' inspections (demo_inspections: every 检查方式, checklists, the hazards they found, their
+documents, reviews and a few photos), made through the services an officer's clicks go through. One seed gives
+the same data — ids and hazard numbers included — on every run; only the HLC stamps (when the rows were
+written) and the SHA-256 of the documents' files differ.
 
 The first-run wizard loads it into an empty station; ``pjdesk demo`` may also add it to a station that has
 records (nothing is overwritten: the demo's ids are new and its hazard numbers continue the station's). The same
@@ -17,6 +20,7 @@ their indexes; memory stays near 130 MB, as each batch's state and log are writt
 from __future__ import annotations
 
 import bisect
+import contextlib
 import datetime as dt
 import itertools
 import random
@@ -29,6 +33,7 @@ from stdnum.cn import uscc as gb32100
 from pjdesk.core.errors import PjdeskError
 from pjdesk.core.hazard import (
     CLOSE,
+    CLOSED,
     EXTEND,
     FAIL,
     HAZARD,
@@ -45,8 +50,11 @@ from pjdesk.core.periods import Month
 from pjdesk.core.records import vocabulary
 from pjdesk.core.townships import COUNTY_CODE, Township, township, townships
 from pjdesk.core.unit import UNIT, is_high_risk_sector
-from pjdesk.storage import sync_store
+from pjdesk.storage import ledger, sync_store
+from pjdesk.storage.attachments import files_of
 
+from .demo_inspections import DemoInspections
+from .documents import documents_folder
 from .session import Session
 
 DEFAULT_HAZARDS = 3000  # a township of about 280 units over five years
@@ -670,12 +678,17 @@ REFERRERS = ("县消防救援大队", "县市场监管局", "县住建局", "县
 
 def load_demo(session: Session, *, seed: int = 1, hazards: int | None = None, progress: Progress | None = None,
               cancelled: Callable[[], bool] | None = None) -> dict:
-    """Write the demo dataset and return how much: ``units``, ``hazards``, ``events``, and of the hazards
-    ``major`` (重大), ``open`` (未销号) and ``overdue`` (逾期 as of ``session.today()``).
+    """Write the demo dataset and return how much: ``units``; ``hazards`` (every hazard written, those the
+    year's inspections found included), ``found_at_inspections`` and ``events``; of the hazards ``major``
+    (重大), ``open`` (未销号) and ``overdue`` (逾期 as of ``session.today()``); ``inspections`` (the reviews,
+    检查方式 整改复查, included), ``documents`` issued and ``attachments``.
 
+    ``hazards`` is the size of the five years' ledger; the year's inspections (see demo_inspections) add
+    the hazards they find, in the order of their dates, so that the numbers follow discovery.
     All or nothing: one transaction, so a cancel (``cancelled()`` returning True, asked between batches of
-    2,000 hazards) or a failure leaves the station as it was; a cancel raises PjdeskError.
-    ``progress(done, total)`` counts the units and hazards written.
+    2,000 hazards and between inspections) or a failure leaves the station as it was (the files of documents
+    and photos written meanwhile removed too); a cancel raises PjdeskError.
+    ``progress(done, total)`` counts the units, the ledger's hazards and the inspections written.
     """
     station = session.require_station()
     n_hazards = DEFAULT_HAZARDS if hazards is None else hazards
@@ -683,26 +696,36 @@ def load_demo(session: Session, *, seed: int = 1, hazards: int | None = None, pr
         raise PjdeskError(f"演示数据的隐患条数应在 0 到 {MAX_HAZARDS:,} 之间")
     world = DemoWorld(seed, session.today(), station.code, session.operator or "演示")
     units = world.make_units(unit_count(n_hazards, len(world.townships)))
-    total = len(units) + n_hazards
-    counts = {"units": len(units), "hazards": 0, "events": 0, "major": 0, "open": 0, "overdue": 0}
     store, operator = session.store, session.operator
     # The same seed, size and day make the same ids: this set is here already (deleted ones count too, as
     # their ids stay taken). Another seed is another set, added beside it.
     if any(store.get(UNIT, unit["id"]) is not None for unit in units):
         raise PjdeskError(f"演示数据已载入：本站点已有这套演示数据（种子 {seed}），未再写入。"
                           f"如要再添一套，请在命令行运行 pjdesk demo --seed {seed + 1}；如要重新开始，请换一个数据目录。")
-    with store.transaction():
+    year = DemoInspections(world, session, units, seed)
+    total = len(units) + n_hazards + year.planned
+    counts = {"units": len(units), "hazards": 0, "events": 0, "major": 0, "open": 0, "overdue": 0}
+
+    def report() -> None:
+        _report(progress, len(units) + counts["hazards"] + year.done, total)
+
+    with _files_kept_only_if_written(session), store.transaction():
         for code, rows in _by_township(units):
             store.insert_many(UNIT, rows, township=code, operator=operator)
-        _report(progress, len(units), total)
+        report()
         for batch in world.hazard_batches(units, n_hazards):
             if cancelled and cancelled():
                 raise PjdeskError("已取消载入演示数据，未写入任何数据")
-            for code, rows in _by_township([hazard for hazard, _ in batch]):
-                store.insert_many(HAZARD, rows, township=code, operator=operator)
-            events = [e for _, hazard_events in batch for e in hazard_events]
-            for code, rows in _by_township(events):
-                store.insert_many(HAZARD_EVENT, rows, township=code, operator=operator)
+            # The year's inspections are taken between the ledger's hazards, on their days.
+            days = [hazard["found_date"] for hazard, _ in batch]
+            start = 0
+            while start < len(batch):
+                due = year.next_day()
+                end = len(batch) if due is None else bisect.bisect_right(days, due, start)
+                _write_hazards(store, batch[start:end], operator)
+                start = end
+                if start < len(batch):
+                    year.run_before(days[start], cancelled, report)
             for hazard, hazard_events in batch:
                 counts["major"] += hazard["level"] == MAJOR
                 if not hazard_events or hazard_events[-1]["kind"] != CLOSE:
@@ -710,15 +733,59 @@ def load_demo(session: Session, *, seed: int = 1, hazards: int | None = None, pr
                     counts["overdue"] += world.is_overdue(hazard, hazard_events)
             store.flush()  # a batch's hazards are complete with their events: derive their state now
             counts["hazards"] += len(batch)
-            counts["events"] += len(events)
-            _report(progress, len(units) + counts["hazards"], total)
+            counts["events"] += sum(len(hazard_events) for _, hazard_events in batch)
+            report()
+        year.run_before(None, cancelled, report)
+        _count_inspection_hazards(store, year, world, counts)
+        _report(progress, total, total)
         if station.is_county:
             # One report a township and month: a second demo (another seed) finds the months already there.
             reported = {row["bundle"] for row in sync_store.imports_from(store)}
-            for report in world.report_history(REPORT_MONTHS):
-                if report["bundle_id"] not in reported:
-                    sync_store.record_import(store, **report)
+            for report_row in world.report_history(REPORT_MONTHS):
+                if report_row["bundle_id"] not in reported:
+                    sync_store.record_import(store, **report_row)
     return counts
+
+
+def _write_hazards(store, batch: list[tuple[dict, list[dict]]], operator: str | None) -> None:
+    for code, rows in _by_township([hazard for hazard, _ in batch]):
+        store.insert_many(HAZARD, rows, township=code, operator=operator)
+    for code, rows in _by_township([e for _, hazard_events in batch for e in hazard_events]):
+        store.insert_many(HAZARD_EVENT, rows, township=code, operator=operator)
+
+
+def _count_inspection_hazards(store, year: DemoInspections, world: DemoWorld, counts: dict) -> None:
+    """Add what the year's inspections wrote to the counts, the hazards they found judged as the ledger's
+    own are (the core's rules, from their stored events)."""
+    found = year.found_hazards
+    for hazard_id in found:
+        hazard = store.get(HAZARD, hazard_id)
+        events = ledger.events_of(store, hazard_id)
+        state = derive_state(hazard, events)
+        counts["major"] += hazard["level"] == MAJOR
+        counts["events"] += len(events)
+        if state.status != CLOSED:
+            counts["open"] += 1
+            counts["overdue"] += state.is_overdue(world.iso(world.today))
+    counts["hazards"] += len(found)
+    counts.update(year.counts)
+
+
+@contextlib.contextmanager
+def _files_kept_only_if_written(session: Session) -> Iterator[None]:
+    """The documents' and photos' files written for a load that then failed or was cancelled are removed:
+    a station is left as it was (a file that was there before stays)."""
+    folders = [documents_folder(session), files_of(session.store).folder]
+    before = {path for folder in folders if folder.is_dir() for path in folder.rglob("*")}
+    try:
+        yield
+    except BaseException:
+        for folder in folders:
+            if folder.is_dir():
+                for path in sorted(folder.rglob("*"), reverse=True):
+                    if path not in before and path.is_file():
+                        path.unlink(missing_ok=True)
+        raise
 
 
 def unit_count(hazards: int, places: int = 1) -> int:
