@@ -1,4 +1,5 @@
-"""First run: which station this PC is, and who is working. One page, three questions."""
+"""First run: which station this PC is, and who is working. One page, three questions, and whether to try the
+program on the demo data first (a township's own, or on the county the 25 townships')."""
 
 from __future__ import annotations
 
@@ -21,8 +22,19 @@ from pjdesk.core.townships import COUNTY_CODE, county_name, townships
 from pjdesk.services.session import init_station
 
 
+def demo_hint(county: bool) -> str:
+    """What the demo box loads, for the station type chosen."""
+    if county:
+        places = sum(1 for t in townships() if t.kind != "园区")
+        return (f"全县 {places} 个乡镇（街道）的单位、五年的隐患台账、近一年的检查记录（含文书和照片）"
+                "和近六个月的报送情况；打开主窗口后在后台载入，可看进度，约需十秒。")
+    return ("本乡镇几百家单位、五年的隐患台账和近一年的检查记录（含文书和照片）；"
+            "打开主窗口后在后台载入，可看进度，约需十秒。")
+
+
 class FirstRunDialog(QDialog):
-    """Sets the data directory up as a township station or the county; ``session`` holds the result."""
+    """Sets the data directory up as a township station or the county; ``session`` holds the result, and
+    ``wants_demo()`` whether the demo data is to be loaded into it (for either kind of station)."""
 
     def __init__(self, data_dir, parent=None, today=None):
         super().__init__(parent)
@@ -48,6 +60,8 @@ class FirstRunDialog(QDialog):
         self.operator.setObjectName("operator")
         self.demo = QCheckBox("载入演示数据（先熟悉功能；正式使用请勿勾选）")
         self.demo.setObjectName("demo")
+        self.demo_hint = QLabel(demo_hint(False), wordWrap=True, styleSheet="color: #666;")
+        self.demo_hint.setObjectName("demo_hint")
         self.error = QLabel(styleSheet="color: #b3261e;", wordWrap=True)
         self.error.hide()
         form = QFormLayout()
@@ -56,6 +70,7 @@ class FirstRunDialog(QDialog):
         form.addRow("所属乡镇", self.township_box)
         form.addRow("操作员", self.operator)
         form.addRow("", self.demo)
+        form.addRow("", self.demo_hint)
         buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
         buttons.button(QDialogButtonBox.Ok).setText("开始使用")
         buttons.button(QDialogButtonBox.Cancel).setText("退出")
@@ -67,8 +82,12 @@ class FirstRunDialog(QDialog):
         layout.addWidget(self.error)
         layout.addWidget(QLabel(f"<small style='color:#666'>数据目录：{data_dir}</small>", wordWrap=True))
         layout.addWidget(buttons)
-        self.county_role.toggled.connect(lambda county: self.township_box.setEnabled(not county))
+        self.county_role.toggled.connect(self._role_chosen)
         self.resize(560, 0)
+
+    def _role_chosen(self, county: bool) -> None:
+        self.township_box.setEnabled(not county)
+        self.demo_hint.setText(demo_hint(county))
 
     def finish(self) -> None:
         county = self.county_role.isChecked()
@@ -89,7 +108,8 @@ class FirstRunDialog(QDialog):
         self.error.show()
 
     def wants_demo(self) -> bool:
-        return self.demo.isChecked() and not self.county_role.isChecked()
+        """The box ticked: the main window loads the demo in the background (the county's, on the county)."""
+        return self.demo.isChecked()
 
 
 def show_error(parent, message: str) -> None:
