@@ -255,6 +255,15 @@ def m008_inspections(db: Database) -> None:
     CREATE INDEX inspection_unit ON inspection(unit_id, date);
     CREATE INDEX inspection_township ON inspection(township, deleted);
     CREATE INDEX inspection_mode ON inspection(mode, date) WHERE deleted = 0;
+    -- The list of one township (its own station, or the county filtering one), sorted or filtered by each column
+    -- it shows: an index walk instead of sorting 200,000 rows.
+    CREATE INDEX inspection_t_date ON inspection(township, date) WHERE deleted = 0;
+    CREATE INDEX inspection_t_mode ON inspection(township, mode, date) WHERE deleted = 0;
+    CREATE INDEX inspection_t_unit ON inspection(township, unit_id, date) WHERE deleted = 0;
+    CREATE INDEX inspection_t_officers ON inspection(township, officer_names) WHERE deleted = 0;
+    CREATE INDEX inspection_t_failed ON inspection(township, failed_items) WHERE deleted = 0;
+    CREATE INDEX inspection_t_incomplete ON inspection(township, incomplete) WHERE deleted = 0;
+    CREATE INDEX inspection_t_findings ON inspection(township, findings) WHERE deleted = 0;
 
     CREATE TABLE inspection_item ({_META},
         inspection_id TEXT REFERENCES inspection(id), code TEXT, text TEXT NOT NULL, result TEXT NOT NULL,

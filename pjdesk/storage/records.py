@@ -109,10 +109,13 @@ def escape_like(term: str) -> str:
     return term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def _order(kind: RecordKind, sort: tuple[str, bool] | None, alias: str) -> str:
+def _sort_key(kind: RecordKind, sort: tuple[str, bool] | None) -> tuple[str, bool]:
     key, descending = sort or (kind.title_field, False)
-    if key not in sortable(kind):
-        key = kind.title_field
+    return (key if key in sortable(kind) else kind.title_field), descending
+
+
+def _order(kind: RecordKind, sort: tuple[str, bool] | None, alias: str) -> str:
+    key, descending = _sort_key(kind, sort)
     direction = "DESC" if descending else "ASC"
     return f" ORDER BY {alias}.{key} {direction}, {alias}.rowid {direction}"
 
@@ -144,10 +147,25 @@ def position(store: Store, kind: RecordKind, query: RecordQuery, record_id: str,
              sort: tuple[str, bool] | None = None) -> int | None:
     """Where a record stands in the list (to keep it selected after a refresh), or None if it is not in it."""
     sql, params = where(kind, query)
-    row = store.db.execute(
-        f"SELECT n FROM (SELECT t.id, ROW_NUMBER() OVER ({_order(kind, sort, 't')[1:]}) - 1 AS n"
-        f" FROM {kind.table} t{sql}) WHERE id = ?", [*params, record_id]).fetchone()
-    return row[0] if row else None
+    key, descending = _sort_key(kind, sort)
+    glue = " AND " if sql else " WHERE "
+    found = store.db.execute(f"SELECT t.{key}, t.rowid FROM {kind.table} t{sql}{glue}t.id = ?",
+                             [*params, record_id]).fetchone()
+    if found is None:
+        return None
+    value, rowid = found
+    # The rows that come before it in the list's order (NULLs sort first ascending, last descending, as SQLite
+    # does), counted: an index walk, where numbering every row with ROW_NUMBER() read the whole list.
+    column = f"t.{key}"
+    if not descending:
+        before = (f"({column} IS NULL AND t.rowid < ?)" if value is None else
+                  f"({column} IS NULL OR {column} < ? OR ({column} = ? AND t.rowid < ?))")
+    else:
+        before = (f"({column} IS NOT NULL OR t.rowid > ?)" if value is None else
+                  f"({column} > ? OR ({column} = ? AND t.rowid > ?))")
+    before_params = [rowid] if value is None else [value, value, rowid]
+    return store.db.execute(f"SELECT COUNT(*) FROM {kind.table} t{sql}{glue}{before}",
+                            [*params, *before_params]).fetchone()[0]
 
 
 def children(store: Store, kind: RecordKind, parent_id: str, *,
