@@ -59,6 +59,7 @@ FAILED_BG = QColor("#fdecea")
 def extend_page(page) -> None:
     """The inspection page's own actions, and the checklist in every entry dialog it opens."""
     page.dialog_hooks.append(lambda dialog: InspectionDialogExtras(page, dialog))
+    page.value_text["checklist"] = _checklist_title
     page.add_action("登记复查", "review_inspection", lambda row: review_from_page(page, row),
                     tooltip="复查这次检查发现的隐患的整改情况，并出具整改复查意见书")
     button = page.add_action("打印文书", "print_documents", lambda _row: None,
@@ -71,6 +72,16 @@ def extend_page(page) -> None:
         action.triggered.connect(lambda _checked=False, t=doc_type: _print_selected(page, t))
     button.setMenu(menu)
     page.document_menu = menu
+
+
+def _checklist_title(key) -> str:
+    """The detail panel names the checklist by its title; a list the county has since removed by its key."""
+    if not key:
+        return ""
+    try:
+        return inspection_service.checklist_title(key)
+    except PjdeskError:
+        return f"{key}（检查表已不存在）"
 
 
 def _print_selected(page, doc_type: str) -> None:
