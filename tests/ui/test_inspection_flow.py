@@ -9,11 +9,12 @@ import re
 import pytest
 from pypdf import PdfReader
 from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QColor, QImage
 from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import QApplication, QMessageBox, QPushButton
 
 from pjdesk.core.inspection import INSPECTION
-from pjdesk.services import inspections
+from pjdesk.services import attachments, inspections
 from pjdesk.services.records import get_record
 from pjdesk.services.units import save_unit
 from pjdesk.ui.record_page import RecordPage
@@ -153,8 +154,20 @@ def test_an_inspection_from_checklist_to_review(qtbot, session, modal, tmp_path)
     assert (record["mode"], record["failed_items"], record["officer_names"]) == ("专项检查", 2, "张伟、刘芳")
     assert session.store.db.execute("SELECT COUNT(*) FROM inspection").fetchone()[0] == 1
 
-    # 4. Later: the review, from the list, and the 整改复查意见书.
+    # 3b. A photo of the site, attached to the inspection from the list's detail panel.
     inspection_id = dialog.record_id
+    assert page.select_record(inspection_id)
+    photo = QImage(640, 480, QImage.Format_RGB32)
+    photo.fill(QColor(200, 120, 40))
+    photo_path = tmp_path / "现场照片.jpg"
+    assert photo.save(str(photo_path), "JPEG")
+    page.attachments.label_box.setCurrentText("现场")
+    page.attachments.add_files([photo_path])
+    assert page.attachments.list.count() == 1
+    [attached] = attachments.list_attachments(session, INSPECTION, inspection_id)
+    assert (attached["label"], attached["name"]) == ("现场", "现场照片.jpg")
+
+    # 4. Later: the review, from the list, and the 整改复查意见书.
     assert page.select_record(inspection_id)
 
     def review(window):
