@@ -678,13 +678,13 @@ REFERRERS = ("县消防救援大队", "县市场监管局", "县住建局", "县
 
 def load_demo(session: Session, *, seed: int = 1, hazards: int | None = None, progress: Progress | None = None,
               cancelled: Callable[[], bool] | None = None) -> dict:
-    """Write the demo dataset and return how much: ``units``; ``hazards`` (every hazard written, those the
-    year's inspections found included), ``found_at_inspections`` and ``events``; of the hazards ``major``
-    (重大), ``open`` (未销号) and ``overdue`` (逾期 as of ``session.today()``); ``inspections`` (the reviews,
-    检查方式 整改复查, included), ``documents`` issued and ``attachments``.
+    """Write the demo dataset and return how much: ``units``; ``hazards`` (as many as asked for) and of them
+    ``found_at_inspections``; ``events``; of the hazards ``major`` (重大), ``open`` (未销号) and ``overdue``
+    (逾期 as of ``session.today()``); ``inspections`` (the reviews, 检查方式 整改复查, included),
+    ``documents`` issued and ``attachments``.
 
-    ``hazards`` is the size of the five years' ledger; the year's inspections (see demo_inspections) add
-    the hazards they find, in the order of their dates, so that the numbers follow discovery.
+    Of the ``hazards``, the year's inspections (see demo_inspections) find some, the five years' ledger has
+    the rest; they are written in the order of their dates, so that the numbers follow discovery.
     All or nothing: one transaction, so a cancel (``cancelled()`` returning True, asked between batches of
     2,000 hazards and between inspections) or a failure leaves the station as it was (the files of documents
     and photos written meanwhile removed too); a cancel raises PjdeskError.
@@ -702,8 +702,10 @@ def load_demo(session: Session, *, seed: int = 1, hazards: int | None = None, pr
     if any(store.get(UNIT, unit["id"]) is not None for unit in units):
         raise PjdeskError(f"演示数据已载入：本站点已有这套演示数据（种子 {seed}），未再写入。"
                           f"如要再添一套，请在命令行运行 pjdesk demo --seed {seed + 1}；如要重新开始，请换一个数据目录。")
-    year = DemoInspections(world, session, units, seed)
-    total = len(units) + n_hazards + year.planned
+    # The year's inspections find some of the hazards asked for; the five years' ledger has the others.
+    year = DemoInspections(world, session, units, seed, n_hazards)
+    ledger_hazards = n_hazards - year.found_planned
+    total = len(units) + ledger_hazards + year.planned
     counts = {"units": len(units), "hazards": 0, "events": 0, "major": 0, "open": 0, "overdue": 0}
 
     def report() -> None:
@@ -713,7 +715,7 @@ def load_demo(session: Session, *, seed: int = 1, hazards: int | None = None, pr
         for code, rows in _by_township(units):
             store.insert_many(UNIT, rows, township=code, operator=operator)
         report()
-        for batch in world.hazard_batches(units, n_hazards):
+        for batch in world.hazard_batches(units, ledger_hazards):
             if cancelled and cancelled():
                 raise PjdeskError("已取消载入演示数据，未写入任何数据")
             # The year's inspections are taken between the ledger's hazards, on their days.

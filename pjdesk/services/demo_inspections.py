@@ -37,6 +37,7 @@ import zlib
 from collections.abc import Callable
 from dataclasses import replace
 
+from pjdesk.core.checklists import checklist_for
 from pjdesk.core.errors import PjdeskError
 from pjdesk.core.hazard import HAZARD, MAJOR, missing_major_items
 from pjdesk.core.ids import ids_from
@@ -87,7 +88,8 @@ Progress = Callable[[], None]
 class DemoInspections:
     """The year's inspections of a demo, planned when made, carried out step by step in date order."""
 
-    def __init__(self, world, session: Session, units: list[dict], seed: int):
+    def __init__(self, world, session: Session, units: list[dict], seed: int, hazards: int):
+        """``hazards``: at most this many hazards are found (the demo's size: its ledger has the rest)."""
         # A generator of its own: the ledger's five years are drawn from the world's, unchanged by this one.
         self.w = copy.copy(world)
         self.w.rng = random.Random(f"{seed}:inspections")
@@ -106,12 +108,14 @@ class DemoInspections:
         self.certs = {code: {name: f"430626{code[-3:]}{i + 1:02d}" for i, name in enumerate(names)}
                       for code, names in self.w.officers.items()}
         self.photo_serial = itertools.count(1)
-        self.planned = self._plan(units)
+        self.planned = self._plan(units, hazards)
+        self.found_planned = sum(len(draft["failed"]) for draft in self.drafts)
         self.done = 0
 
     # --- the plan -------------------------------------------------------------------------------------------
-    def _plan(self, units: list[dict]) -> int:
-        """Draw every inspection's day, unit and mode; returns how many there are."""
+    def _plan(self, units: list[dict], hazards: int) -> int:
+        """Draw every inspection's day, unit, mode and what it finds (at most ``hazards`` items 不符合, so that
+        the demo has the size asked for); returns how many inspections there are."""
         places: dict[str, list[dict]] = {}
         for unit in units:
             if unit["status"] in ("正常", "停产"):
@@ -133,13 +137,22 @@ class DemoInspections:
         modes, cumulative = list(MODE_WEIGHTS), list(itertools.accumulate(MODE_WEIGHTS.values()))
         recent = {True: 0, False: 0}  # enforcement checks in the last RECENT_DAYS, and before them
         first = self.w.rng.sample(modes, len(modes))
+        self.drafts = []
         for i, (day, unit, mode) in enumerate(plans):
             if i < len(first):
                 mode = first[i]
             elif mode is None:
                 mode = self.w._weighted(modes, cumulative)
-            self._schedule(day, "inspect", unit, mode)
+            draft = self._draft(unit, mode)
+            self.drafts.append(draft)
+            self._schedule(day, "inspect", unit, mode, draft)
             recent[self.today - day < RECENT_DAYS] += is_enforcement(mode)
+        # A demo smaller than what the year's checks would find: the first checks find less.
+        excess = sum(len(d["failed"]) for d in self.drafts) - hazards
+        for draft in self.drafts:
+            while excess > 0 and draft["failed"]:
+                draft["results"][draft["failed"].pop()] = PASSED
+                excess -= 1
         # Half the checks find something: that many of the earlier ones are the candidates.
         self.documented_share = {True: min(1.0, DOCUMENTED_RECENT / max(recent[True], 1)),
                                  False: min(1.0, 2 * DOCUMENTED_EARLIER / max(recent[False], 1))}
@@ -190,17 +203,25 @@ class DemoInspections:
         return self.views[code]
 
     # --- the steps ------------------------------------------------------------------------------------------
-    def _inspect(self, unit: dict, mode: str) -> None:
+    def _draft(self, unit: dict, mode: str) -> dict:
+        """What the check of the unit will find: ``results``, one per item of its sector's checklist (None:
+        no checklist used), ``failed``, the positions of the items 不符合."""
+        w = self.w
+        if not (is_enforcement(mode) or w.chance(0.75)):  # a quick walk round is sometimes written up in a line
+            return {"results": None, "failed": []}
+        rows = checklist_for(unit["sector"]).items
+        results = [NOT_APPLICABLE if w.chance(0.1) else PASSED for _ in rows]
+        return {"results": results, "failed": self._fail_some(results, rows, mode, unit)}
+
+    def _inspect(self, unit: dict, mode: str, draft: dict) -> None:
         session, w, day = self._view(unit["township"]), self.w, self.day
         enforcement = is_enforcement(mode)
         checklist = inspection_service.checklist_rows(session, unit["id"])
-        with_list = enforcement or w.chance(0.75)  # a quick walk round is sometimes written up in a line
-        items = []
-        if with_list:
-            for row in checklist["items"]:
-                items.append({"code": row["code"], "text": row["text"],
-                              "result": NOT_APPLICABLE if w.chance(0.1) else PASSED, "note": None})
-        failed = self._fail_some(items, checklist["items"], mode, unit) if items else []
+        items, failed = [], sorted(draft["failed"])
+        if draft["results"] is not None:
+            for row, result in zip(checklist["items"], draft["results"], strict=True):
+                items.append({"code": row["code"], "text": row["text"], "result": result,
+                              "note": w.pick(OBSERVED) if result == FAILED else None})
         stop = enforcement and any(checklist["items"][i]["major"] for i in failed) and unit["is_high_risk"] \
             and w.chance(0.6)
         fine = w.pick(FINES_YUAN) * 100 if enforcement and failed and w.chance(0.08) else None
@@ -246,20 +267,19 @@ class DemoInspections:
         if w.chance(0.96):  # a few are never followed up: open, and in time overdue
             self._schedule(max(day + 1, deadline + w.between(-3, 7)), "review", unit, inspection_id, 1)
 
-    def _fail_some(self, items: list[dict], rows: list[dict], mode: str, unit: dict) -> list[int]:
+    def _fail_some(self, results: list[str], rows, mode: str, unit: dict) -> list[int]:
         """Mark a few applicable items 不符合 (a 重大 item now and then); returns their positions."""
         w = self.w
         if not w.chance(FINDS[mode]):
             return []
-        applicable = [i for i, item in enumerate(items) if item["result"] == PASSED]
-        ordinary = [i for i in applicable if not rows[i]["major"]]
-        major = [i for i in applicable if rows[i]["major"]]
+        applicable = [i for i, result in enumerate(results) if result == PASSED]
+        ordinary = [i for i in applicable if not rows[i].major]
+        major = [i for i in applicable if rows[i].major]
         chosen = w.rng.sample(ordinary, min(w.pick(FAILED_COUNT), len(ordinary)))
         if major and w.chance(0.12 if unit["is_high_risk"] else 0.05):
             chosen.append(w.pick(major))
-        for i in sorted(chosen):
-            items[i]["result"] = FAILED
-            items[i]["note"] = w.pick(OBSERVED)
+        for i in chosen:
+            results[i] = FAILED
         return sorted(chosen)
 
     def _complete_majors(self, session: Session, unit: dict, hazard_ids: list[str], deadline: int) -> None:

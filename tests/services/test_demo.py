@@ -53,8 +53,8 @@ def demo(tmp_path_factory):
 
 def test_default_demo_is_a_township_of_a_few_hundred_units_and_a_few_thousand_hazards(demo):
     session, counts, _ = demo
-    assert counts["hazards"] == DEFAULT_HAZARDS + counts["found_at_inspections"]
-    assert 50 <= counts["found_at_inspections"] <= 300
+    assert counts["hazards"] == DEFAULT_HAZARDS
+    assert 50 <= counts["found_at_inspections"] <= 300, "of them, found at the year's inspections"
     assert 200 <= counts["units"] <= 400
     assert counts["events"] >= 3 * counts["hazards"]  # 整改完成, 复查 and 销号 at least, for most
     status = session.store.db.execute("SELECT COUNT(*) FROM hazard").fetchone()[0]
@@ -185,10 +185,10 @@ def test_the_change_log_has_an_insert_for_every_record(demo):
 
 
 def test_progress_counts_up_to_the_total(demo):
-    _, counts, steps = demo
-    total = steps[-1][1]
+    session, counts, steps = demo
     # The units, the ledger's hazards and the year's inspections (their reviews are part of each).
-    assert counts["units"] + DEFAULT_HAZARDS < total < counts["units"] + DEFAULT_HAZARDS + counts["inspections"]
+    inspected = session.store.db.execute("SELECT COUNT(*) FROM inspection WHERE mode != '整改复查'").fetchone()[0]
+    total = counts["units"] + counts["hazards"] - counts["found_at_inspections"] + inspected
     assert steps[-1] == (total, total) and all(t == total for _, t in steps)
     assert [d for d, _ in steps] == sorted(d for d, _ in steps)
     assert len(steps) > 100  # the inspections report as they go, not only the batches of hazards
@@ -220,7 +220,7 @@ def test_the_same_seed_gives_the_same_data_and_another_seed_other_data(tmp_path)
     (first, counts), (again, _), (other, _) = loaded
     assert first == again
     assert first["hazard"] != other["hazard"] and first["inspection"] != other["inspection"]
-    assert len(first["hazard"]) == 300 + counts["found_at_inspections"]
+    assert len(first["hazard"]) == counts["hazards"] == 300 and counts["found_at_inspections"] > 0
     assert all(first[table] for table in TABLES), "every kind of record is in the comparison"
 
 
@@ -242,7 +242,7 @@ def test_demo_data_is_added_beside_what_a_station_already_has(session, unit):
     kept = svc.hazard_detail(session, first)["hazard"]
     assert kept["hazard_no"] == "430626101-2026-A0001" and kept["description"] == "消防通道堵塞"
     numbers = [r[0] for r in session.store.db.execute("SELECT hazard_no FROM hazard").fetchall()]
-    assert len(set(numbers)) == len(numbers) == 1 + counts["hazards"]
+    assert len(set(numbers)) == len(numbers) == 1 + counts["hazards"] == 201
 
 
 def test_the_same_demo_twice_is_refused_with_a_message_and_changes_nothing(session):
@@ -259,7 +259,7 @@ def test_the_same_demo_twice_is_refused_with_a_message_and_changes_nothing(sessi
     assert "演示数据已载入" in str(e.value) and "--seed" in str(e.value)
     assert counts() == before
     second = load_demo(session, seed=4, hazards=50)  # another seed is another set: added beside the first
-    assert counts()[1] == first["hazards"] + second["hazards"]
+    assert counts()[1] == first["hazards"] + second["hazards"] == 100
     assert counts()[2] == first["inspections"] + second["inspections"]
 
 
@@ -274,9 +274,10 @@ def test_the_same_demo_twice_is_refused_even_when_its_records_were_deleted(sessi
 def test_the_county_takes_a_second_demo_of_another_seed(tmp_path):
     s = init_station(tmp_path / "county", code="430626", operator="县应急局", county=True, today=lambda: TODAY)
     first = load_demo(s, seed=1, hazards=100)
+    assert first["hazards"] == 100
     reports = s.store.db.execute("SELECT COUNT(*) FROM sync_import").fetchone()[0]
     second = load_demo(s, seed=2, hazards=100)
-    assert s.store.db.execute("SELECT COUNT(*) FROM hazard").fetchone()[0] == first["hazards"] + second["hazards"]
+    assert s.store.db.execute("SELECT COUNT(*) FROM hazard").fetchone()[0] == 200
     doc_nos = [r[0] for r in s.store.db.execute("SELECT doc_no FROM document").fetchall()]
     assert len(doc_nos) == first["documents"] + second["documents"] == len(set(doc_nos))
     # One report a township and month (the bundle id says which): the second set adds only months the first
@@ -605,3 +606,16 @@ def test_on_the_county_most_high_risk_units_had_an_enforcement_check_this_year(c
     assert units and 0.6 <= covered / len(units) < 1.0
     townships_with = {u["township"] for u in units if u["id"] in checked}
     assert len(townships_with) >= 15
+
+
+@pytest.mark.parametrize("size", [0, 5, 60])
+def test_a_small_demo_has_as_many_hazards_as_asked_the_inspections_finding_fewer(tmp_path, size):
+    s = init_station(tmp_path / "small", code=ANDING, operator="张三", today=lambda: TODAY)
+    counts = load_demo(s, hazards=size)
+    db = s.store.db
+    assert db.execute("SELECT COUNT(*) FROM hazard").fetchone()[0] == counts["hazards"] == size
+    assert counts["inspections"] > 0 and counts["found_at_inspections"] <= size
+    failed = db.execute("SELECT COUNT(*) FROM inspection_item i JOIN inspection p ON p.id = i.inspection_id"
+                        " WHERE i.result = '不符合' AND p.mode != '整改复查'").fetchone()[0]
+    assert failed == counts["found_at_inspections"]
+    s.close()
