@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMessageBox,
     QPushButton,
-    QSplitter,
     QTableView,
     QTextBrowser,
     QToolButton,
@@ -53,7 +52,7 @@ from pjdesk.services import hazards as hazard_service
 from .hazard_dialogs import ask_delete_reason, hazard_dialog, step_dialog
 from .record_form import DateField
 from .table_model import Column, PagedTableModel
-from .widgets import make_button
+from .widgets import ListDetailSplitter, make_button
 
 STATUS_CHOICES = [("全部状态", {}), ("未销号", {"open_only": True}), ("逾期未整改", {"overdue": True}),
                   *((s, {"statuses": (s,)}) for s in STATUSES)]
@@ -64,6 +63,8 @@ ALLOWED = {
     REVIEWED: {CLOSE}, CLOSED: {REOPEN},
 }
 OVERDUE_FG, MAJOR_FG, CLOSED_FG = QColor("#b3261e"), QColor("#8c1d18"), QColor("#6b6b6b")
+
+DETAIL_WIDTH = 400  # the detail panel's width; the list keeps the rest until the divider is dragged
 
 
 class LedgerPage(QWidget):
@@ -108,14 +109,8 @@ class LedgerPage(QWidget):
         right_layout.setContentsMargins(0, 0, 0, 0)
         right_layout.addWidget(self.actions_bar)
         right_layout.addWidget(self.detail)
-        splitter = QSplitter(Qt.Horizontal)
-        splitter.addWidget(self.table)
-        splitter.addWidget(right)
-        splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 1)
+        splitter = ListDetailSplitter(self.table, right, DETAIL_WIDTH)
         self.splitter = splitter
-        self._split_by_hand = False
-        splitter.splitterMoved.connect(lambda *_: setattr(self, "_split_by_hand", True))
 
         layout = QVBoxLayout(self)
         title = QHBoxLayout()
@@ -134,19 +129,6 @@ class LedgerPage(QWidget):
         QShortcut(QKeySequence("Ctrl+N"), self, activated=self.new_hazard)
         self._refresh_labels()
         self._show_selected()
-
-    def showEvent(self, event) -> None:
-        super().showEvent(event)
-        QTimer.singleShot(0, self._fit_split)
-
-    def resizeEvent(self, event) -> None:
-        super().resizeEvent(event)
-        self._fit_split()
-
-    def _fit_split(self) -> None:
-        """The list gets all but ~400 px of the width, until the officer drags the divider."""
-        if not self._split_by_hand:
-            self.splitter.setSizes([max(self.splitter.width() - 400, 400), 400])
 
     # --- filters ----------------------------------------------------------------------------------------
     def _build_filters(self) -> None:

@@ -77,6 +77,7 @@ from .hazard_dialogs import ask_delete_reason
 from .record_dialog import RecordDialog
 from .record_form import DateField
 from .table_model import Column, PagedTableModel
+from .widgets import ListDetailSplitter
 
 FILTERED = (CHOICE, REF, BOOL, DATE)
 SEARCHED = (TEXT, LONGTEXT, TAGS)
@@ -160,13 +161,7 @@ class RecordPage(QWidget):
         stacked.setStretchFactor(0, 2)
         stacked.setStretchFactor(1, 1)
         right_layout.addWidget(stacked, 1)
-        self.splitter = QSplitter(Qt.Horizontal)
-        self.splitter.addWidget(self.table)
-        self.splitter.addWidget(right)
-        self.splitter.setStretchFactor(0, 3)
-        self.splitter.setStretchFactor(1, 1)
-        self._split_by_hand = False
-        self.splitter.splitterMoved.connect(lambda *_: setattr(self, "_split_by_hand", True))
+        self.splitter = ListDetailSplitter(self.table, right, DETAIL_WIDTH)
 
         self.heading = QLabel(kind.label)
         self.heading.setStyleSheet("font-size: 18px; font-weight: 600;")
@@ -637,20 +632,6 @@ class RecordPage(QWidget):
             lambda s, progress, cancelled: export_records(s, self.kind, path, query, progress=progress,
                                                           cancelled=cancelled),
             lambda rows: QMessageBox.information(self, "导出完成", f"已导出 {rows} 条{self.spec.noun}到\n{path}"))
-
-    # --- layout ---------------------------------------------------------------------------------------
-    def showEvent(self, event) -> None:
-        super().showEvent(event)
-        QTimer.singleShot(0, self._fit_split)
-
-    def resizeEvent(self, event) -> None:
-        super().resizeEvent(event)
-        self._fit_split()
-
-    def _fit_split(self) -> None:
-        """The list gets all but DETAIL_WIDTH of the width, until the officer drags the divider."""
-        if not self._split_by_hand:
-            self.splitter.setSizes([max(self.splitter.width() - DETAIL_WIDTH, 400), DETAIL_WIDTH])
 
 
 def _combo_value(box: QComboBox):

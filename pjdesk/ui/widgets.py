@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import QMessageBox, QPushButton, QWidget
+from PySide6.QtWidgets import QMessageBox, QPushButton, QSplitter, QWidget
 
 
 def make_button(text: str, name: str, clicked: Callable) -> QPushButton:
@@ -40,3 +41,33 @@ def ask_to_confirm(parent: QWidget, title: str, text: str, action: str, details:
     box.setEscapeButton(no)
     box.exec()
     return box.clickedButton() is yes
+
+
+class ListDetailSplitter(QSplitter):
+    """A list beside its detail panel: the list gets all but ``detail_width`` of the width (on a 1366-pixel
+    screen most of it), whatever the window's size, until the officer drags the divider; then theirs holds."""
+
+    def __init__(self, listing: QWidget, detail: QWidget, detail_width: int, parent=None):
+        super().__init__(Qt.Horizontal, parent)
+        self.detail_width = detail_width
+        self.addWidget(listing)
+        self.addWidget(detail)
+        self.setStretchFactor(0, 3)
+        self.setStretchFactor(1, 1)
+        self.by_hand = False
+        self.splitterMoved.connect(self._moved)
+
+    def _moved(self, *_) -> None:
+        self.by_hand = True
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        QTimer.singleShot(0, self.fit)
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self.fit()
+
+    def fit(self) -> None:
+        if not self.by_hand:
+            self.setSizes([max(self.width() - self.detail_width, 400), self.detail_width])
