@@ -180,6 +180,9 @@ class MainWindow(QMainWindow):
             for name in ("单位", "检查", "隐患台账"):
                 if self.built(name) is not None:
                     self.built(name).reload()
+            for name in ("报送情况", "汇总", "排名"):  # the county demo brings the townships' monthly files
+                if self.built(name) is not None:
+                    self.built(name).refresh()
             self.dashboard.refresh()
             self.statusBar().showMessage(f"已载入演示数据：单位 {counts['units']} 家，隐患 {counts['hazards']} 条", 8000)
 
