@@ -16,16 +16,14 @@ heap that a running pjdesk never has, and that would slow every allocation of th
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import random
 import sqlite3
-import statistics
-import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
+
+import import_runs
 
 BUDGET_S = 5.0
 TODAY = dt.date(2026, 11, 29)
@@ -124,37 +122,11 @@ def time_raw(path: Path, folder: Path, rows: int) -> float:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rows", type=int, default=10_000)
-    parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--write-only", metavar="PATH", help=argparse.SUPPRESS)
-    args = parser.parse_args(argv)
-    if args.write_only:
-        write_sheet(Path(args.write_only), args.rows)
-        return 0
-    with tempfile.TemporaryDirectory(prefix="pjdesk-bench-") as tmp:
-        tmp = Path(tmp)
-        sheet = tmp / "inspections.xlsx"
-        subprocess.run([sys.executable, __file__, "--rows", str(args.rows), "--write-only", str(sheet)], check=True)
-        size = sheet.stat().st_size
-        imports, cpus, raws, counts = [], [], [], {}
-        for i in range(args.repeat):
-            seconds, cpu, counts = time_import(sheet, tmp / f"station{i}")
-            imports.append(seconds)
-            cpus.append(cpu)
-            raw_dir = tmp / f"raw{i}"
-            raw_dir.mkdir()
-            raws.append(time_raw(sheet, raw_dir, args.rows))
-    figure, raw = statistics.median(imports), statistics.median(raws)
-    print(f"inspection import, {args.rows:,} rows XLSX ({size // 1024} KB): "
-          f"{counts['inspections']} inspections, {counts['officers']} inspectors, {counts['units']} new units, "
-          f"{counts['incomplete']} 待补充, {counts['refused']} refused, {counts['warnings']} warnings")
-    print(f"  preview + apply   median of {args.repeat}: {figure:.2f} s   (runs: {', '.join(f'{s:.2f}' for s in imports)};"
-          f" CPU {statistics.median(cpus):.2f} s)")
-    print(f"  raw baseline      median of {args.repeat}: {raw:.2f} s   (calamine read + sqlite3 executemany, "
-          "20-column inspections and their inspectors)")
-    print(f"  ratio to raw: {figure / raw:.1f}×   budget: ≤ {BUDGET_S:.0f} s   {'OK' if figure <= BUDGET_S else 'OVER BUDGET'}")
-    return 0 if figure <= BUDGET_S else 1
+    return import_runs.run(__file__, __doc__, "inspections.xlsx", write_sheet, time_import, time_raw, lambda rows, size, counts: (
+        f"inspection import, {rows:,} rows XLSX ({size // 1024} KB): {counts['inspections']} inspections, "
+        f"{counts['officers']} inspectors, {counts['units']} new units, {counts['incomplete']} 待补充, "
+        f"{counts['refused']} refused, {counts['warnings']} warnings"),
+                           "calamine read + sqlite3 executemany, 20-column inspections and their inspectors", BUDGET_S, argv)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,47 @@
+"""The spreadsheet-import benchmarks' shared run: the sheet written by a fresh process (so that writing it costs
+the import nothing), then ``repeat`` imports into fresh stations and as many raw baselines, and the report."""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import subprocess
+import sys
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+
+def run(script: str, doc: str, sheet_name: str, write: Callable[[Path, int], None],
+        time_import: Callable[[Path, Path], tuple[float, float, dict]],
+        time_raw: Callable[[Path, Path, int], float], describe: Callable[[int, int, dict], str],
+        raw_words: str, budget_s: float, argv: list[str] | None = None) -> int:
+    """Parse --rows/--repeat, measure, print the figure and its ratio to the raw baseline; 1 when over budget."""
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=10_000)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--write-only", metavar="PATH", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.write_only:
+        write(Path(args.write_only), args.rows)
+        return 0
+    with tempfile.TemporaryDirectory(prefix="pjdesk-bench-") as tmp:
+        tmp = Path(tmp)
+        sheet = tmp / sheet_name
+        subprocess.run([sys.executable, script, "--rows", str(args.rows), "--write-only", str(sheet)], check=True)
+        size = sheet.stat().st_size
+        imports, cpus, raws, counts = [], [], [], {}
+        for i in range(args.repeat):
+            seconds, cpu, counts = time_import(sheet, tmp / f"station{i}")
+            imports.append(seconds)
+            cpus.append(cpu)
+            raw_dir = tmp / f"raw{i}"
+            raw_dir.mkdir()
+            raws.append(time_raw(sheet, raw_dir, args.rows))
+    figure, raw = statistics.median(imports), statistics.median(raws)
+    print(describe(args.rows, size, counts))
+    print(f"  preview + apply   median of {args.repeat}: {figure:.2f} s   (runs: {', '.join(f'{s:.2f}' for s in imports)};"
+          f" CPU {statistics.median(cpus):.2f} s)")
+    print(f"  raw baseline      median of {args.repeat}: {raw:.2f} s   ({raw_words})")
+    print(f"  ratio to raw: {figure / raw:.1f}×   budget: ≤ {budget_s:.0f} s   {'OK' if figure <= budget_s else 'OVER BUDGET'}")
+    return 0 if figure <= budget_s else 1
