@@ -17,7 +17,7 @@ import datetime as dt
 import errno
 import os
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -99,8 +99,7 @@ def export_ledger(session: Session, path: str | Path, f: HazardFilter = HazardFi
         raise PjdeskError(f"导出文件名应以 .xlsx 结尾（如 隐患台账.xlsx），现为“{path.name}”")
     today = session.today()
     total = count_hazards(session, f)
-    temporary = temporary_beside(path)
-    try:
+    with written_beside(path) as temporary:
         book = Book(temporary, title=f"{station.name}隐患排查治理台账", operator=session.operator,
                     streamed=total > IN_MEMORY_ROWS)
         book.begin(f"填报单位：{station.label}　　筛选：{f.describe()}　　导出日期：{today.isoformat()}"
@@ -122,11 +121,6 @@ def export_ledger(session: Session, path: str | Path, f: HazardFilter = HazardFi
             if progress:
                 progress(written, total)
         book.close()
-        replace(temporary, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            temporary.unlink()
-        raise
     return written
 
 
@@ -229,6 +223,20 @@ class Book:
             self.book.close()
         except FileCreateError as e:
             raise _plain(e.__context__ if isinstance(e.__context__, OSError) else OSError(str(e)), self.path) from e
+
+
+@contextlib.contextmanager
+def written_beside(path: Path) -> Iterator[Path]:
+    """A temporary file in the target's folder to write an export to: renamed onto ``path`` when the block ends
+    well, removed when it fails or is cancelled, so that no half file is ever left under the name asked for."""
+    temporary = temporary_beside(path)
+    try:
+        yield temporary
+        replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            temporary.unlink()
+        raise
 
 
 def temporary_beside(path: Path) -> Path:

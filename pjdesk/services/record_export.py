@@ -10,7 +10,6 @@ formula. A kind with an export of its own (the hazard ledger, with its lifecycle
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,7 +22,7 @@ from pjdesk.storage import record_io
 from pjdesk.storage import records as record_queries
 from pjdesk.storage.records import RecordQuery
 
-from .ledger_export import IN_MEMORY_ROWS, Book, Column, replace, temporary_beside
+from .ledger_export import IN_MEMORY_ROWS, Book, Column, written_beside
 from .record_import import spec_for
 from .session import Session
 
@@ -69,8 +68,7 @@ def export_records(session: Session, kind: RecordKind | str, path: str | Path, q
     parts = _parts(kind, spec, county=station.is_county)
     columns = tuple(p.column for p in parts)
     today = session.today()
-    temporary = temporary_beside(path)
-    try:
+    with written_beside(path) as temporary:
         book = Book(temporary, title=f"{station.name}{spec.sheet_noun}", operator=session.operator,
                     streamed=total > IN_MEMORY_ROWS, columns=columns, sheet_name=spec.sheet_noun[:31],
                     landscape=sum(c.width for c in columns) > 110)
@@ -92,11 +90,6 @@ def export_records(session: Session, kind: RecordKind | str, path: str | Path, q
             if progress:
                 progress(written, total)
         book.close()
-        replace(temporary, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            temporary.unlink()
-        raise
     return written
 
 
