@@ -11,16 +11,17 @@ paper the dialog chose. What keeps it quick and small:
 
 The work runs on a background thread: rendering and painting on a QPrinter are both supported off the GUI
 thread (Qt, "Thread-Support in Qt Modules: painting in threads"), and nothing else touches the printer
-until it is done. A Python thread holds the interpreter while it is inside one Qt call, and the window's
-own Python code waits meanwhile, so each page is rendered and drawn in bands of BAND_ROWS rows: every call
-is short and the window answers between them. Progress goes to the progress dialog, which can cancel between
-bands. Page range (one range or several, 1-3,5), current page, copies (when the printer does not make them
+until it is done. Drawing on the printer keeps Python's interpreter lock for the whole call, and the window's
+own Python code waits meanwhile, so each page is rendered and drawn in bands of BAND_ROWS rows, and after each
+band the thread pauses long enough for the GUI thread to take the lock: every wait is short and the window
+answers between them. Progress goes to the progress dialog, which can cancel between bands. Page range (one range or several, 1-3,5), current page, copies (when the printer does not make them
 itself), collation, page order and duplex come from the print dialog.
 """
 
 from __future__ import annotations
 
 import shutil
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,6 +39,7 @@ from .tasks import run_task
 PRINT_DPI = 300
 BAND_ROWS = 256  # rows of a band at PRINT_DPI: about 10 ms to render or draw on a two-core office PC
 COLOUR_CHECK_DPI = 18  # enough to see a coloured mark; a few milliseconds a page
+HAND_OVER_S = 0.001  # after each band, the GUI thread's turn with the interpreter (see _draw_page)
 
 
 @dataclass(frozen=True)
@@ -213,6 +215,10 @@ def _draw_page(painter: QPainter, printer: QPrinter, document: QPdfDocument, pag
         # colour mode: converting here costs twice as much as rendering.
         band = document.render(page, QSize(width, rows), options).convertToFormat(QImage.Format_RGB32)
         painter.drawImage(QRectF(left, top + row * step, width * step, rows * step), band)
+        # drawImage keeps the interpreter lock while the engine compresses the band; render and convert let
+        # it go but take it straight back, before the GUI thread, woken, gets to it. Left so, the window can
+        # wait out a whole print. A millisecond's sleep hands the lock over: about 0.6 s on 60 pages.
+        time.sleep(HAND_OVER_S)
     return True
 
 
