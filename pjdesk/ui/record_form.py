@@ -404,11 +404,7 @@ class _CellDelegate(QStyledItemDelegate):
             for text, data in options:
                 editor.addItem(text, data)
             if f.type == REF:
-                editor.setEditable(True)
-                editor.setInsertPolicy(QComboBox.NoInsert)
-                editor.completer().setFilterMode(Qt.MatchContains)
-                editor.completer().setCompletionMode(QCompleter.PopupCompletion)
-                editor.lineEdit().setPlaceholderText("输入名称查找")
+                searchable(editor, "输入名称查找")
             return editor
         editor = QLineEdit(parent)
         if f.type == DATE:
@@ -551,11 +547,7 @@ class RecordForm(QWidget):
             for text, data in options:
                 editor.addItem(text, data)
             if f.type == REF:
-                editor.setEditable(True)
-                editor.setInsertPolicy(QComboBox.NoInsert)
-                editor.completer().setFilterMode(Qt.MatchContains)
-                editor.completer().setCompletionMode(QCompleter.PopupCompletion)
-                editor.lineEdit().setPlaceholderText("输入名称或代码查找")
+                searchable(editor, "输入名称或代码查找")
                 editor.setCurrentIndex(-1)
             editor.currentIndexChanged.connect(self.changed)
         elif f.type == TAGS:
@@ -672,3 +664,12 @@ class RecordForm(QWidget):
     def child_table(self, name: str) -> ChildTable:
         """The table of a CHILDREN field (for extensions: a checklist that fills the items)."""
         return self.editors[name]
+
+
+def searchable(box: QComboBox, hint: str) -> None:
+    """A list of records to pick from by typing any part of a name (a unit among hundreds)."""
+    box.setEditable(True)
+    box.setInsertPolicy(QComboBox.NoInsert)
+    box.completer().setFilterMode(Qt.MatchContains)
+    box.completer().setCompletionMode(QCompleter.PopupCompletion)
+    box.lineEdit().setPlaceholderText(hint)
