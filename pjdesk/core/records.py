@@ -98,6 +98,9 @@ class RecordKind:
     derived_labels: Mapping[str, str] = field(default_factory=dict)
     # Derived text columns a search looks in too (an inspection's inspectors' names).
     searched: tuple[str, ...] = ()
+    # The label of the kind's own list page in the window's navigation (检查, 人员 …): the window builds the
+    # generic list page for it. None for a kind shown inside another's page or on a page of its own making.
+    page: str | None = None
     _index: dict = field(default_factory=dict, compare=False, repr=False)
 
     def field(self, name: str) -> Field:

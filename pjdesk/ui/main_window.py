@@ -14,17 +14,20 @@ from PySide6.QtWidgets import (
 )
 
 from pjdesk import __version__
+from pjdesk.core.kinds import KINDS
 
 from .dashboard_page import DashboardPage
 from .help_dialog import install_help_menu
 
 # Pages other than the dashboard are built the first time they are shown: start-up pays only for what the
 # officer sees first (the ledger page counts the whole ledger; the 报表 page loads the PDF engine).
-# Each page: its module and class, imported when it is first shown; a record kind's generic list page
-# (record_page.RecordPage) names the kind too.
+# Each page: its module and class, imported when it is first shown, and the record kind it lists if any. Every
+# kind that declares a ``page`` gets the generic list page (record_page.RecordPage) under that label, in the
+# order the kinds are registered, where KIND_PAGES stands below: a new kind needs no line here.
+KIND_PAGES = {k.page: k.name for k in KINDS.values() if k.page}
 PAGE_CLASSES = {
     "单位": ("units_page", "UnitsPage"),
-    "检查": ("record_page", "RecordPage", "inspection"),
+    **{label: ("record_page", "RecordPage", kind) for label, kind in KIND_PAGES.items()},
     "隐患台账": ("ledger_page", "LedgerPage"),
     "报表": ("reports_page", "ReportsPage"),
     "报送情况": ("reporting_page", "ReportingPage"),
@@ -33,8 +36,8 @@ PAGE_CLASSES = {
     "数据交换": ("exchange_page", "ExchangePage"),
     "设置": ("settings_page", "SettingsPage"),
 }
-TOWNSHIP_PAGES = ("工作台", "单位", "检查", "隐患台账", "报表", "数据交换", "设置")
-COUNTY_PAGES = ("工作台", "报送情况", "隐患台账", "单位", "检查", "汇总", "排名", "报表", "数据交换", "设置")
+TOWNSHIP_PAGES = ("工作台", "单位", *KIND_PAGES, "隐患台账", "报表", "数据交换", "设置")
+COUNTY_PAGES = ("工作台", "报送情况", "隐患台账", "单位", *KIND_PAGES, "汇总", "排名", "报表", "数据交换", "设置")
 
 
 def pages_for(station) -> tuple[str, ...]:
@@ -95,8 +98,6 @@ class MainWindow(QMainWindow):
 
     def _build_page(self, name: str) -> QWidget:
         import importlib
-
-        from pjdesk.core.kinds import KINDS
 
         module, cls, *kind = PAGE_CLASSES[name]
         page = getattr(importlib.import_module(f"{__package__}.{module}"), cls)(
@@ -177,7 +178,7 @@ class MainWindow(QMainWindow):
         from .tasks import run_task
 
         def done(counts) -> None:
-            for name in ("单位", "检查", "隐患台账"):
+            for name in ("单位", *KIND_PAGES, "隐患台账"):
                 if self.built(name) is not None:
                     self.built(name).reload()
             for name in ("报送情况", "汇总", "排名"):  # the county demo brings the townships' monthly files
