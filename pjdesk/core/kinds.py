@@ -3,10 +3,11 @@
 from .document import ATTACHMENT, DOCUMENT
 from .hazard import HAZARD, HAZARD_EVENT
 from .inspection import INSPECTION, INSPECTION_ITEM, INSPECTION_OFFICER
+from .person import CERTIFICATE, PERSON, TRAINING, TRAINING_ATTENDEE
 from .records import RecordKind
 from .snapshot import RETURN_SNAPSHOT
 from .unit import UNIT
 
 KINDS: dict[str, RecordKind] = {k.name: k for k in (
     UNIT, HAZARD, HAZARD_EVENT, RETURN_SNAPSHOT, INSPECTION, INSPECTION_ITEM, INSPECTION_OFFICER, DOCUMENT,
-    ATTACHMENT)}
+    ATTACHMENT, PERSON, TRAINING, TRAINING_ATTENDEE, CERTIFICATE)}

@@ -47,6 +47,9 @@ class Field:
     initials: bool = False  # searchable by pinyin initials (adz → 安定镇): storage keeps <name>_initials
     unique: bool = False  # no two live records of a township share a value (a unit's credit code)
     years_ahead: int = 0  # DATE: how many years past today it may lie (a deadline); 0: not after today
+    # Personal data (a 身份证号): shown in full only in the record's own dialog; lists, printouts and exports
+    # show it masked (``masked``), and only the county receives it in full.
+    personal: bool = False
 
     def choices(self) -> list[str]:
         return list(vocabulary(self.vocabulary)) if self.vocabulary else []
@@ -126,6 +129,18 @@ class RecordKind:
     def initials_fields(self) -> list[str]:
         """Fields whose pinyin initials storage keeps in ``<field>_initials`` (a derived column), for search."""
         return [f.name for f in self.fields if f.initials]
+
+
+def masked(value) -> str | None:
+    """A personal value as lists and exports show it: an ID number keeps its first six and last four characters
+    (430626********1234), a phone number its first three and last four (138****5678), anything shorter its
+    last character."""
+    if value is None or value == "":
+        return value
+    text = str(value)
+    head = 6 if len(text) >= 15 else 3 if len(text) >= 8 else 0
+    tail = 4 if head else 1
+    return text[:head] + "*" * (len(text) - head - tail) + text[-tail:]
 
 
 def vocabulary(name: str) -> list[str]:

@@ -304,6 +304,88 @@ def m009_documents_and_attachments(db: Database) -> None:
     """)
 
 
+@migrations()
+def m010_people(db: Database) -> None:
+    """人员, 培训 (with its attendees) and 证书, and the log of who exported personal data."""
+    _run(db, f"""
+    CREATE TABLE person ({_META},
+        name TEXT NOT NULL, id_number TEXT, id_note TEXT, unit_id TEXT REFERENCES unit(id), role_class TEXT,
+        employment TEXT, hired TEXT, left_on TEXT, post TEXT, phone TEXT, note TEXT,
+        name_initials TEXT
+    );
+    CREATE INDEX person_township ON person(township, deleted);
+    CREATE INDEX person_unit ON person(unit_id);
+    CREATE INDEX person_role ON person(role_class);
+    CREATE INDEX person_id_number ON person(id_number) WHERE id_number IS NOT NULL;
+    CREATE INDEX person_name ON person(name);
+    -- The list of one township, sorted or filtered by each column it shows (as m008 for inspections).
+    CREATE INDEX person_t_name ON person(township, name) WHERE deleted = 0;
+    CREATE INDEX person_t_id_number ON person(township, id_number) WHERE deleted = 0;
+    CREATE INDEX person_t_unit ON person(township, unit_id, name) WHERE deleted = 0;
+    CREATE INDEX person_t_role ON person(township, role_class, name) WHERE deleted = 0;
+    CREATE INDEX person_t_employment ON person(township, employment, name) WHERE deleted = 0;
+    CREATE INDEX person_t_hired ON person(township, hired) WHERE deleted = 0;
+    CREATE INDEX person_t_left ON person(township, left_on) WHERE deleted = 0;
+    CREATE INDEX person_t_post ON person(township, post) WHERE deleted = 0;
+
+    CREATE TABLE training ({_META},
+        date TEXT NOT NULL, training_type TEXT NOT NULL, hours INTEGER, organiser TEXT,
+        unit_id TEXT REFERENCES unit(id), note TEXT,
+        attendee_count INTEGER NOT NULL DEFAULT 0, passed_count INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE INDEX training_township ON training(township, deleted);
+    CREATE INDEX training_date ON training(date) WHERE deleted = 0;
+    CREATE INDEX training_unit ON training(unit_id, date);
+    CREATE INDEX training_t_date ON training(township, date) WHERE deleted = 0;
+    CREATE INDEX training_t_type ON training(township, training_type, date) WHERE deleted = 0;
+    CREATE INDEX training_t_hours ON training(township, hours) WHERE deleted = 0;
+    CREATE INDEX training_t_organiser ON training(township, organiser) WHERE deleted = 0;
+    CREATE INDEX training_t_unit ON training(township, unit_id, date) WHERE deleted = 0;
+    CREATE INDEX training_t_count ON training(township, attendee_count) WHERE deleted = 0;
+    CREATE INDEX training_t_passed ON training(township, passed_count) WHERE deleted = 0;
+
+    CREATE TABLE training_attendee ({_META},
+        training_id TEXT REFERENCES training(id), person_id TEXT REFERENCES person(id), result TEXT
+    );
+    CREATE INDEX training_attendee_parent ON training_attendee(training_id);
+    CREATE INDEX training_attendee_person ON training_attendee(person_id);
+
+    CREATE TABLE certificate ({_META},
+        person_id TEXT REFERENCES person(id), cert_type TEXT NOT NULL, work_class TEXT, cert_no TEXT,
+        issued TEXT, valid_until TEXT, review_due TEXT, issuer TEXT, note TEXT
+    );
+    CREATE INDEX certificate_township ON certificate(township, deleted);
+    CREATE INDEX certificate_person ON certificate(person_id, cert_type);
+    CREATE INDEX certificate_no ON certificate(cert_no);
+    CREATE INDEX certificate_valid ON certificate(valid_until) WHERE deleted = 0;
+    CREATE INDEX certificate_review ON certificate(review_due) WHERE deleted = 0;
+    CREATE INDEX certificate_t_person ON certificate(township, person_id) WHERE deleted = 0;
+    CREATE INDEX certificate_t_type ON certificate(township, cert_type, valid_until) WHERE deleted = 0;
+    CREATE INDEX certificate_t_class ON certificate(township, work_class) WHERE deleted = 0;
+    CREATE INDEX certificate_t_no ON certificate(township, cert_no) WHERE deleted = 0;
+    CREATE INDEX certificate_t_issued ON certificate(township, issued) WHERE deleted = 0;
+    CREATE INDEX certificate_t_valid ON certificate(township, valid_until) WHERE deleted = 0;
+    CREATE INDEX certificate_t_review ON certificate(township, review_due) WHERE deleted = 0;
+
+    -- Who exported personal data (a 身份证号 in full or masked), when and how many rows: kept on this PC, not
+    -- exchanged, reviewed on the 设置 page.
+    CREATE TABLE personal_export_log (
+        seq INTEGER PRIMARY KEY,
+        at TEXT NOT NULL,
+        operator TEXT,
+        what TEXT NOT NULL,
+        rows INTEGER NOT NULL,
+        target TEXT
+    );
+    CREATE TRIGGER personal_export_log_no_update BEFORE UPDATE ON personal_export_log BEGIN
+        SELECT RAISE(ABORT, 'personal_export_log is append-only');
+    END;
+    CREATE TRIGGER personal_export_log_no_delete BEFORE DELETE ON personal_export_log BEGIN
+        SELECT RAISE(ABORT, 'personal_export_log is append-only');
+    END;
+    """)
+
+
 @cache
 def known_migrations() -> tuple[str, ...]:
     """Every migration this pjdesk knows, in order (all are pending on an empty database)."""
