@@ -36,10 +36,12 @@ from PySide6.QtWidgets import (
     QComboBox,
     QCompleter,
     QFileDialog,
+    QGridLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
+    QMenu,
     QMessageBox,
     QPushButton,
     QSplitter,
@@ -68,6 +70,7 @@ from pjdesk.core.records import (
     split_tags,
 )
 from pjdesk.core.townships import station_name, townships
+from pjdesk.services import preferences
 from pjdesk.services import records as record_service
 from pjdesk.services.record_import import spec_for
 from pjdesk.services.records import RecordQuery
@@ -87,11 +90,16 @@ BAR_WIDTH = 1366 - 150 - 60
 DETAIL_WIDTH = 350  # the detail panel's share of the width: on a 1366-pixel screen, 850 are left to the list
 
 
+ACTIONS_PER_ROW = 4  # the detail panel is narrow: more buttons than this wrap to another row
+
+
 @dataclass
 class PageAction:
     button: QPushButton
     needs_selection: bool
     own_only: bool
+    # Whether the action applies to the selected row (a hazard's lifecycle step by its status); None: always.
+    enabled_when: Callable[[dict], bool] | None = None
 
 
 class RecordPage(QWidget):
@@ -126,6 +134,7 @@ class RecordPage(QWidget):
         for i, c in enumerate(self.model.columns):
             header.resizeSection(i, c.width)
         header.setSectionResizeMode(self._stretch_column(), QHeaderView.Stretch)
+        self._install_column_menu()
         self._set_default_sort()
         self.table.setSortingEnabled(True)
         # A header click sorts in the query (the model is reset): the selected record stays selected.
@@ -141,10 +150,9 @@ class RecordPage(QWidget):
         self.detail.setOpenLinks(False)
         # Text wraps to the panel; a scroll bar for the last few pixels of a table would only hide a line.
         self.detail.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
-        self.actions_bar = QHBoxLayout()
+        self.actions_bar = QGridLayout()
         self.actions_bar.setContentsMargins(0, 0, 0, 0)
         self.actions_bar.setSpacing(4)
-        self.actions_bar.addStretch(1)
         self.edit_button = self.add_action("编辑", f"edit_{kind.name}", lambda _row: self.edit_selected())
         self.delete_button = self.add_action("删除", f"delete_{kind.name}", lambda _row: self.delete_selected())
         right = QWidget()
@@ -177,6 +185,7 @@ class RecordPage(QWidget):
         self.title_bar.addWidget(self.heading)
         self.title_bar.addStretch(1)
         self.title_bar.addWidget(self.count_label)
+        self.title_bar.addWidget(self.columns_button)
         self.title_bar.addWidget(self.new_button)
         self._add_import_export()
 
@@ -191,16 +200,18 @@ class RecordPage(QWidget):
 
     # --- extension points ----------------------------------------------------------------------------------
     def add_action(self, text: str, name: str, handler: Callable[[dict | None], None], *,
-                   needs_selection: bool = True, own_only: bool = True, tooltip: str = "") -> QPushButton:
+                   needs_selection: bool = True, own_only: bool = True, tooltip: str = "",
+                   enabled_when: Callable[[dict], bool] | None = None) -> QPushButton:
         """A button beside 编辑/删除. ``handler`` gets the selected list row (None if none). It is enabled only
         with a row selected (``needs_selection``) that this station may change (``own_only``: not another
-        township's record, as every record is on the county)."""
+        township's record, as every record is on the county) and for which ``enabled_when`` holds."""
         button = QPushButton(text)
         button.setObjectName(name)
         button.setToolTip(tooltip)
         button.clicked.connect(lambda: handler(self.selected_row()))
-        self.actions_bar.insertWidget(self.actions_bar.count() - 1, button)  # before the closing stretch
-        self.actions[name] = PageAction(button, needs_selection, own_only)
+        n = len(self.actions)
+        self.actions_bar.addWidget(button, n // ACTIONS_PER_ROW, n % ACTIONS_PER_ROW)
+        self.actions[name] = PageAction(button, needs_selection, own_only, enabled_when)
         self._enable_actions()
         return button
 
@@ -405,6 +416,76 @@ class RecordPage(QWidget):
                 columns.append(_derived_column(name, label, widths, text=name in kind.searched))
         return columns
 
+    # --- columns the officer hides, shows and moves (remembered on this PC) ------------------------------
+    @property
+    def view_name(self) -> str:
+        return f"{self.kind.name}.{'county' if self.county else 'township'}"
+
+    def _install_column_menu(self) -> None:
+        """A right click on the headings (or the 列 button) lists the columns to show; a heading dragged
+        moves its column. What the officer chose is kept and comes back next time."""
+        header = self.table.horizontalHeader()
+        header.setSectionsMovable(True)
+        header.setContextMenuPolicy(Qt.CustomContextMenu)
+        header.customContextMenuRequested.connect(lambda pos: self.column_menu().exec(header.mapToGlobal(pos)))
+        header.setToolTip("右键点列标题可选择显示哪些列，拖动列标题可调整次序")
+        self.columns_button = QToolButton(text="列")
+        self.columns_button.setObjectName("choose_columns")
+        self.columns_button.setToolTip("选择显示哪些列（拖动列标题可调整次序）")
+        self.columns_button.clicked.connect(
+            lambda: self.column_menu().exec(self.columns_button.mapToGlobal(self.columns_button.rect().bottomLeft())))
+        self._apply_layout(preferences.column_layout(self.session, self.view_name))
+        header.sectionMoved.connect(lambda *_: self._save_layout())
+
+    def column_menu(self) -> QMenu:
+        menu = QMenu(self)
+        menu.setObjectName("column_menu")
+        header = self.table.horizontalHeader()
+        shown = [i for i in range(header.count()) if not header.isSectionHidden(i)]
+        for visual in range(header.count()):
+            i = header.logicalIndex(visual)
+            action = menu.addAction(self.model.columns[i].label)
+            action.setCheckable(True)
+            action.setChecked(not header.isSectionHidden(i))
+            action.setEnabled(shown != [i])  # the last column shown stays
+            action.toggled.connect(lambda on, i=i: self.show_column(i, on))
+        menu.addSeparator()
+        menu.addAction("恢复默认列", self.reset_columns)
+        return menu
+
+    def show_column(self, index: int, shown: bool) -> None:
+        self.table.horizontalHeader().setSectionHidden(index, not shown)
+        self._save_layout()
+
+    def reset_columns(self) -> None:
+        header = self.table.horizontalHeader()
+        header.blockSignals(True)
+        for i in range(header.count()):
+            header.moveSection(header.visualIndex(i), i)
+            header.setSectionHidden(i, False)
+        header.blockSignals(False)
+        preferences.save_column_layout(self.session, self.view_name, None)
+
+    def column_layout(self) -> preferences.ColumnLayout:
+        header = self.table.horizontalHeader()
+        keys = [c.key for c in self.model.columns]
+        return preferences.ColumnLayout(tuple(keys[header.logicalIndex(v)] for v in range(header.count())),
+                                        frozenset(keys[i] for i in range(header.count()) if header.isSectionHidden(i)))
+
+    def _apply_layout(self, layout: preferences.ColumnLayout) -> None:
+        header = self.table.horizontalHeader()
+        keys = [c.key for c in self.model.columns]
+        header.blockSignals(True)
+        for target, key in enumerate(k for k in layout.order if k in keys):
+            header.moveSection(header.visualIndex(keys.index(key)), target)
+        hidden = [i for i, k in enumerate(keys) if k in layout.hidden]
+        for i in hidden if len(hidden) < len(keys) else ():
+            header.setSectionHidden(i, True)
+        header.blockSignals(False)
+
+    def _save_layout(self) -> None:
+        preferences.save_column_layout(self.session, self.view_name, self.column_layout())
+
     def _stretch_column(self) -> int:
         """The column that takes the width left: the first long text, else the title, else the first."""
         keys = [c.key for c in self.model.columns]
@@ -448,8 +529,7 @@ class RecordPage(QWidget):
         if selected:
             row = old_row if (r := self.model.row(old_row)) and r["id"] == selected else None
             if row is None:
-                row = record_service.record_position(self.session, self.kind, self.current_query(), selected,
-                                                     sort=self.model.sort_key)
+                row = self.position_of(selected)
             if row is not None:
                 self.select_row(row)
         self._show_selected()
@@ -474,9 +554,13 @@ class RecordPage(QWidget):
         self.table.selectRow(row)
         self.table.scrollTo(index)
 
+    def position_of(self, record_id: str) -> int | None:
+        """The record's row in the list as filtered and sorted now, or None if the filters hide it."""
+        return record_service.record_position(self.session, self.kind, self.current_query(), record_id,
+                                              sort=self.model.sort_key)
+
     def select_record(self, record_id: str) -> bool:
-        row = record_service.record_position(self.session, self.kind, self.current_query(), record_id,
-                                             sort=self.model.sort_key)
+        row = self.position_of(record_id)
         if row is not None:
             self.select_row(row)
         return row is not None
@@ -501,6 +585,8 @@ class RecordPage(QWidget):
                 enabled = False
             if action.own_only and not self._own(row):
                 enabled = False
+            if enabled and row is not None and action.enabled_when is not None:
+                enabled = bool(action.enabled_when(row))
             action.button.setEnabled(enabled)
 
     def _show_selected(self) -> None:
@@ -512,12 +598,15 @@ class RecordPage(QWidget):
                                 "这里显示它的详情和修改记录。</p>")
         else:
             try:
-                detail = record_service.record_detail(self.session, self.kind, row["id"])
+                self.detail.setHtml(self.detail_text(row))
             except PjdeskError as e:
                 self.detail.setHtml(f"<p style='color:#b3261e'>{html.escape(str(e))}</p>")
-            else:
-                self.detail.setHtml(detail_html(self.kind, detail, county=self.county, value_text=self.value_text))
         self.record_selected.emit(row)
+
+    def detail_text(self, row: dict) -> str:
+        """The detail panel's HTML for the selected list row (a subclass may say more)."""
+        detail = record_service.record_detail(self.session, self.kind, row["id"])
+        return detail_html(self.kind, detail, county=self.county, value_text=self.value_text)
 
     def _new_by_key(self) -> None:
         if self.new_button.isVisible():
