@@ -1,6 +1,7 @@
 """Every record kind, by name. Adding a kind: declare it, add its migration, register it here."""
 
 from .document import ATTACHMENT, DOCUMENT
+from .emergency import DRILL, DRILL_PROBLEM, PLAN, TEAM, TEAM_EQUIPMENT
 from .hazard import HAZARD, HAZARD_EVENT
 from .inspection import INSPECTION, INSPECTION_ITEM, INSPECTION_OFFICER
 from .person import CERTIFICATE, PERSON, TRAINING, TRAINING_ATTENDEE
@@ -10,4 +11,4 @@ from .unit import UNIT
 
 KINDS: dict[str, RecordKind] = {k.name: k for k in (
     UNIT, HAZARD, HAZARD_EVENT, RETURN_SNAPSHOT, INSPECTION, INSPECTION_ITEM, INSPECTION_OFFICER, DOCUMENT,
-    ATTACHMENT, PERSON, TRAINING, TRAINING_ATTENDEE, CERTIFICATE)}
+    ATTACHMENT, PERSON, TRAINING, TRAINING_ATTENDEE, CERTIFICATE, PLAN, DRILL, DRILL_PROBLEM, TEAM, TEAM_EQUIPMENT)}

@@ -386,6 +386,81 @@ def m010_people(db: Database) -> None:
     """)
 
 
+@migrations()
+def m011_emergency(db: Database) -> None:
+    """应急预案, 演练 (with the problems each found) and 应急队伍 (with their equipment)."""
+    _run(db, f"""
+    CREATE TABLE plan ({_META},
+        name TEXT NOT NULL, level TEXT NOT NULL, unit_id TEXT REFERENCES unit(id), version TEXT, issued TEXT,
+        filed TEXT, filed_with TEXT, next_assessment TEXT, note TEXT
+    );
+    CREATE INDEX plan_township ON plan(township, deleted);
+    CREATE INDEX plan_unit ON plan(unit_id);
+    CREATE INDEX plan_assessment ON plan(next_assessment) WHERE deleted = 0;
+    -- The list of one township, sorted or filtered by each column it shows (as m008 for inspections).
+    CREATE INDEX plan_t_name ON plan(township, name) WHERE deleted = 0;
+    CREATE INDEX plan_t_level ON plan(township, level, issued) WHERE deleted = 0;
+    CREATE INDEX plan_t_unit ON plan(township, unit_id) WHERE deleted = 0;
+    CREATE INDEX plan_t_version ON plan(township, version) WHERE deleted = 0;
+    CREATE INDEX plan_t_issued ON plan(township, issued) WHERE deleted = 0;
+    CREATE INDEX plan_t_filed ON plan(township, filed) WHERE deleted = 0;
+    CREATE INDEX plan_t_assessment ON plan(township, next_assessment) WHERE deleted = 0;
+
+    CREATE TABLE drill ({_META},
+        date TEXT NOT NULL, unit_id TEXT REFERENCES unit(id), plan_id TEXT REFERENCES plan(id), form TEXT NOT NULL,
+        content TEXT NOT NULL, purpose TEXT NOT NULL, scenario TEXT, organizer TEXT, participants INTEGER,
+        duration_min INTEGER, evaluators TEXT, exec_status TEXT, plan_reasonableness TEXT,
+        command_coordination TEXT, responder_performance TEXT, equipment_suitability TEXT, goals_met TEXT,
+        summary TEXT, improvements TEXT, reported TEXT,
+        problem_count INTEGER NOT NULL DEFAULT 0, problems_done INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE INDEX drill_township ON drill(township, deleted);
+    CREATE INDEX drill_date ON drill(date) WHERE deleted = 0;
+    -- The six-month rule asks each unit's latest drill.
+    CREATE INDEX drill_unit ON drill(unit_id, date);
+    CREATE INDEX drill_plan ON drill(plan_id) WHERE plan_id IS NOT NULL;
+    CREATE INDEX drill_t_date ON drill(township, date) WHERE deleted = 0;
+    CREATE INDEX drill_t_unit ON drill(township, unit_id, date) WHERE deleted = 0;
+    CREATE INDEX drill_t_form ON drill(township, form, date) WHERE deleted = 0;
+    CREATE INDEX drill_t_content ON drill(township, content, date) WHERE deleted = 0;
+    CREATE INDEX drill_t_purpose ON drill(township, purpose, date) WHERE deleted = 0;
+    CREATE INDEX drill_t_scenario ON drill(township, scenario) WHERE deleted = 0;
+    CREATE INDEX drill_t_participants ON drill(township, participants) WHERE deleted = 0;
+    CREATE INDEX drill_t_goals ON drill(township, goals_met, date) WHERE deleted = 0;
+    CREATE INDEX drill_t_problems ON drill(township, problem_count) WHERE deleted = 0;
+    CREATE INDEX drill_t_done ON drill(township, problems_done) WHERE deleted = 0;
+
+    CREATE TABLE drill_problem ({_META},
+        drill_id TEXT REFERENCES drill(id), problem TEXT NOT NULL, measures TEXT, responsible TEXT, deadline TEXT,
+        status TEXT NOT NULL
+    );
+    CREATE INDEX drill_problem_parent ON drill_problem(drill_id);
+    CREATE INDEX drill_problem_open ON drill_problem(deadline) WHERE deleted = 0 AND status != '完成';
+
+    CREATE TABLE team ({_META},
+        name TEXT NOT NULL, type TEXT NOT NULL, village TEXT, founded TEXT, leader TEXT, phone TEXT,
+        members INTEGER, note TEXT,
+        equipment_complete INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE INDEX team_township ON team(township, deleted);
+    CREATE INDEX team_type ON team(type, founded) WHERE deleted = 0;
+    CREATE INDEX team_t_name ON team(township, name) WHERE deleted = 0;
+    CREATE INDEX team_t_type ON team(township, type, founded) WHERE deleted = 0;
+    CREATE INDEX team_t_village ON team(township, village) WHERE deleted = 0;
+    CREATE INDEX team_t_founded ON team(township, founded) WHERE deleted = 0;
+    CREATE INDEX team_t_leader ON team(township, leader) WHERE deleted = 0;
+    CREATE INDEX team_t_phone ON team(township, phone) WHERE deleted = 0;
+    CREATE INDEX team_t_members ON team(township, members) WHERE deleted = 0;
+    CREATE INDEX team_t_equipped ON team(township, equipment_complete) WHERE deleted = 0;
+
+    CREATE TABLE team_equipment ({_META},
+        team_id TEXT REFERENCES team(id), name TEXT NOT NULL, quantity INTEGER NOT NULL,
+        required_qty INTEGER NOT NULL
+    );
+    CREATE INDEX team_equipment_parent ON team_equipment(team_id);
+    """)
+
+
 @cache
 def known_migrations() -> tuple[str, ...]:
     """Every migration this pjdesk knows, in order (all are pending on an empty database)."""
