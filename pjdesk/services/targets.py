@@ -2,8 +2,9 @@
 
 The same evaluations feed the 工作台 and ``pjdesk targets --json``: the hazards as they stood at the period's
 end (pjdesk.storage.period_facts), and the high-risk units with their status then and the inspections of the
-period (pjdesk.storage.inspection_facts). On a township the units and inspections counted are those of its
-own units; on the county, the whole county's, and each township's apart.
+period (pjdesk.storage.inspection_facts), and the people on the roster at the period's end with their
+training and certificates (pjdesk.services.people_rates). On a township the units and inspections counted
+are those of its own units; on the county, the whole county's, and each township's apart.
 """
 
 from __future__ import annotations
@@ -13,10 +14,19 @@ import datetime as dt
 from pjdesk.core.clock import format_stamp
 from pjdesk.core.periods import Month
 from pjdesk.core.townships import station_name, townships
-from pjdesk.indicators import ENFORCEMENT, HAZARDS, EnforcementFacts, Evaluation, evaluate
+from pjdesk.indicators import (
+    ENFORCEMENT,
+    HAZARDS,
+    PEOPLE,
+    EnforcementFacts,
+    Evaluation,
+    PeopleFacts,
+    evaluate,
+)
 from pjdesk.storage.inspection_facts import high_risk_units, inspections_between
 from pjdesk.storage.period_facts import hazards_as_of
 
+from .people_rates import people_facts
 from .session import Session
 
 # The hazard rules only look at tagged or major hazards: read only those.
@@ -76,6 +86,7 @@ def _facts(session: Session, start: str, end: str, township: str | None) -> dict
         ENFORCEMENT: EnforcementFacts(
             high_risk_units=high_risk_units(store, before=_stamp_after(end), township=township),
             inspections=inspections_between(store, start=start, end=end, unit_township=township)),
+        PEOPLE: people_facts(session, day=end, year_start=start, township=township),
     }
 
 
@@ -94,6 +105,7 @@ def _of_township(facts: dict[str, object], code: str) -> dict[str, object]:
         ENFORCEMENT: EnforcementFacts(
             high_risk_units=[u for u in enforcement.high_risk_units if u["township"] == code],
             inspections=[i for i in enforcement.inspections if i["unit_township"] == code]),
+        PEOPLE: PeopleFacts([g for g in facts[PEOPLE].groups if g["township"] == code]),
     }
 
 

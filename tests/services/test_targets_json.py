@@ -82,7 +82,8 @@ def test_no_check_yet_is_no_data_for_the_counts_but_zero_coverage(december):
 
 def test_targets_json_has_one_form_for_every_target_computed(december):
     entries = targets_json(december, Month(2026, 11))
-    assert [e["id"] for e in entries] == ["T01", "T02", "T03", "T05", "T10", "T25", "T26", "T27"]
+    assert [e["id"] for e in entries] == ["T01", "T02", "T03", "T05", "T10", "T17", "T18a", "T18b", "T25",
+                                          "T26", "T27", "T51", "T52"]
     assert set(rules()) == {e["id"] for e in entries}
     for entry in entries:
         assert set(entry) == KEYS, entry["id"]
