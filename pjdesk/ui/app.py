@@ -107,7 +107,7 @@ def start(data_dir=None, today=None):
             return None
         session, wants_demo = wizard.session, wizard.wants_demo()
     window = MainWindow(session)
-    window.show()
+    window.show_on_start()
     QTimer.singleShot(3000, window.start_daily_backup)  # after the window is usable, never before
     if wants_demo:
         window.load_demo()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import math
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
@@ -32,6 +33,7 @@ CARDS = (
     ("closed_this_month", "本月销号", "#26734d", lambda today: HazardFilter(closed_from=today.replace(day=1).isoformat(),
                                                                        closed_to=today.isoformat())),
 )
+TARGETS_PER_ROW = 5
 
 
 class Card(QFrame):
@@ -54,7 +56,7 @@ class Card(QFrame):
         layout.addWidget(label)
         layout.addWidget(self.number)
         layout.addWidget(hint)
-        self.setMinimumSize(200, 130)
+        self.setMinimumSize(180, 110)
 
     def mouseReleaseEvent(self, event) -> None:
         if event.button() == Qt.LeftButton:
@@ -112,9 +114,10 @@ class DashboardPage(QWidget):
         targets_title = QLabel("工作方案指标（本年 1 月 1 日至今，鼠标停留看分子分母）")
         targets_title.setStyleSheet("font-size: 15px; font-weight: 600; margin-top: 10px;")
         layout.addWidget(targets_title)
-        self.targets_row = QHBoxLayout()
-        self.targets_row.setSpacing(10)
-        layout.addLayout(self.targets_row)
+        # On rows of at most TARGETS_PER_ROW: one row of every target is wider than a 1366-pixel screen.
+        self.targets_grid = QGridLayout()
+        self.targets_grid.setSpacing(10)
+        layout.addLayout(self.targets_grid)
         self.target_labels: dict[str, QLabel] = {}
         self._targets_thread = None
         self._targets_again = False
@@ -181,14 +184,17 @@ class DashboardPage(QWidget):
         self._targets_thread = None
 
     def _fill_targets(self, evaluations) -> None:
-        for evaluation in evaluations:
+        rows = math.ceil(len(evaluations) / TARGETS_PER_ROW)
+        per_row = math.ceil(len(evaluations) / rows) if rows else 1
+        for index, evaluation in enumerate(evaluations):
             label = self.target_labels.get(evaluation.target.id)
             if label is None:
                 label = QLabel()
                 label.setObjectName(f"target_{evaluation.target.id}")
                 label.setWordWrap(True)
-                label.setMinimumWidth(150)
-                self.targets_row.addWidget(label, 1)
+                label.setMinimumWidth(120)
+                self.targets_grid.addWidget(label, index // per_row, index % per_row)
+                self.targets_grid.setColumnStretch(index % per_row, 1)
                 self.target_labels[evaluation.target.id] = label
             colour = {True: "#26734d", False: "#b3261e", None: "#6b6b6b"}[evaluation.met]
             background = {True: "#e6f4ea", False: "#fdecea", None: "#f1f1f1"}[evaluation.met]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -38,6 +39,9 @@ PAGE_CLASSES = {
 }
 TOWNSHIP_PAGES = ("工作台", "单位", *KIND_PAGES, "隐患台账", "报表", "数据交换", "设置")
 COUNTY_PAGES = ("工作台", "报送情况", "隐患台账", "单位", *KIND_PAGES, "汇总", "排名", "报表", "数据交换", "设置")
+
+
+FRAME = (8, 40)  # what a window manager's borders and title bar take, about, in pixels
 
 
 def pages_for(station) -> tuple[str, ...]:
@@ -81,7 +85,36 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(status)
         # 帮助: the user guide (F1 opens the section of the page shown), the guide to print, and 关于.
         self.help_menu = install_help_menu(self)
-        self.resize(1360, 820)
+        self.fit_to_screen()
+
+    # --- its place on the screen --------------------------------------------------------------------------------
+    def fit_to_screen(self) -> None:
+        """At most the room the screen leaves (1366×768 under a Windows taskbar leaves about 1366×728), less
+        the title bar and borders the window manager adds."""
+        room = (self.screen() or QGuiApplication.primaryScreen()).availableGeometry()
+        self.resize(min(1360, room.width() - FRAME[0]), min(820, room.height() - FRAME[1]))
+
+    def show_on_start(self) -> None:
+        """Where and as big as it was when last closed on this desk, inside the screen it is on now; maximised
+        the first time."""
+        from .desk_settings import desk_settings
+
+        saved = desk_settings(self.session).value("window/geometry")
+        if saved is None or not self.restoreGeometry(saved):
+            self.showMaximized()
+            return
+        room = (self.screen() or QGuiApplication.primaryScreen()).availableGeometry()
+        if not self.isMaximized() and not room.contains(self.frameGeometry()):
+            self.fit_to_screen()
+            self.move(room.topLeft())
+        self.show()
+
+    def remember_geometry(self) -> None:
+        from .desk_settings import desk_settings
+
+        settings = desk_settings(self.session)
+        settings.setValue("window/geometry", self.saveGeometry())
+        settings.sync()
 
     # --- pages, built on first use ------------------------------------------------------------------------
     def page(self, name: str) -> QWidget:
@@ -192,6 +225,7 @@ class MainWindow(QMainWindow):
                                     done)
 
     def closeEvent(self, event) -> None:
+        self.remember_geometry()
         for dialog in self.findChildren(QWidget):
             keep = getattr(dialog, "keep_draft_now", None)
             if keep:
