@@ -43,7 +43,7 @@ from pjdesk.services import hazards as hazard_service
 
 from .hazard_dialogs import ask_delete_reason, hazard_dialog, step_dialog
 from .record_form import DateField
-from .record_page import RecordPage
+from .record_page import RecordPage, _Widths
 from .table_model import Column
 
 STATUS_CHOICES = [("全部状态", {}), ("未销号", {"open_only": True}), ("逾期未整改", {"overdue": True}),
@@ -128,7 +128,7 @@ class LedgerPage(RecordPage):
         self.search.setMinimumWidth(300)
         self.filter_bar = self._pack([self.search, *(w for w in (self.township_box,) if self.county),
                                       self.status_box, self.level_box, self.due_box, self.sector_box,
-                                      self.source_box, self.tag_box, self.found_from, self.found_to,
+                                      self.source_box, self.tag_box, (self.found_from, self.found_to),
                                       self.incomplete_box, self.clear_button])
 
     def _boxes(self) -> tuple[QComboBox, ...]:
@@ -186,13 +186,20 @@ class LedgerPage(RecordPage):
         def level(v, r):
             return f"{v}·待补充" if r.get("incomplete") else (v or "")
 
-        county = [Column("township", "乡镇", 90, format=lambda v, _r: station_name(v))] if self.county else []
+        # What a clerk reads first, in the width a 1366-pixel screen leaves beside the detail panel; 部位, 行业
+        # and 来源 are in the detail panel and one click away in the 列 menu.
+        w = _Widths(self.fontMetrics())
+        county = [Column("township", "乡镇", w.text("某某某某街道"), format=lambda v, _r: station_name(v))
+                  ] if self.county else []
         return [
-            *county, Column("hazard_no", "编号", 150), Column("status", "状态", 90), Column("level", "等级", 86, format=level),
-            Column("unit_name", "单位", 200), Column("description", "隐患描述", 300), Column("location", "部位", 110),
-            Column("sector", "行业", 90), Column("source", "来源", 80), Column("found_date", "发现日期", 95),
-            Column("due_date", "整改期限", 95), Column("resp_person", "责任人", 80),
-            Column("overdue", "逾期", 90, sortable=False, format=overdue_days),
+            *county, Column("hazard_no", "编号", w.text("…2026-A0001"), elide=Qt.ElideLeft),
+            Column("status", "状态", w.text("已整改待复查")), Column("level", "等级", w.heading("等级"), format=level),
+            Column("unit_name", "单位", w.text("平江县某某某某公司")), Column("description", "隐患描述", 300),
+            Column("due_date", "整改期限", w.text("2026-11-29")),
+            Column("overdue", "逾期", w.text("逾期 99 天"), sortable=False, format=overdue_days),
+            Column("resp_person", "责任人", w.text("某某某")), Column("found_date", "发现日期", w.text("2026-11-29")),
+            Column("location", "部位", 110, shown=False), Column("sector", "行业", 90, shown=False),
+            Column("source", "来源", 80, shown=False),
         ]
 
     def _stretch_column(self) -> int:

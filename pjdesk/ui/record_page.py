@@ -79,7 +79,7 @@ from .attachments_panel import AttachmentsPanel
 from .hazard_dialogs import ask_delete_reason
 from .record_dialog import RecordDialog
 from .record_form import DateField
-from .table_model import Column, PagedTableModel
+from .table_model import Column, ElidingDelegate, PagedTableModel
 from .widgets import ListDetailSplitter
 
 FILTERED = (CHOICE, REF, BOOL, DATE)
@@ -127,6 +127,7 @@ class RecordPage(QWidget):
         self.table.setEditTriggers(QAbstractItemView.NoEditTriggers)
         self.table.setWordWrap(False)
         self.table.setTextElideMode(Qt.ElideRight)
+        self.table.setItemDelegate(ElidingDelegate(self.model, self.table))
         self.table.setAlternatingRowColors(True)
         self.table.verticalHeader().hide()
         self.table.verticalHeader().setDefaultSectionSize(26)
@@ -256,7 +257,7 @@ class RecordPage(QWidget):
         self.search.setMinimumWidth(260)
         self.search.setToolTip(self.search.placeholderText())
         self.filters: dict[str, object] = {}
-        widgets: list[QWidget] = []
+        widgets: list[QWidget | tuple[QWidget, ...]] = []
         self.township_box = None
         if self.county:
             self.township_box = self._combo("filter_township", [("全部乡镇", None)]
@@ -275,7 +276,7 @@ class RecordPage(QWidget):
                     w.edit.setMaximumWidth(110)
                     w.edit.editingFinished.connect(self.reload)
                 self.filters[f.name] = (low, high)
-                widgets += [low, high]
+                widgets.append((low, high))
             elif f.type == BOOL:
                 box = QCheckBox(f.label)
                 box.setObjectName(f"filter_{f.name}")
@@ -304,19 +305,22 @@ class RecordPage(QWidget):
         self.filter_bar = self._pack([self.search, *widgets])
 
     @staticmethod
-    def _pack(widgets: list[QWidget]) -> QVBoxLayout:
-        """As many rows as the bar needs to fit a 1366-pixel screen (the search box first, and wide)."""
+    def _pack(widgets: list[QWidget | tuple[QWidget, ...]]) -> QVBoxLayout:
+        """As many rows as the bar needs to fit a 1366-pixel screen (the search box first, and wide). A tuple
+        of widgets (a date range's two ends) stays on one row."""
         bar = QVBoxLayout()
         bar.setSpacing(4)
         row, used = QHBoxLayout(), 0
         bar.addLayout(row)
-        for w in widgets:
-            width = max(w.sizeHint().width(), w.minimumWidth()) + 6
+        for group in widgets:
+            group = group if isinstance(group, tuple) else (group,)
+            width = sum(max(w.sizeHint().width(), w.minimumWidth()) + 6 for w in group)
             if used and used + width > BAR_WIDTH:
                 row.addStretch(1)
                 row, used = QHBoxLayout(), 0
                 bar.addLayout(row)
-            row.addWidget(w, 1 if isinstance(w, QLineEdit) else 0)
+            for w in group:
+                row.addWidget(w, 1 if isinstance(w, QLineEdit) else 0)
             used += width
         if bar.count() > 1:
             row.addStretch(1)
@@ -458,13 +462,8 @@ class RecordPage(QWidget):
         self._save_layout()
 
     def reset_columns(self) -> None:
-        header = self.table.horizontalHeader()
-        header.blockSignals(True)
-        for i in range(header.count()):
-            header.moveSection(header.visualIndex(i), i)
-            header.setSectionHidden(i, False)
-        header.blockSignals(False)
         preferences.save_column_layout(self.session, self.view_name, None)
+        self._apply_layout(preferences.ColumnLayout())
 
     def column_layout(self) -> preferences.ColumnLayout:
         header = self.table.horizontalHeader()
@@ -473,14 +472,21 @@ class RecordPage(QWidget):
                                         frozenset(keys[i] for i in range(header.count()) if header.isSectionHidden(i)))
 
     def _apply_layout(self, layout: preferences.ColumnLayout) -> None:
+        """The officer's arrangement; with none kept (or a reset), the program's: every column in its place,
+        those declared ``shown=False`` hidden."""
         header = self.table.horizontalHeader()
-        keys = [c.key for c in self.model.columns]
+        columns = self.model.columns
+        keys = [c.key for c in columns]
+        kept = layout.order or layout.hidden
         header.blockSignals(True)
-        for target, key in enumerate(k for k in layout.order if k in keys):
+        order = [k for k in layout.order if k in keys] if kept else keys
+        for target, key in enumerate(order):
             header.moveSection(header.visualIndex(keys.index(key)), target)
-        hidden = [i for i, k in enumerate(keys) if k in layout.hidden]
-        for i in hidden if len(hidden) < len(keys) else ():
-            header.setSectionHidden(i, True)
+        hidden = {i for i, c in enumerate(columns) if (c.key in layout.hidden if kept else not c.shown)}
+        if len(hidden) == len(keys):
+            hidden = set()
+        for i in range(len(keys)):
+            header.setSectionHidden(i, i in hidden)
         header.blockSignals(False)
 
     def _save_layout(self) -> None:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import QStyledItemDelegate
 
 PAGE = 200
 
@@ -26,6 +27,11 @@ class Column:
     # What the query sorts by when this column's header is clicked, if not ``key`` (a shown title sorts by
     # the column it is read from).
     sort_key: str | None = None
+    # Shown until the officer chooses otherwise (a column of less use starts hidden, offered in the 列 menu).
+    shown: bool = True
+    # Where text too long for the column is cut: at the left for a number whose end tells rows apart
+    # (430626101-2026-A0778 shows …2026-A0778). The whole text is in the tooltip either way.
+    elide: Qt.TextElideMode = Qt.ElideRight
 
 
 class PagedTableModel(QAbstractTableModel):
@@ -84,7 +90,7 @@ class PagedTableModel(QAbstractTableModel):
             value = record.get(column.key)
             text = column.format(value, record) if column.format else ("" if value is None else str(value))
             if role == Qt.ToolTipRole:
-                return text if len(text) > 12 else None
+                return text if len(text) > 12 or column.elide != Qt.ElideRight else None
             return text
         if role == Qt.TextAlignmentRole:
             return int(column.align)
@@ -109,3 +115,15 @@ class PagedTableModel(QAbstractTableModel):
             return
         self.sort_key = (col.sort_key or col.key, order == Qt.DescendingOrder)
         self.reload()
+
+
+class ElidingDelegate(QStyledItemDelegate):
+    """Cuts each column's text where its ``Column.elide`` says (a view has one elide mode for all columns)."""
+
+    def __init__(self, model: PagedTableModel, parent=None):
+        super().__init__(parent)
+        self.model = model
+
+    def initStyleOption(self, option, index) -> None:
+        super().initStyleOption(option, index)
+        option.textElideMode = self.model.columns[index.column()].elide
