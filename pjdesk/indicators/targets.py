@@ -3,7 +3,8 @@
 A rule computes one target from one kind of facts (``reads``): the hazards as they stood at the period's end
 (``HAZARDS``, pjdesk.indicators.hazard_targets) or the enforcement facts, high-risk units and inspections
 (``ENFORCEMENT``, pjdesk.indicators.enforcement_targets), or the people on the roster with their training and
-certificates (``PEOPLE``, pjdesk.indicators.people_targets). A rate gives two counts; a count target (T25, T26)
+certificates (``PEOPLE``, pjdesk.indicators.people_targets), or the emergency teams (``EMERGENCY``,
+pjdesk.indicators.emergency_targets). A rate gives two counts; a count target (T25, T26)
 gives one. A target whose figure is the county's total (``scope`` "county", e.g. 52 enterprises in a year) is
 met or missed by the county as a whole: a township's count adds to it and is neither.
 """
@@ -123,7 +124,7 @@ def rule(target_id: str, reads: str = HAZARDS) -> Callable[[Rule], Rule]:
 
 def rules() -> dict[str, Rule]:
     """The registered rules by target id."""
-    from . import enforcement_targets, hazard_targets, people_targets  # noqa: F401 - register their rules
+    from . import emergency_targets, enforcement_targets, hazard_targets, people_targets  # noqa: F401 - register their rules
 
     return dict(_RULES)
 

@@ -3,7 +3,8 @@
 The same evaluations feed the 工作台 and ``pjdesk targets --json``: the hazards as they stood at the period's
 end (pjdesk.storage.period_facts), and the high-risk units with their status then and the inspections of the
 period (pjdesk.storage.inspection_facts), and the people on the roster at the period's end with their
-training and certificates (pjdesk.services.people_rates). On a township the units and inspections counted
+training and certificates (pjdesk.services.people_rates), and the emergency teams built by then
+(pjdesk.services.emergency). On a township the units and inspections counted
 are those of its own units; on the county, the whole county's, and each township's apart.
 """
 
@@ -23,9 +24,11 @@ from pjdesk.indicators import (
     PeopleFacts,
     evaluate,
 )
+from pjdesk.indicators.emergency_targets import EMERGENCY
 from pjdesk.storage.inspection_facts import high_risk_units, inspections_between
 from pjdesk.storage.period_facts import hazards_as_of
 
+from .emergency import emergency_facts
 from .people_rates import people_facts
 from .session import Session
 
@@ -87,6 +90,7 @@ def _facts(session: Session, start: str, end: str, township: str | None) -> dict
             high_risk_units=high_risk_units(store, before=_stamp_after(end), township=township),
             inspections=inspections_between(store, start=start, end=end, unit_township=township)),
         PEOPLE: people_facts(session, day=end, year_start=start, township=township),
+        EMERGENCY: emergency_facts(session, end=end, township=township),
     }
 
 
@@ -106,6 +110,7 @@ def _of_township(facts: dict[str, object], code: str) -> dict[str, object]:
             high_risk_units=[u for u in enforcement.high_risk_units if u["township"] == code],
             inspections=[i for i in enforcement.inspections if i["unit_township"] == code]),
         PEOPLE: PeopleFacts([g for g in facts[PEOPLE].groups if g["township"] == code]),
+        EMERGENCY: facts[EMERGENCY].of_township(code),
     }
 
 

@@ -83,12 +83,12 @@ def test_no_check_yet_is_no_data_for_the_counts_but_zero_coverage(december):
 def test_targets_json_has_one_form_for_every_target_computed(december):
     entries = targets_json(december, Month(2026, 11))
     assert [e["id"] for e in entries] == ["T01", "T02", "T03", "T05", "T10", "T17", "T18a", "T18b", "T25",
-                                          "T26", "T27", "T51", "T52"]
+                                          "T26", "T27", "T40", "T40a", "T41", "T48", "T51", "T52"]
     assert set(rules()) == {e["id"] for e in entries}
     for entry in entries:
         assert set(entry) == KEYS, entry["id"]
         assert entry["met"] in (True, False, None) and entry["note"]
-        assert (entry["value"] is None) == (entry["met"] is None) or entry["id"] in ("T25", "T26")
+        assert (entry["value"] is None) == (entry["met"] is None) or entry["id"] in ("T25", "T26", "T40")
     by_id = {e["id"]: e for e in entries}
     assert by_id["T05"]["value"] == pytest.approx(1 / 3) and by_id["T05"]["target"] == 1.0
     assert "年内至少执法检查一次的高危企业数 1 ÷ 高危企业总数 3" in by_id["T05"]["note"]
