@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
 from pjdesk.core.errors import PjdeskError, os_reason
 from pjdesk.services import attachments as attachment_service
 
+from .dialog_room import fit_dialog
 from .hazard_dialogs import ask_delete_reason
 from .pdf_preview import PdfPreview as PdfPages
 from .widgets import make_button
@@ -348,7 +349,7 @@ class _Viewer(QDialog):
         super().__init__(parent)
         self.data, self.name = data, name
         self.setWindowTitle(f"附件 — {name}")
-        self.resize(900, 700)
+        fit_dialog(self, 900, 700)
         self.body = QVBoxLayout(self)
         buttons = QHBoxLayout()
         buttons.addStretch(1)

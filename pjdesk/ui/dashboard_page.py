@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
     QLabel,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -33,7 +34,7 @@ CARDS = (
     ("closed_this_month", "本月销号", "#26734d", lambda today: HazardFilter(closed_from=today.replace(day=1).isoformat(),
                                                                        closed_to=today.isoformat())),
 )
-TARGETS_PER_ROW = 5
+TARGETS_PER_ROW = 6
 
 
 class Card(QFrame):
@@ -72,7 +73,10 @@ class DashboardPage(QWidget):
     def __init__(self, session, parent=None):
         super().__init__(parent)
         self.session = session
-        layout = QVBoxLayout(self)
+        # In a scroll area: however many cards, notices and targets there are, the page never makes the window
+        # taller or wider than a 1366×768 screen.
+        body = QWidget()
+        layout = QVBoxLayout(body)
         layout.setContentsMargins(24, 18, 24, 18)
         self.heading = QLabel()
         self.heading.setStyleSheet("font-size: 20px; font-weight: 600;")
@@ -130,6 +134,12 @@ class DashboardPage(QWidget):
         self.worst.cellDoubleClicked.connect(self._open_worst)
         layout.addWidget(self.worst_title)
         layout.addWidget(self.worst, 1)
+        scroll = QScrollArea(widgetResizable=True, frameShape=QFrame.NoFrame)
+        scroll.setObjectName("dashboard_scroll")
+        scroll.setWidget(body)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(scroll)
         self.refresh()
 
     def refresh(self) -> None:

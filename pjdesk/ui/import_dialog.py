@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from pjdesk.core.errors import PjdeskError
 from pjdesk.services import record_import
 
+from .dialog_room import fit_dialog
 from .small_table import fill_rows, small_table
 from .tasks import run_task
 
@@ -84,7 +85,7 @@ class ImportDialog(QDialog):
         layout.addWidget(self.mapping, 2)
         layout.addWidget(self.issues, 2)
         layout.addLayout(buttons)
-        self.resize(980, 720)
+        fit_dialog(self, 980, 720)
         self.sheet_box.currentIndexChanged.connect(self._sheet_changed)
         self.load()
 

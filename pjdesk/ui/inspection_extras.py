@@ -45,6 +45,7 @@ from pjdesk.services import drafts
 from pjdesk.services import inspections as inspection_service
 from pjdesk.services import records as record_service
 
+from .dialog_room import fit_dialog
 from .pdf_preview import PdfPreview
 from .pdf_printing import paper_of_pdf, print_dialog_for, start_printing
 from .record_form import VALUE, DateField
@@ -143,8 +144,7 @@ class InspectionDialogExtras(QObject):
         officers.setMaximumHeight(132)
         for widget in self.form.rows["checklist"]:
             widget.hide()
-        room = self.dialog.screen().availableGeometry()
-        self.dialog.resize(min(1180, room.width() - 40), min(740, room.height() - 30))
+        fit_dialog(self.dialog, 1180, 740)
 
     @property
     def record_id(self) -> str | None:
@@ -445,8 +445,7 @@ class DocumentPreview(QDialog):
         layout.addWidget(hint)
         layout.addWidget(self.view, 1)
         layout.addLayout(row)
-        room = self.screen().availableGeometry()
-        self.resize(min(760, room.width() - 40), min(900, room.height() - 60))
+        fit_dialog(self, 760, 900)
 
     def print_dialog(self) -> None:
         printer = QPrinter(QPrinter.HighResolution)

@@ -26,6 +26,7 @@ from pjdesk.core.errors import PjdeskError, ValidationError
 from pjdesk.core.records import CHILDREN, ERROR, Problem, RecordKind
 from pjdesk.services import drafts
 
+from .dialog_room import fit_dialog
 from .record_form import RecordForm
 from .widgets import SAVE_TEXT, save_on_ctrl_enter
 
@@ -64,8 +65,7 @@ class RecordDialog(QDialog):
             scroll.setWidget(holder)
             layout.addWidget(scroll)
             # Child tables want width; a 1366×768 laptop screen is the size to fit.
-            room = self.screen().availableGeometry()
-            self.resize(min(900 if tables else 760, room.width() - 40), min(720, room.height() - 60))
+            fit_dialog(self, 900 if tables else 760, 720)
         else:
             layout.addWidget(self.form)
             self.resize(520, 0)

@@ -21,6 +21,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from .dialog_room import fit_dialog
+
 INSTRUCTION = (
     "以下设备是第一次向本站发送交换文件，本站还没有登记它的密钥。为防止他人冒名发送，接受前请打电话给发送人，"
     "请对方在 pjdesk“数据交换”页念出“本机密钥指纹”，与下面显示的逐组核对。"
@@ -103,7 +105,7 @@ class TrustDialog(QDialog):
         layout.addWidget(instruction)
         layout.addWidget(scroll, 1)
         layout.addWidget(buttons)
-        self.resize(720, min(200 + 200 * len(self.cards), 760))
+        fit_dialog(self, 720, 200 + 200 * len(self.cards))
         self._update()
 
     def accepted_devices(self) -> list[str]:

@@ -99,3 +99,63 @@ def test_the_targets_do_not_widen_the_dashboard_past_the_screen(qtbot, session):
     rows = {dashboard.targets_grid.getItemPosition(dashboard.targets_grid.indexOf(label))[0]
             for label in dashboard.target_labels.values()}
     assert len(rows) > 1
+
+
+def _fits_in_680(dialog, qtbot) -> str | None:
+    """What is wrong with ``dialog`` on a 1366×768 screen ("" when it fits): it opens at most 680 pixels tall
+    and can be made that small (what does not fit scrolls)."""
+    qtbot.addWidget(dialog)
+    dialog.show()
+    QApplication.processEvents()
+    if dialog.height() > DIALOG_HEIGHT:
+        return f"opens {dialog.height()} px tall"
+    if dialog.minimumSizeHint().height() > DIALOG_HEIGHT:
+        return f"cannot be less than {dialog.minimumSizeHint().height()} px"
+    if dialog.width() > ROOM[0]:
+        return f"opens {dialog.width()} px wide"
+    return None
+
+
+def test_every_entry_dialog_fits_in_680_pixels(qtbot, session, unit):
+    """The entry dialog of every kind that has a page (新增单位 and 登记隐患 were 720 px tall), and each step of
+    a hazard's lifecycle."""
+    from pjdesk.services import hazards
+    from pjdesk.ui.hazard_dialogs import STEPS, hazard_dialog, step_dialog
+
+    window = _window(qtbot, session)
+    window.show()
+    wrong = {}
+    for name in window.pages:
+        page = window.page(name)
+        if hasattr(page, "open_dialog"):
+            wrong[name] = _fits_in_680(page.open_dialog(), qtbot)
+    wrong["登记隐患"] = _fits_in_680(hazard_dialog(session, window), qtbot)
+    hazard = hazards.record_hazard(session, {"unit_id": unit, "description": "配电箱电线老化", "found_date": "2026-11-02",
+                                             "deadline": "2026-11-20"}).id
+    for step in STEPS:
+        wrong[step] = _fits_in_680(step_dialog(session, window, hazard, step), qtbot)
+    assert {k: v for k, v in wrong.items() if v} == {}
+
+
+def test_the_other_dialogs_fit_in_680_pixels(qtbot, session, tmp_path):
+    from pjdesk.ui.first_run import FirstRunDialog
+    from pjdesk.ui.help_dialog import HelpDialog
+    from pjdesk.ui.import_dialog import ImportDialog
+    from pjdesk.ui.reports_page import DifferencesDialog
+    from pjdesk.ui.trust_dialog import TrustDialog
+    from tests.ui.test_import_dialog import ledger_file
+
+    window = _window(qtbot, session)
+    window.show()
+    devices = [{"station": f"43062610{i}", "station_name": f"测试镇{i}", "device": f"d{i}", "device_name": "站内电脑",
+                "fingerprint": " ".join(["ABCD"] * 16)} for i in range(6)]
+    rows = [[i, "安定大酒店", f"安全出口上锁{i}", "2026-03-05", "2026-03-20", ""] for i in range(60)]
+    dialogs = {
+        "首次设置": FirstRunDialog(tmp_path / "fresh"),
+        "使用说明": HelpDialog(window),
+        "导入": ImportDialog(session, ledger_file(tmp_path / "台账.xlsx", rows)),
+        "差异": DifferencesDialog([{"row": f"第{i}行", "column": "隐患数", "frozen": 1, "now": 2} for i in range(40)]),
+        "新设备": TrustDialog(devices),
+    }
+    wrong = {name: _fits_in_680(dialog, qtbot) for name, dialog in dialogs.items()}
+    assert {k: v for k, v in wrong.items() if v} == {}
