@@ -216,7 +216,7 @@ def certificate_defaults(values: dict) -> dict:
 
 PERSON = RecordKind(
     "person", "人员", "person", PERSON_FIELDS, person_rules, derived=("name_initials",),
-    command="people", page="人员", prepare=_canonical_person,
+    command="people", page="人员", prepare=_canonical_person, matched_by=(("id_number",), ("unit_id", "name")),
     defaults={"employment": "正式", "role_class": "一般从业人员"})
 TRAINING = RecordKind(
     "training", "培训", "training", TRAINING_FIELDS, training_rules, title_field="date",

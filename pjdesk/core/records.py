@@ -104,6 +104,10 @@ class RecordKind:
     # The label of the kind's own list page in the window's navigation (检查, 人员 …): the window builds the
     # generic list page for it. None for a kind shown inside another's page or on a page of its own making.
     page: str | None = None
+    # How a sheet's row names a record of this kind that another refers to (a training's attendee, a
+    # certificate's holder): alternatives tried in order, each a tuple of fields that together identify one
+    # record; a REF field among them is matched by its record's title (a unit by its name).
+    matched_by: tuple[tuple[str, ...], ...] = ()
     _index: dict = field(default_factory=dict, compare=False, repr=False)
 
     def field(self, name: str) -> Field:

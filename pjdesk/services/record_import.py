@@ -36,6 +36,7 @@ from pjdesk.core.errors import PjdeskError
 from pjdesk.core.identifiers import check_uscc
 from pjdesk.core.inspection import INSPECTION, split_names
 from pjdesk.core.kinds import KINDS
+from pjdesk.core.person import CERTIFICATE, PERSON, TRAINING
 from pjdesk.core.records import (
     BOOL,
     CHILDREN,
@@ -52,6 +53,7 @@ from pjdesk.core.records import (
     RecordKind,
     errors,
     join_tags,
+    masked,
     normalise,
     validate,
     vocabulary,
@@ -141,6 +143,15 @@ class ImportSpec:
     preview_type: type | None = None
     row_type: type | None = None
     result_type: type | None = None
+    # The record's reference to its unit is read from the unit columns (False: a sign-in sheet's 单位名称 is
+    # the attendee's unit, matched through the attendee, not the training's).
+    unit_columns: bool = True
+    unit_fields: tuple[str, ...] = ()  # the unit's columns read (default: UNIT_COLUMNS, and 行业)
+    # A CHILDREN field each row gives one child row of (a sign-in sheet: one attendee a row); rows whose
+    # ``group_by`` fields are equal are one record with all their child rows.
+    row_child: str | None = None
+    group_by: tuple[str, ...] = ()
+    optional: tuple[str, ...] = ()  # required fields a sheet may leave out: the kind's prepare fills them
 
     def __post_init__(self):
         kind = self.kind
@@ -170,7 +181,21 @@ class ImportSpec:
     @functools.cached_property
     def unit_ref(self) -> Field | None:
         """The record's reference to its unit, matched by credit code and name (None for a kind without one)."""
+        if not self.unit_columns:
+            return None
         return next((f for f in self.kind.refs() if f.ref == UNIT.name and self.kind is not UNIT), None)
+
+    @functools.cached_property
+    def row_kind(self) -> RecordKind | None:
+        """The child kind of ``row_child``: each row one of its records."""
+        return KINDS[self.kind.field(self.row_child).ref] if self.row_child else None
+
+    def matched_refs(self, kind: RecordKind) -> list[Field]:
+        """A kind's references matched from the row's columns: to a kind that declares ``matched_by``."""
+        skip = {kind.parent[0]} if kind.parent else set()
+        if kind is self.kind and self.unit_ref is not None:
+            skip.add(self.unit_ref.name)
+        return [f for f in kind.refs() if f.name not in skip and KINDS[f.ref].matched_by]
 
     @functools.cached_property
     def note_key(self) -> str | None:
@@ -182,7 +207,7 @@ class ImportSpec:
     def targets(self) -> tuple[Target, ...]:
         kind, out = self.kind, []
         if self.unit_ref is not None:
-            columns = UNIT_COLUMNS if self.unit_sector else (*UNIT_COLUMNS, "sector")
+            columns = self.unit_fields or (UNIT_COLUMNS if self.unit_sector else (*UNIT_COLUMNS, "sector"))
             for name in columns:
                 f = UNIT.field(name)
                 label = f.label if f.label.startswith("单位") or name == "uscc" else "单位" + f.label
@@ -200,8 +225,16 @@ class ImportSpec:
             if f.type == REF:
                 continue  # the unit through its columns above; other references by a Link
             required = (f.required and f.only_when is None and f.name not in self.defaults
-                        and f.name not in kind.defaults)
+                        and f.name not in kind.defaults and f.name not in self.optional)
             out.append(Target(key, f.label, kind.label, _header_names(f), required, f.type, f.vocabulary))
+        out += _ref_targets(kind, self.matched_refs(kind))
+        if self.row_kind is not None:
+            child = self.row_kind
+            for f in child.fields:
+                if f.type not in (REF, CHILDREN):
+                    out.append(Target(f"{child.name}.{f.name}", f.label, child.label, _header_names(f), False, f.type,
+                                      f.vocabulary))
+            out += _ref_targets(child, self.matched_refs(child))
         return (*out, *self.extra_targets, Target(SERIAL, "序号（不导入）", "其他", ("序号", "No", "No.")))
 
     @functools.cached_property
@@ -235,6 +268,21 @@ SERIAL = "serial"
 # What a sheet may say about the unit a record refers to (its 行业 column goes to the unit unless the record has
 # a sector of its own, which a new unit then takes: ImportSpec.unit_sector).
 UNIT_COLUMNS = ("name", "uscc", "village", "address", "principal", "phone", "lead_dept")
+
+
+def _ref_targets(kind: RecordKind, refs: list[Field]) -> list[Target]:
+    """The columns that name the record a reference points to, as its kind's ``matched_by`` says (人员: 身份证号,
+    姓名 and 单位名称): key ``<kind>.<field>><its field>``; a REF among them by its record's title."""
+    out = []
+    for f in refs:
+        target = KINDS[f.ref]
+        for name in dict.fromkeys(n for alternative in target.matched_by for n in alternative):
+            tf = target.field(name)
+            if tf.type == REF:
+                titled = KINDS[tf.ref]
+                tf = titled.field(titled.title_field)
+            out.append(Target(f"{kind.name}.{f.name}>{name}", tf.label, target.label, _header_names(tf)))
+    return out
 
 
 def _header_names(f: Field) -> tuple[str, ...]:
@@ -492,6 +540,18 @@ INSPECTION_SPEC = ImportSpec(
 )
 UNIT_SPEC = ImportSpec(UNIT, noun="单位", record_words="单位信息", sheet_noun="单位台账",
                        duplicate_keys=(("uscc",), ("name",)))
+# 人员: a unit's roster (花名册); its unit by 单位名称 and 信用代码 only (a roster's 联系电话 is the person's).
+PERSON_SPEC = ImportSpec(PERSON, noun="人员", record_words="人员信息", sheet_noun="花名册", anchor="person.name",
+                         unit_fields=("name", "uscc", "sector"))
+# 培训: a sign-in sheet, one attendee a row; rows of one day, type, 学时 and 培训机构 are one training.
+TRAINING_SPEC = ImportSpec(
+    TRAINING, noun="培训", record_words="参训人员", sheet_noun="培训签到表", anchor="training_attendee.person_id>name",
+    unit_columns=False, row_child="attendees", group_by=("date", "training_type", "hours", "organiser"),
+    duplicate_keys=(("date", "training_type", "hours", "organiser"),),
+    child_words={"training_attendee": ("参训人员", "人次")})
+CERTIFICATE_SPEC = ImportSpec(
+    CERTIFICATE, noun="证书", record_words="证书信息", sheet_noun="证书名单", anchor="certificate.person_id>name",
+    optional=("valid_until",), duplicate_keys=(("cert_type", "cert_no"), ("person_id", "cert_type", "valid_until")))
 ATTACHMENT_SPEC = ImportSpec(KINDS["attachment"], refused="附件是照片和扫描件，不能从表格导入；请在记录中添加附件（命令行：pjdesk attach）")
 
 
@@ -500,7 +560,8 @@ def _specs() -> dict[str, ImportSpec]:
     # The hazard ledger's spec lives with its lifecycle columns in ledger_import, which builds on this module.
     from .ledger_import import HAZARD_SPEC
 
-    return {s.kind.name: s for s in (HAZARD_SPEC, INSPECTION_SPEC, UNIT_SPEC, ATTACHMENT_SPEC)}
+    return {s.kind.name: s for s in (HAZARD_SPEC, INSPECTION_SPEC, UNIT_SPEC, ATTACHMENT_SPEC, PERSON_SPEC,
+                                     TRAINING_SPEC, CERTIFICATE_SPEC)}
 
 
 @functools.cache
@@ -638,6 +699,8 @@ def _written_kinds(spec: ImportSpec) -> list[str]:
     names = [UNIT.name] if spec.unit_ref is not None else []
     names.append(spec.kind.name)
     names += [spec.kind.field(c.field).ref for c in spec.child_columns]
+    if spec.row_kind is not None:
+        names.append(spec.row_kind.name)
     return [*names, *spec.child_words]
 
 
@@ -872,6 +935,13 @@ def _cell(value: object) -> object:
     return value
 
 
+def _text_of_number(value: object, label: str) -> str:
+    """A text cell Excel holds as a number: beyond 15 digits (an 18-digit 身份证号) its last digits are gone."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and abs(value) >= 1e15:
+        raise Refuse(f"{label}在 Excel 中存成了数字，15 位以后的数字已丢失；请将该列设为文本格式，重新填写后再导入")
+    return cell_text(value)
+
+
 def cell_text(value: object) -> str:
     """A cell as text: a whole number without its .0, a date as YYYY-MM-DD."""
     if isinstance(value, float) and value.is_integer():
@@ -963,6 +1033,26 @@ _SYNONYMS = {
         ("双随机", "双随机"), ("随机", "双随机"), ("暗查", "暗查暗访"), ("暗访", "暗查暗访"), ("复查", "整改复查"),
         ("回头看", "整改复查"), ("举报", "举报核查"), ("投诉", "举报核查"), ("联合", "联合检查"), ("专项", "专项检查"),
         ("计划", "计划执法"), ("日常", "日常巡查"), ("巡查", "日常巡查"),
+    ),
+    "person_role_class": (
+        ("主要负责", "主要负责人"), ("法定代表", "主要负责人"), ("分管", "分管负责人"), ("安全管理", "专职安全管理人员"),
+        ("安管", "专职安全管理人员"), ("安全员", "专职安全管理人员"), ("班组", "班组长"), ("特种作业", "特种作业人员"),
+        ("特种设备", "特种作业人员"), ("高风险", "高风险岗位操作人员"), ("一般", "一般从业人员"), ("从业人员", "一般从业人员"),
+        ("普通", "一般从业人员"), ("员工", "一般从业人员"),
+    ),
+    "employment_form": (("派遣", "劳务派遣"), ("灵活", "灵活用工"), ("临时", "灵活用工"), ("零工", "灵活用工"),
+                        ("正式", "正式"), ("合同", "正式"), ("在编", "正式")),
+    "training_type": (
+        ("岗前", "岗前培训"), ("新员工", "岗前培训"), ("入职", "岗前培训"), ("再培训", "年度再培训"), ("年度", "年度再培训"),
+        ("三类", "三类人员培训"), ("三级", "三级安全教育"), ("特种作业", "特种作业培训"), ("监管人员", "新调整监管人员培训"),
+        ("其他", "其他"), ("其它", "其他"),
+    ),
+    "exam_result": (("不合格", "不合格"), ("未通过", "不合格"), ("不通过", "不合格"), ("合格", "合格"), ("通过", "合格"),
+                    ("优", "合格"), ("良", "合格")),
+    "certificate_type": (
+        ("特种设备", "特种设备作业人员证"), ("建筑", "建筑施工特种作业操作资格证"), ("特种作业", "特种作业操作证"),
+        ("管理能力", "安全生产知识和管理能力考核合格证"), ("安全生产知识", "安全生产知识和管理能力考核合格证"),
+        ("安全资格", "安全生产知识和管理能力考核合格证"), ("安管", "安全生产知识和管理能力考核合格证"),
     ),
     "unit_status": (("停产", "停产"), ("停业", "停产"), ("注销", "注销"), ("关闭", "关闭"), ("正常", "正常"), ("在营", "正常")),
 }
@@ -1161,16 +1251,44 @@ class _RowReader:
         header = {c.target: c.header for c in preview.columns if c.target}
         # Per target: where the value goes (record / unit / children / the spec's own) and how it is converted.
         self.plan = {}
+        row_kind = spec.row_kind
         for target in spec.targets:
             prefix, _, name = target.key.partition(".")
-            if prefix == self.kind.name and name:
+            if prefix == self.kind.name and ">" in name:
+                scope = "ref"
+            elif prefix == self.kind.name and name:
                 scope = "children" if target.type == CHILDREN else "record"
+            elif row_kind is not None and prefix == row_kind.name and name:
+                scope = "childref" if ">" in name else "child"
             elif prefix == UNIT.name and name:
                 scope = "unit"
             else:
                 scope, name = "extra", target.key
             self.plan[target.key] = (scope, name, self._converter(target, header.get(target.key, "")))
         self.children_of = {c.field: self.kind.field(c.field).ref for c in spec.child_columns}
+        self.books: dict[str, _RecordBook] = {}  # referred kind → its records, for matched references
+        self.groups: dict[tuple, ImportRow] = {}  # a row_child spec: the record of each group_by key
+        self.members: dict[tuple, list[tuple[int, dict]]] = {}  # and its child rows, with their sheet rows
+
+    def _refer(self, kind: RecordKind, given: dict, into: dict, reasons: list, warnings: list) -> None:
+        """Fill each matched reference of ``kind`` from the row's columns naming its record (``given``:
+        "field>its field" → text): the record found, or the row refused naming who was not found."""
+        by_field: dict[str, dict] = {}
+        for key, value in given.items():
+            name, _, theirs = key.partition(">")
+            by_field.setdefault(name, {})[theirs] = value
+        for f in self.spec.matched_refs(kind):
+            values = by_field.get(f.name)
+            if not values:
+                if f.required:
+                    reasons.append(f"未填{f.label}")
+                continue
+            book = self.books.get(f.ref)
+            if book is None:
+                book = self.books[f.ref] = _RecordBook(self.store, KINDS[f.ref], self.preview.township)
+            found = book.resolve(values, reasons, warnings)
+            if found:
+                into[f.name] = found
 
     def _converter(self, target: Target, header: str) -> Converter:
         """How a cell becomes what is stored for a target; a converter returns None (having said why in a
@@ -1219,7 +1337,7 @@ class _RowReader:
         if kind == CHILDREN:
             column = next(c for c in spec.child_columns if f"{self.kind.name}.{c.field}" == target.key)
             return lambda value, _: [{column.child_field: n.strip()} for n in column.split(cell_text(value))]
-        return lambda value, _: value if value.__class__ is str else cell_text(value)
+        return lambda value, _: value if value.__class__ is str else _text_of_number(value, label)
 
     def read(self, row: int, values: dict) -> None:
         spec = self.spec
@@ -1231,7 +1349,12 @@ class _RowReader:
         unit_values: dict[str, object] = {}
         extra: dict[str, object] = {}
         listed: dict[str, list[dict]] = {}  # CHILDREN field → rows
-        where = {"record": record, "unit": unit_values, "extra": extra, "children": listed}
+        row_kind = spec.row_kind
+        child = {**row_kind.defaults} if row_kind is not None else {}
+        refs: dict[str, object] = {}
+        child_refs: dict[str, object] = {}
+        where = {"record": record, "unit": unit_values, "extra": extra, "children": listed, "ref": refs,
+                 "child": child, "childref": child_refs}
         context = (values, warnings, notes)
         plan = self.plan
         for key, value in values.items():
@@ -1255,6 +1378,10 @@ class _RowReader:
                 else:
                     reasons.append(missing)
         children = spec.lifecycle(record, extra, reasons, warnings, self.today) if spec.lifecycle else {}
+        if not reasons:
+            self._refer(self.kind, refs, record, reasons, warnings)
+        if row_kind is not None and not reasons:
+            self._refer(row_kind, child_refs, child, reasons, warnings)
         unit = None
         if self.units is not None and not reasons and (unit_values or spec.unit_ref.required):
             sector = record.get(spec.unit_sector) if spec.unit_sector else unit_values.get("sector")
@@ -1269,8 +1396,39 @@ class _RowReader:
             return
         for name, rows in listed.items():
             children[self.children_of[name]] = rows
+        if row_kind is not None:
+            self._grouped(row, unit, record, child, warnings, incomplete)
+            return
         self.preview.warnings += [RowIssue(row, w) for w in warnings]
         self.preview.rows.append(self.spec.row_type(row, unit.key if unit else None, record, children, incomplete))
+
+    def _grouped(self, row: int, unit, record: dict, child: dict, warnings: list, incomplete: bool) -> None:
+        """A row of a row_child sheet: its child row joins the record of its group, or starts it. A child row
+        that is wrong, or the same referred record twice in one group, refuses the row."""
+        row_kind = self.spec.row_kind
+        child = normalise(row_kind, child)
+        reasons = [p.message for p in errors(validate(row_kind, {**child, row_kind.parent[0]: "new"}, self.today))]
+        key = tuple(record.get(f) for f in self.spec.group_by)
+        group = self.groups.get(key)
+        refs = [f.name for f in self.spec.matched_refs(row_kind)]
+        if group is not None and not reasons:
+            for other_row, other in self.members[key]:
+                if all(other.get(n) == child.get(n) for n in refs):
+                    reasons.append(f"与第 {other_row} 行是同一次{self.kind.label}的同一{row_kind.label}，重复")
+                    break
+        if reasons:
+            if unit is not None:
+                unit.rows -= 1
+            self.preview.refused.append(RowIssue(row, "；".join(dict.fromkeys(reasons))))
+            return
+        self.preview.warnings += [RowIssue(row, w) for w in warnings]
+        if group is None:
+            group = self.groups[key] = self.spec.row_type(row, unit.key if unit else None, record,
+                                                          {row_kind.name: []}, incomplete)
+            self.members[key] = []
+            self.preview.rows.append(group)
+        group.children[row_kind.name].append(child)
+        self.members[key].append((row, child))
 
     def _check(self, row: int, record: dict, unit: PlannedUnit | None, listed: dict, children: dict,
                reasons: list, warnings: list) -> bool:
@@ -1384,6 +1542,99 @@ class _RowReader:
                 said = "、".join(f"{kind.field(m).label}" for m in mine)
                 preview.warnings.append(RowIssue(r.row, f"{said}相同的{target.label}有 {len(found)} 条，未自动关联，"
                                                         f"请在{kind.label}中选择所属的{target.label}"))
+
+
+class _RecordBook:
+    """The township's records of a kind that rows refer to (people), found as the kind's ``matched_by`` says:
+    the first alternative whose fields the row gives and that finds exactly one record. A later alternative
+    (姓名 within the unit, after 身份证号) is unsure: its match is taken with a warning to check it, and a record
+    whose first-alternative value differs from the row's (another 身份证号) is never its match."""
+
+    def __init__(self, store, kind: RecordKind, township: str):
+        self.kind = kind
+        self.fields = tuple(dict.fromkeys(n for alternative in kind.matched_by for n in alternative))
+        self.titles: dict[str, dict[str, str]] = {}  # REF field → {id: name key of its record's title}
+        for name in self.fields:
+            f = kind.field(name)
+            if f.type == REF:
+                titled = KINDS[f.ref]
+                known = record_io.keyed(store, titled, township, ("id",), shown=titled.title_field)
+                self.titles[name] = {key[0]: _name_key(str(ids[0][1] or "")) for key, ids in known.items()}
+        self.records = [(dict(zip(self.fields, key, strict=True)), record_id, title)
+                        for key, ids in record_io.keyed(store, kind, township, self.fields, shown=kind.title_field).items()
+                        for record_id, title in ids]
+        self.index: dict[tuple[str, ...], dict[tuple, list]] = {}
+
+    def _comparable(self, name: str, value: object) -> object:
+        if value is None:
+            return None
+        if name in self.titles:
+            return self.titles[name].get(value)
+        f = self.kind.field(name)
+        if f.type in (TEXT, LONGTEXT):
+            value = _name_key(str(value))
+        return value
+
+    def _by(self, alternative: tuple[str, ...]) -> dict[tuple, list]:
+        if alternative not in self.index:
+            index: dict[tuple, list] = {}
+            for values, record_id, title in self.records:
+                key = tuple(self._comparable(n, values[n]) for n in alternative)
+                index.setdefault(key, []).append((values, record_id, title))
+            self.index[alternative] = index
+        return self.index[alternative]
+
+    def _said(self, given: dict) -> str:
+        parts = []
+        for name, value in given.items():
+            f = self.kind.field(name)
+            shown = masked(value) if f.personal else value
+            parts.append(f"{self._label(name)} {shown}")
+        return "，".join(parts)
+
+    def _label(self, name: str) -> str:
+        f = self.kind.field(name)
+        if f.type == REF:
+            titled = KINDS[f.ref]
+            return titled.field(titled.title_field).label
+        return f.label
+
+    def resolve(self, raw: dict, reasons: list, warnings: list) -> str | None:
+        kind = self.kind
+        given = {n: cell_text(v).strip() for n, v in raw.items() if v is not None and cell_text(v).strip()}
+        plain = {n: v for n, v in given.items() if kind.field(n).type != REF}
+        if kind.prepare:
+            plain = {n: v for n, v in kind.prepare(dict(plain)).items() if n in plain}
+        wanted = {**given, **plain}
+        first = kind.matched_by[0]
+        for number, alternative in enumerate(kind.matched_by):
+            if not all(n in wanted for n in alternative if kind.field(n).type != REF):
+                continue
+            used = tuple(n for n in alternative if n in wanted)
+            key = tuple(_name_key(wanted[n]) if n in self.titles or kind.field(n).type in (TEXT, LONGTEXT)
+                        else wanted[n] for n in used)
+            found = self._by(used).get(key, [])
+            if number:  # never a record that the surer alternative says is another
+                found = [r for r in found if not any(r[0].get(n) and n in wanted and r[0][n] != wanted[n]
+                                                     for n in first)]
+            if len(found) > 1:
+                reasons.append(f"{self._said({n: wanted[n] for n in used})}的{kind.label}有 {len(found)} 个，"
+                               f"无法确定是哪一个，请填写{'、'.join(self._label(n) for n in first)}")
+                return None
+            if not found:
+                continue
+            values, record_id, title = found[0]
+            if number or len(used) < len(alternative):
+                warnings.append(f"{self._said(given)}：按{'、'.join(self._label(n) for n in used)}匹配到已登记的"
+                                f"{kind.label}“{title}”，请核对是否同一{kind.label}")
+            else:
+                for n in (n for n in self.fields if n in wanted and n not in used and n not in self.titles):
+                    if values.get(n) and self._comparable(n, values[n]) != self._comparable(n, wanted[n]):
+                        warnings.append(f"{self._label(n)}“{wanted[n]}”与按{'、'.join(self._label(u) for u in used)}"
+                                        f"登记的“{values[n]}”不同，已按{'、'.join(self._label(u) for u in used)}匹配")
+            return record_id
+        reasons.append(f"{kind.label}（{self._said(given)}）未登记，不能导入；请先在{kind.label}页登记或导入后再导入本表")
+        return None
 
 
 _checked_uscc = functools.lru_cache(maxsize=8192)(check_uscc)

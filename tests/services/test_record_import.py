@@ -314,5 +314,5 @@ def test_kinds_that_are_parts_or_files_are_not_imported_from_a_sheet(session, ki
 
 
 def test_an_unknown_kind_names_the_kinds_there_are(session):
-    with pytest.raises(PjdeskError, match="没有“trainings”这类记录；可选：units（单位）、hazards（隐患）、inspections（检查记录）"):
-        spec_for("trainings")
+    with pytest.raises(PjdeskError, match="没有“lorries”这类记录；可选：units（单位）、hazards（隐患）、inspections（检查记录）"):
+        spec_for("lorries")
