@@ -461,6 +461,17 @@ def m011_emergency(db: Database) -> None:
     """)
 
 
+
+@migrations()
+def m012_inspection_search(db: Database) -> None:
+    """A search of the inspections counts from a narrow index (storage.records.search_index: the township,
+    then every column a search word is looked for in) instead of reading the table, and the 责令停产整顿 flag
+    of a township's inspections is counted from an index."""
+    _run(db, """
+    CREATE INDEX inspection_search ON inspection(township, unit_id, findings, officer_names) WHERE deleted = 0;
+    CREATE INDEX inspection_t_stop ON inspection(township, stop_order) WHERE deleted = 0;
+    """)
+
 @cache
 def known_migrations() -> tuple[str, ...]:
     """Every migration this pjdesk knows, in order (all are pending on an empty database)."""
