@@ -83,6 +83,10 @@ class FirstRunDialog(QDialog):
         layout.addWidget(QLabel(f"<small style='color:#666'>数据目录：{data_dir}</small>", wordWrap=True))
         layout.addWidget(buttons)
         self.county_role.toggled.connect(self._role_chosen)
+        # What was wrong is no longer said once the person has changed what it was about.
+        self.township_box.currentIndexChanged.connect(self.error.hide)
+        self.county_role.toggled.connect(self.error.hide)
+        self.operator.textEdited.connect(self.error.hide)
         self.resize(560, 0)
 
     def _role_chosen(self, county: bool) -> None:

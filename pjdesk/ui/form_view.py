@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QAbstractScrollArea,
     QComboBox,
     QDialog,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QMessageBox,
@@ -38,6 +37,7 @@ from pjdesk.services import form_output
 from pjdesk.services import returns as return_service
 
 from .pdf_printing import paper_of_pdf, print_dialog_for, start_printing
+from .saving import ask_save_path, say_saved
 from .tasks import run_task
 from .widgets import make_button
 
@@ -298,15 +298,19 @@ class FormView(QWidget):
         """Write the form as ``kind`` (pdf or xlsx) to ``path``, or where the user chooses."""
         if self.filled is None:
             return None
-        if path is None:
-            path, _ = QFileDialog.getSaveFileName(self, "另存为", f"{self._stem}.{kind}", FILTERS[kind])
-            if not path:
+        asked = path is None
+        if asked:
+            path = ask_save_path(self, self.session, "另存为", f"{self._stem}.{kind}", FILTERS[kind])
+            if path is None:
                 return None
         try:
-            return form_output.write_form(self.filled, path, kind)
+            written = form_output.write_form(self.filled, path, kind)
         except (OSError, PjdeskError) as e:
             QMessageBox.warning(self, "未保存", f"不能写入 {path}：{_reason(e)}。请换一个文件夹或文件名。")
             return None
+        if asked:
+            say_saved(self, written, self.filled.spec.title)
+        return written
 
 
 def _item(text: str, alignment, font: QFont | None, fill: QColor | None = None,

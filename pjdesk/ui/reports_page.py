@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -36,6 +35,7 @@ from pjdesk.services import returns as return_service
 
 from .pdf_preview import PdfPreview
 from .pdf_printing import paper_of_pdf, print_dialog_for, start_printing
+from .saving import ask_save_path, say_saved
 from .small_table import fill_rows, small_table
 from .tasks import run_task
 from .widgets import ask_to_confirm, make_button
@@ -206,12 +206,15 @@ class ReportsPage(QWidget):
             return
         source = self.built.pdf if kind == "pdf" else self.built.xlsx
         filters = "PDF 文件 (*.pdf)" if kind == "pdf" else "Excel 表格 (*.xlsx)"
-        path, _ = QFileDialog.getSaveFileName(self, "另存为", source.name, filters)
-        if path:
-            try:
-                shutil.copyfile(source, path)
-            except OSError as e:
-                QMessageBox.warning(self, "未保存", f"不能写入 {path}：{os_reason(e)}。请换一个文件夹。")
+        path = ask_save_path(self, self.session, "另存为", source.name, filters)
+        if path is None:
+            return
+        try:
+            shutil.copyfile(source, path)
+        except OSError as e:
+            QMessageBox.warning(self, "未保存", f"不能写入 {path}：{os_reason(e)}。请换一个文件夹。")
+            return
+        say_saved(self, path, "报表")
 
     # --- freezing ------------------------------------------------------------------------------------------
     def freeze(self) -> None:
