@@ -80,6 +80,22 @@ def where(kind: RecordKind, query: RecordQuery, alias: str = "t") -> tuple[str, 
     return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
 
 
+def searched_columns(kind: RecordKind) -> list[str]:
+    """The columns a search word is looked for in: text shown in lists, the assigned numbers, derived text the
+    kind names, pinyin initials, and the references shown (by their record's title)."""
+    texts = [f.name for f in kind.fields if f.type in SEARCHED and f.in_list] + [*kind.assigned, *kind.searched]
+    return [*texts, *(f"{n}_initials" for n in kind.initials_fields()),
+            *(f.name for f in kind.refs() if f.in_list and f.ref in KINDS)]
+
+
+def search_index(kind: RecordKind) -> str:
+    """The name of a kind's search index, if its migration made one: on live rows, the township first, then
+    every searched column (see ``searched_columns``). A count that searches words reads it instead of the
+    table: every row must be tested (a word of one or two characters has no index to find it by), and the
+    index holds only what the test needs."""
+    return f"{kind.table}_search"
+
+
 def _term(kind: RecordKind, term: str, alias: str) -> tuple[str, list]:
     """One search word: found in any searched text column, an assigned number, pinyin initials, or the title
     of a referred-to record. LIKE, not full-text: 1- and 2-character Chinese words must be found too."""
@@ -133,7 +149,19 @@ def _select(kind: RecordKind) -> str:
 
 def count(store: Store, kind: RecordKind, query: RecordQuery) -> int:
     sql, params = where(kind, query)
-    return store.db.execute(f"SELECT COUNT(*) FROM {kind.table} t{sql}", params).fetchone()[0]
+    return store.db.execute(f"SELECT COUNT(*) FROM {kind.table} t{_counted_by(store, kind, query)}{sql}",
+                            params).fetchone()[0]
+
+
+def _counted_by(store: Store, kind: RecordKind, query: RecordQuery) -> str:
+    """`` INDEXED BY`` the kind's search index for a count that searches words, when the index exists and
+    holds every column the query tests (a filter on another column would fetch each row from the table)."""
+    if not query.text.split() or query.include_deleted:
+        return ""
+    name = search_index(kind)
+    held = {row[2] for row in store.db.execute("SELECT * FROM pragma_index_info(?)", [name])}
+    tested = {*query.filters, *searched_columns(kind), *(("township",) if query.township else ())}
+    return f" INDEXED BY {name}" if held and tested <= held else ""
 
 
 def page(store: Store, kind: RecordKind, query: RecordQuery, *, sort: tuple[str, bool] | None = None,
