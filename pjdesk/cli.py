@@ -90,6 +90,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     commands.add_parser("townships", help="列出平江县乡镇街道代码", example="pjdesk townships")
     _add_targets_parser(commands)
+    _add_reminders_parser(commands)
     return parser
 
 
@@ -187,6 +188,8 @@ def _run(args) -> int:
             return _sync(session, args)
         if args.command == "targets":
             return _targets(session, args)
+        if args.command == "reminders":
+            return _reminders(session, args)
     finally:
         session.close()
     return 0
@@ -418,6 +421,32 @@ def _targets(session, args) -> int:
         return 0
     for entry in entries:
         print(f"{entry['id']}\t{entry['name']}\t{_target_shown(entry)}\t{entry['note']}")
+    return 0
+
+
+def _add_reminders_parser(commands) -> None:
+    reminders = commands.add_parser("reminders", help="待办：证书到期、复审，特种作业人员无有效证书等",
+                                    example="pjdesk reminders --json")
+    reminders.add_argument("--json", action="store_true", help="以 JSON 输出")
+    reminders.add_argument("--notice", metavar="单位ID", help="为该单位写出证书到期提醒（PDF 和 XLSX）")
+    reminders.add_argument("--out", metavar="目录", default=".", help="证书到期提醒的输出目录（默认当前目录）")
+
+
+def _reminders(session, args) -> int:
+    """What falls due today; --json in the form reminders_json documents; --notice writes a unit's 证书到期提醒."""
+    from pjdesk.services.reminders import build_certificate_notice, reminders_json
+
+    if args.notice:
+        notice = build_certificate_notice(session, args.notice, args.out)
+        print(notice.pdf)
+        print(notice.xlsx)
+        return 0
+    entries = reminders_json(session)
+    if args.json:
+        print(json.dumps(entries, ensure_ascii=False, indent=2))
+        return 0
+    for entry in entries:
+        print("\t".join(str(entry[k] or "") for k in ("due", "unit", "person", "reason")))
     return 0
 
 

@@ -13,14 +13,15 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
+from pjdesk.core.qualifications import SPECIAL_CERTIFICATES, SPECIAL_OPERATOR
+
 from .targets import Measure, rule
 
 PEOPLE = "people"  # the kind of facts these rules read (pjdesk.indicators.targets)
 
-SPECIAL_CERTIFICATES = ("特种作业操作证", "特种设备作业人员证", "建筑施工特种作业操作资格证")
 MANAGEMENT_CERTIFICATE = "安全生产知识和管理能力考核合格证"
 THREE_CLASSES = ("分管负责人", "专职安全管理人员", "班组长")  # 三类人员 as the plan defines them (not 主要负责人)
-SAFETY_MANAGER, HIGH_RISK_OPERATOR, SPECIAL_OPERATOR = "专职安全管理人员", "高风险岗位操作人员", "特种作业人员"
+SAFETY_MANAGER, HIGH_RISK_OPERATOR = "专职安全管理人员", "高风险岗位操作人员"
 HAZCHEM = "危化"
 SECONDED, FLEXIBLE = "劳务派遣", "灵活用工"  # 表6 splits T52's count by these 用工形式
 
