@@ -275,8 +275,8 @@ def test_records_import_refuses_bad_rows_with_exit_1_and_writes_nothing(tmp_path
     assert done.stderr.startswith("pjdesk: “坏.xlsx”有 1 行不能导入，未写入任何数据")
     assert "第 3 行：检查日期“2026-13-05”不是有效日期（2026 年 13 月没有 5 日）" in done.stderr
     assert json.loads(pjdesk("status", "--json", data_dir=station).stdout)["counts"]["inspections"] == 0
-    unknown = pjdesk("records", "list", "trainings", "--json", data_dir=station)
-    assert unknown.returncode == 1 and "没有“trainings”这类记录" in unknown.stderr
+    unknown = pjdesk("records", "list", "lorries", "--json", data_dir=station)
+    assert unknown.returncode == 1 and "没有“lorries”这类记录" in unknown.stderr
 
 
 def test_ledger_import_is_another_name_for_records_import_hazards(tmp_path):

@@ -16,13 +16,26 @@ from pathlib import Path
 
 from pjdesk.core.errors import PjdeskError
 from pjdesk.core.kinds import KINDS
-from pjdesk.core.records import BOOL, CHILDREN, CHOICE, DATE, INT, LONGTEXT, MONEY, REF, Field, RecordKind
+from pjdesk.core.records import (
+    BOOL,
+    CHILDREN,
+    CHOICE,
+    DATE,
+    INT,
+    LONGTEXT,
+    MONEY,
+    REF,
+    Field,
+    RecordKind,
+    masked,
+)
 from pjdesk.core.townships import station_name
 from pjdesk.storage import record_io
 from pjdesk.storage import records as record_queries
 from pjdesk.storage.records import RecordQuery
 
 from .ledger_export import IN_MEMORY_ROWS, Book, Column, written_beside
+from .personal_data import log_export, mask_rows
 from .record_import import spec_for
 from .session import Session
 
@@ -90,6 +103,7 @@ def export_records(session: Session, kind: RecordKind | str, path: str | Path, q
             if progress:
                 progress(written, total)
         book.close()
+    log_export(session, kind, written, path.name)
     return written
 
 
@@ -146,6 +160,8 @@ def _clipped(value: object) -> object:
 
 
 def _field_part(f: Field) -> _Part:
+    if f.personal:
+        return _Part(Column(f.label, "", 20), lambda row, _: masked(row.get(f.name)))
     if f.type == DATE:
         return _Part(Column(f.label, "", 11, "date"), _plain(f.name))
     if f.type == MONEY:
@@ -244,6 +260,8 @@ def records_data(session: Session, kind: RecordKind | str, *, limit: int | None 
                 record[f.name] = [{"id": c["id"], **{n: c[n] for n in names}} for c in children[f.name][row["id"]]]
             record["attachments"] = attached.get(row["id"], [])
             out.append(record)
+    mask_rows(kind, out)
+    log_export(session, kind, len(out), None, "列出")
     return out
 
 

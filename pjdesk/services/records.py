@@ -24,6 +24,7 @@ from pjdesk.core.records import (
     Problem,
     RecordKind,
     errors,
+    masked,
     normalise,
     split_tags,
     validate,
@@ -31,6 +32,7 @@ from pjdesk.core.records import (
 from pjdesk.storage import records as queries
 from pjdesk.storage.records import RecordQuery
 
+from .personal_data import mask_rows
 from .session import Outcome, Session
 
 __all__ = ["RecordQuery", "check_record", "count_records", "delete_record", "get_record", "kind_named",
@@ -65,8 +67,11 @@ def count_records(session: Session, kind: RecordKind, query: RecordQuery = EVERY
 
 def list_records(session: Session, kind: RecordKind, query: RecordQuery = EVERYTHING, *, sort=None,
                  offset: int = 0, limit: int = 100) -> list[dict]:
-    """A page of the list: the list columns, and ``<ref>__title`` for each reference shown."""
-    return queries.page(session.store, kind, _scoped(session, query), sort=sort, offset=offset, limit=limit)
+    """A page of the list: the list columns, and ``<ref>__title`` for each reference shown. Personal data (a
+    身份证号) is masked: only the record's own dialog (``get_record``) shows it whole."""
+    rows = queries.page(session.store, kind, _scoped(session, query), sort=sort, offset=offset, limit=limit)
+    mask_rows(kind, rows)
+    return rows
 
 
 def record_position(session: Session, kind: RecordKind, query: RecordQuery, record_id: str, *, sort=None):
@@ -91,6 +96,7 @@ def record_detail(session: Session, kind: RecordKind, record_id: str) -> dict:
     if record is None:
         raise PjdeskError(f"找不到这条{kind.label}记录，可能已被删除")
     _add_titles(session, kind, record)
+    mask_rows(kind, [record])
     for f in kind.children_fields():
         for row in record[f.name]:
             _add_titles(session, KINDS[f.ref], row)
@@ -173,6 +179,8 @@ def _shown(session: Session, f, value) -> str:
         return f"{value / 100:.2f} 元"
     if f.type == TAGS:
         return "、".join(split_tags(value))
+    if f.personal:
+        return masked(value)
     if f.type == REF and f.ref in KINDS:
         target = KINDS[f.ref]
         row = session.store.get(target, value)

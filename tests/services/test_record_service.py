@@ -36,7 +36,7 @@ def test_kinds_are_named_for_the_command_line():
     assert [k.command for k in record_kinds()][:3] == ["units", "hazards", "inspections"]
     assert kind_named("inspections") is kind_named("inspection") is INSPECTION
     with pytest.raises(PjdeskError, match="可选：units（单位）"):
-        kind_named("trainings")
+        kind_named("lorries")
 
 
 def test_an_inspection_is_saved_with_its_items_and_inspectors(session, unit):
