@@ -34,7 +34,8 @@ def test_init_then_status_json(tmp_path):
     assert status["schema_version"] >= 1
     assert status["counts"] == {"units": 0, "hazards": 0, "hazards_open": 0, "hazards_overdue": 0,
                                 "hazards_major": 0, "hazards_closed": 0, "inspections": 0, "documents": 0,
-                                "attachments": 0}
+                                "attachments": 0, "people": 0, "trainings": 0, "certificates": 0, "plans": 0,
+                                "drills": 0, "teams": 0}
 
 
 def test_data_dir_from_the_environment(tmp_path):
@@ -110,7 +111,7 @@ def test_demo_import_export_and_returns_from_the_command_line(tmp_path):
     built = pjdesk("return", "build", "--month", "2026-10", "--out", str(out), data_dir=station)
     assert built.returncode == 0, built.stderr
     paths = built.stdout.strip().splitlines()
-    assert len(paths) == 8 and all(p.endswith((".pdf", ".xlsx")) for p in paths)  # 表2, 表3, 表4, 台账
+    assert len(paths) == 10 and all(p.endswith((".pdf", ".xlsx")) for p in paths)  # 表2, 表3, 表4, 表7, 台账
     assert all(os.path.exists(p) for p in paths)
     assert pjdesk("return", "build", "--month", "2026/10", "--out", str(out), data_dir=station).returncode == 1
     future = pjdesk("return", "build", "--month", "2099-01", "--out", str(out), data_dir=station)

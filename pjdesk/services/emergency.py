@@ -20,10 +20,13 @@ from pathlib import Path
 from pjdesk.core import emergency as rules
 from pjdesk.core.emergency import DRILL, PLAN, TEAM
 from pjdesk.core.errors import PjdeskError
+from pjdesk.core.periods import Month
 from pjdesk.core.townships import station_name, townships
 from pjdesk.core.unit import UNIT
 from pjdesk.forms import render_document_pdf, render_document_xlsx
 from pjdesk.forms.drill_documents import DRILL_DOCUMENTS, drill_document
+from pjdesk.forms.emergency_returns import COUNTY_TABLE7, TABLE7
+from pjdesk.forms.spec import FormSpec
 from pjdesk.indicators.emergency_targets import EmergencyFacts, counted_townships
 from pjdesk.storage import emergency_facts as facts
 from pjdesk.storage.database import plain_errors
@@ -131,3 +134,56 @@ def print_drill_document(session: Session, doc_type: str, drill_id: str, out_dir
         xlsx = render_document_xlsx(filled, out / f"{stem}.xlsx")
     return PrintedDrillDocument(doc_type, pdf, xlsx, stem)
 
+
+
+# --- 表7 --------------------------------------------------------------------------------------------------------
+def table7(session: Session, month: Month, township: str | None = None) -> tuple[FormSpec, list[dict], dict | None,
+                                                                                  tuple[str, ...]]:
+    """表7's spec, rows, 合计 (None: summed) and notes for ``month``: a township's month of drills (its plans by
+    级别 and its units due a drill in the notes), or on the county without ``township`` the 汇总 with a row
+    per township of the roster."""
+    end = month.end.isoformat()
+    scope = _scope(session, township)
+    drills = facts.drills_between(session.store, start=month.start.isoformat(), end=end, township=scope)
+    plans = facts.plans(session.store, township=scope, issued_by=end)
+    due = rules.drills_due(facts.drill_candidates(session.store, end=end, township=scope), month.end)
+    if scope is None:
+        rows = [{"label": _township_label(code), **_table7_figures(
+            [d for d in drills if d["township"] == code], [p for p in plans if p["township"] == code],
+            [u for u in due if u["township"] == code], end)} for code in [t.code for t in townships()]]
+        return COUNTY_TABLE7, rows, None, ()
+    rows = [{"date": d["date"], "unit": d["unit_name"] or station_name(d["township"]), "form": d["form"],
+             "content": d["content"], "purpose": d["purpose"], "scenario": d["scenario"] or "",
+             "participants": d["participants"], "goals_met": d["goals_met"] or "",
+             "problem_count": d["problem_count"], "problems_done": d["problems_done"]} for d in drills]
+    figures = _table7_figures(drills, plans, due, end)
+    notes = (f"预案（截至月末）：乡镇本级总体预案 {figures['plan_overall']} 件、专项预案 {figures['plan_special']} 件、"
+             f"部门预案 {figures['plan_department']} 件；单位备案预案 {figures['plan_filed']} 件。",
+             f"应演练未演练单位（截至月末）：{figures['due_units']} 家"
+             + (f"（{'、'.join(u['name'] for u in due[:10])}{' 等' if len(due) > 10 else ''}）。" if due else "。"))
+    return TABLE7, rows, None, notes
+
+
+def _table7_figures(drills: list[dict], plans: list[dict], due: list[dict], end: str) -> dict:
+    own = [p for p in plans if not p["unit_id"]]
+    return {
+        "plan_overall": sum(1 for p in own if p["level"] == "总体"),
+        "plan_special": sum(1 for p in own if p["level"] == "专项"),
+        "plan_department": sum(1 for p in own if p["level"] == "部门"),
+        "plan_filed": sum(1 for p in plans if p["unit_id"] and p["filed"] and p["filed"] <= end),
+        "drills": len(drills),
+        "drills_live": sum(1 for d in drills if d["form"] == "实战"),
+        "drills_desk": sum(1 for d in drills if d["form"] == "桌面"),
+        "participants": sum(d["participants"] or 0 for d in drills),
+        "goals_met": sum(1 for d in drills if d["goals_met"] == rules.GOALS_MET),
+        "problem_count": sum(d["problem_count"] for d in drills),
+        "problems_done": sum(d["problems_done"] for d in drills),
+        "due_units": len(due),
+    }
+
+
+def _township_label(code: str) -> str:
+    try:
+        return station_name(code)
+    except PjdeskError:
+        return code

@@ -29,15 +29,16 @@ from pjdesk.storage.period_facts import hazards_as_of, inspection_hazards_as_of
 from pjdesk.storage.snapshots import frozen_returns
 
 from . import return_figures as figures
+from .emergency import table7
 from .session import Outcome, Session
 
-FORM_CODES = tuple(FORMS)  # 表2, 表3, 表4, 台账
+FORM_CODES = tuple(FORMS)  # 表2, 表3, 表4, 表7, 台账
 RANKING = "排名"  # the county's monthly ranking of the townships (pjdesk.services.ranking)
 RANKING_TITLE = "乡镇（街道）安全生产工作月度排名表"
 COUNTY_TABLE2 = replace(FORMS["表2"], code="表2（汇总）", title="隐患排查治理统计表（汇总）", row_label="乡镇（街道）")
 COUNTY_TABLE4 = replace(FORMS["表4"], code="表4（汇总）", title="监管执法统计表（汇总）", row_label="乡镇（街道）",
                         row_label_width=8)
-ENFORCEMENT_FORMS = ("表4",)  # read the month's inspections and documents, not month_facts
+ENFORCEMENT_FORMS = ("表4", "表7")  # read their own facts (inspections and documents; drills), not month_facts
 
 
 @dataclass(frozen=True)
@@ -102,7 +103,7 @@ def fill_form(session: Session, form: str, month: Month, facts: list[dict] | Non
         return fill_ranking(session, month)
     if form not in ENFORCEMENT_FORMS:
         facts = month_facts(session, month, township) if facts is None else facts
-    total = None
+    total, notes = None, ()
     spec = FORMS[form]
     county_wide = session.require_station().is_county and township is None
     if form == "表2" and county_wide:
@@ -123,6 +124,8 @@ def fill_form(session: Session, form: str, month: Month, facts: list[dict] | Non
     elif form == "表4":
         rows, total = figures.table4_rows(month_enforcement(session, month, township),
                                           order=vocabulary("inspection_mode"))
+    elif form == "表7":
+        spec, rows, total, notes = table7(session, month, township)
     elif form == "表3":
         rows = figures.table3_rows(facts, month, _number_clashes(session, township))
     else:
@@ -131,7 +134,7 @@ def fill_form(session: Session, form: str, month: Month, facts: list[dict] | Non
     return FilledForm(
         spec=spec, unit_name=station_name(code), unit_code=code, period_label=month.label,
         preparer=session.operator, reviewer=session.store.setting("reviewer") or "",
-        filled_date=session.today(), rows=rows, total=total,
+        filled_date=session.today(), rows=rows, total=total, notes=notes,
     )
 
 
@@ -260,8 +263,9 @@ def compare_with_today(session: Session, snapshot_id: str) -> list[dict]:
     spec, now = filled.spec, figures_of(filled)
     labels = {c.key: (f"{c.group}·{c.label}" if c.group else c.label) for c in spec.columns}
     key = "label" if spec.row_label else "hazard_no"
-    then_rows = {r[key]: r for r in frozen["figures"]["rows"]}
-    now_rows = {r[key]: r for r in now["rows"]}
+    # A list without numbers (表7's drills) is compared row by row in order.
+    then_rows = {r.get(key, f"第{i}行"): r for i, r in enumerate(frozen["figures"]["rows"], 1)}
+    now_rows = {r.get(key, f"第{i}行"): r for i, r in enumerate(now["rows"], 1)}
     if spec.total_row:
         then_rows[spec.total_row] = frozen["figures"]["total"]
         now_rows[spec.total_row] = now["total"]
