@@ -170,6 +170,11 @@ class FilledDocument:
         if missing:
             raise ValueError(f"{self.spec.title} 缺少：{'、'.join(missing)}")
 
+    @property
+    def dated(self) -> str | None:
+        """The day the document bears: signed under the seal (issued), else the day of what it records."""
+        return next((str(v) for k in ("issued", "date") if (v := self.values.get(k))), None)
+
     def as_data(self) -> dict:
         """What the document says, as JSON-able data, to keep beside the printed files when it is frozen."""
         return {"code": self.spec.code, "title": self.spec.title, "issuer": self.issuer, "doc_no": self.doc_no,

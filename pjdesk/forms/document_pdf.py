@@ -52,10 +52,11 @@ def render_document_pdf(filled: FilledDocument, path: str | os.PathLike) -> Path
         doc = SimpleDocTemplate(
             str(temporary), pagesize=A4, leftMargin=SIDE_MARGIN, rightMargin=SIDE_MARGIN, topMargin=TOP_MARGIN,
             bottomMargin=FOOT_MARGIN, title=f"{filled.spec.title}（{filled.doc_no}）", author=filled.issuer,
-            subject=filled.spec.code, creator="pjdesk", initialFontName=font,
+            subject=filled.spec.code, creator="pjdesk", initialFontName=font, invariant=True,
         )
         story = _story(filled, font, doc.width - 2 * FRAME_PADDING)
-        doc.build(story, canvasmaker=partial(_PagedCanvas, footer=footer_label(filled), font=font))
+        doc.build(story, canvasmaker=partial(_PagedCanvas, footer=footer_label(filled), font=font,
+                                             dated=filled.dated))
 
     return write_replacing(path, write)
 

@@ -30,7 +30,7 @@ from .document import (
     build_document,
     footer_label,
 )
-from .files import write_replacing
+from .files import save_workbook, write_replacing
 from .spec import DATE, SERIAL_KEY
 from .table import NUMBER_FORMATS, FormTable
 from .xlsx import (
@@ -83,7 +83,7 @@ def render_document_xlsx(filled: FilledDocument, path: str | os.PathLike) -> Pat
         elif isinstance(part, SealPart):
             row = _seal(sheet, part, row)
     _print_setup(sheet, filled, row - 1)
-    return write_replacing(path, lambda temporary: workbook.save(temporary))
+    return write_replacing(path, lambda temporary: save_workbook(workbook, temporary, filled.dated))
 
 
 def _title(sheet: Worksheet, part: TitlePart, row: int) -> int:

@@ -60,7 +60,7 @@ def render_guide_pdf(guide: Guide, path: str | os.PathLike, *, version: str) -> 
     def write(temporary: Path) -> None:
         doc = SimpleDocTemplate(str(temporary), pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN,
                                 topMargin=MARGIN, bottomMargin=MARGIN, title=guide.title, author="pjdesk",
-                                creator="pjdesk", initialFontName=font)
+                                creator="pjdesk", initialFontName=font, invariant=True)
         doc.build(story, onFirstPage=footer, onLaterPages=footer)
 
     return write_replacing(path, write)

@@ -6,6 +6,7 @@ The layout comes from the spec alone; nothing here knows one return from another
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from functools import partial
 from pathlib import Path
@@ -17,7 +18,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import KeepTogether, LongTable, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from .files import write_replacing
+from .files import date_pdf, write_replacing
 from .fonts import register_cjk_font, text_width
 from .pdf_text import TextBlock, break_lines
 from .spec import DATE, SERIAL_KEY, FilledForm
@@ -46,9 +47,11 @@ def render_pdf(filled: FilledForm, path: str | os.PathLike) -> Path:
             str(temporary), pagesize=pagesize, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN,
             bottomMargin=FOOT_MARGIN, title=f"{filled.spec.title}（{filled.unit_name} {filled.period_label}）",
             author=filled.unit_name, subject=filled.spec.code, creator="pjdesk", initialFontName=font,
+            invariant=True,
         )
         story = _story(filled, font, doc.width)
-        doc.build(story, canvasmaker=partial(_PagedCanvas, footer=footer_label(filled), font=font))
+        doc.build(story, canvasmaker=partial(_PagedCanvas, footer=footer_label(filled), font=font,
+                                             dated=filled.filled_date))
 
     return write_replacing(path, write)
 
@@ -186,8 +189,9 @@ def _signature_block(filled: FilledForm, font: str, width: float) -> Table:
 class _PagedCanvas(Canvas):
     """Holds every page until the end, when the page count is known, then stamps 第 x 页 共 y 页."""
 
-    def __init__(self, *args, footer: str, font: str, **kwargs):
+    def __init__(self, *args, footer: str, font: str, dated: dt.date | str | None = None, **kwargs):
         super().__init__(*args, **kwargs)
+        date_pdf(self, dated)
         self._footer = footer
         self._font = font
         self._pages: list[dict] = []

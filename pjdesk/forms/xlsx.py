@@ -24,7 +24,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.worksheet import Worksheet
 
-from .files import write_replacing
+from .files import save_workbook, write_replacing
 from .spec import DATE, SERIAL_KEY, Column, FilledForm
 from .table import NUMBER_FORMATS, Cell, FormTable, build_table, footer_label, header_block, note_lines
 
@@ -61,7 +61,7 @@ def render_xlsx(filled: FilledForm, path: str | os.PathLike) -> Path:
     workbook.properties.title = filled.spec.title
     workbook.properties.creator = filled.unit_name
     _fill_sheet(sheet, filled)
-    return write_replacing(path, lambda temporary: workbook.save(temporary))
+    return write_replacing(path, lambda temporary: save_workbook(workbook, temporary, filled.filled_date))
 
 
 def _fill_sheet(sheet: Worksheet, filled: FilledForm) -> None:
