@@ -1,4 +1,4 @@
-"""设置: the station, the operator, the data directory and its backups."""
+"""设置: the station, the operator, the name documents are issued in, the data directory and its backups."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 
 from pjdesk import __version__
 from pjdesk.core.errors import PjdeskError
-from pjdesk.services import backups
+from pjdesk.services import backups, documents
 from pjdesk.services.session import set_operator
 
 from .small_table import fill_rows, small_table
@@ -50,6 +50,18 @@ class SettingsPage(QWidget):
         who_layout.addWidget(QLabel("姓名"))
         who_layout.addWidget(self.operator, 1)
         who_layout.addWidget(save)
+        # The name on the documents this station issues (现场检查记录, 责令限期整改指令书 …): the township's
+        # government by default; a station that issues in another name (its 安监站 by delegation) says so here.
+        issuing = QGroupBox("执法文书")
+        issuing_layout = QHBoxLayout(issuing)
+        self.issuer = QLineEdit(documents.issuer(session))
+        self.issuer.setObjectName("document_issuer")
+        self.issuer.setPlaceholderText(documents.default_issuer(station.code))
+        self.issuer.setToolTip("文书抬头和落款所用的发文机关名称；留空则用默认名称。已签发的文书不受影响。")
+        issuer_save = make_button("保存", "save_issuer", self.change_issuer)
+        issuing_layout.addWidget(QLabel("发文机关"))
+        issuing_layout.addWidget(self.issuer, 1)
+        issuing_layout.addWidget(issuer_save)
         kept = QGroupBox("备份与恢复")
         kept_layout = QVBoxLayout(kept)
         kept_layout.addWidget(QLabel("程序每天自动备份一次，导入和升级前也会备份。恢复前会先检查备份是否完好，并把当前数据另存一份。",
@@ -80,6 +92,7 @@ class SettingsPage(QWidget):
         layout.addWidget(heading)
         layout.addWidget(box)
         layout.addWidget(who)
+        layout.addWidget(issuing)
         layout.addWidget(kept, 1)
         self.task = None
         self.refresh_backups()
@@ -160,3 +173,12 @@ class SettingsPage(QWidget):
             QMessageBox.warning(self, "未保存", str(e))
             return
         QMessageBox.information(self, "已保存", f"操作员已改为 {self.session.operator}。")
+
+    def change_issuer(self) -> None:
+        try:
+            name = documents.set_issuer(self.session, self.issuer.text())
+        except PjdeskError as e:
+            QMessageBox.warning(self, "未保存", str(e))
+            return
+        self.issuer.setText(name)
+        QMessageBox.information(self, "已保存", f"今后签发的文书以“{name}”的名义出具。")

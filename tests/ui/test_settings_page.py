@@ -11,6 +11,7 @@ from pjdesk.services import backups
 from pjdesk.services.units import save_unit
 from pjdesk.ui.settings_page import SettingsPage
 from tests.services.test_backups import old_backup
+from tests.ui.conftest import type_into
 
 
 @pytest.fixture
@@ -96,3 +97,24 @@ def test_a_backup_that_cannot_be_restored_is_said_so(qtbot, page, session, monke
     assert warned[0] in page.result.text()
     assert len(unit_names(session)) == 300
     assert page.findChild(QPushButton, "restore_backup").isEnabled() and not page.progress.isVisible()
+
+
+def test_the_issuing_name_of_documents_is_set_here_and_blank_goes_back_to_the_default(qtbot, session,
+                                                                                      answer_dialog):
+    from pjdesk.services import documents
+
+    shown = SettingsPage(session)
+    qtbot.addWidget(shown)
+    default = documents.issuer(session)
+    assert shown.issuer.text() == default and shown.issuer.placeholderText() == default
+    said = []
+    shown.issuer.clear()
+    type_into(shown.issuer, "平江县安定镇安全生产监督管理站")
+    answer_dialog(lambda box: (said.append(box.text()), box.accept()))
+    click(qtbot, shown, "save_issuer")
+    assert documents.issuer(session) == "平江县安定镇安全生产监督管理站"
+    assert "平江县安定镇安全生产监督管理站" in said[0]
+    shown.issuer.clear()
+    answer_dialog(lambda box: box.accept())
+    click(qtbot, shown, "save_issuer")
+    assert documents.issuer(session) == default and shown.issuer.text() == default
