@@ -31,6 +31,7 @@ from .records import (
     Problem,
     RecordKind,
 )
+from .reminders import ReminderSource, reminder_source
 from .resources import load_config
 
 TOWNSHIP_LEVELS = ("总体", "专项", "部门")  # the township's own plans (1+N+X); the other 级别 are a unit's
@@ -262,6 +263,60 @@ def problem_late(problem: Mapping, today: dt.date) -> bool:
     """A drill's problem past its 期限 and not 完成 (due today is not late until tomorrow)."""
     deadline = _date(problem.get("deadline"))
     return deadline is not None and deadline < today and problem.get("status") != DONE
+
+
+# --- the 待办 sources: the SQL twins of the three rules above ---------------------------------------------------
+def add_months_sql(day: str, months: int) -> str:
+    """SQL of ``add_months``: SQLite's '+N months' runs 08-31 on into March, so the day is clipped to the
+    target month's last day."""
+    return (f"MIN(date({day}, 'start of month', '+{months} months', '+' || (CAST(strftime('%d', {day}) AS INTEGER) - 1)"
+            f" || ' days'), date({day}, 'start of month', '+{months + 1} months', '-1 day'))")
+
+
+_LAST_DRILL = "(SELECT MAX(d.date) FROM drill d WHERE d.unit_id = u.id AND d.deleted = 0 AND d.date <= :today)"
+DRILL_DUE = reminder_source(ReminderSource(
+    name="drill_due",
+    label="单位应急演练",
+    kind="unit",
+    days=0,
+    # must_drill and drill_due: the unit's latest drill up to today + 6 months, or today if it never drilled.
+    sql=f"""
+    SELECT record, township, unit_id, NULL AS person_id,
+           CASE WHEN last IS NULL THEN '高危企业、人员密集场所每 {DRILL_MONTHS} 个月至少演练一次，尚无演练记录'
+                ELSE '最近一次演练在 ' || last || '，已满 {DRILL_MONTHS} 个月' END AS reason,
+           COALESCE({add_months_sql("last", DRILL_MONTHS)}, :today) AS due
+    FROM (SELECT u.id AS record, u.township, u.id AS unit_id, {_LAST_DRILL} AS last FROM unit u
+          WHERE u.deleted = 0 AND u.status = '{TRADING}' AND (u.is_high_risk = 1 OR u.sector = '{CROWDED}'))
+    WHERE last IS NULL OR {add_months_sql("last", DRILL_MONTHS)} <= :today
+    """))
+
+PLAN_ASSESSMENT_DUE = reminder_source(ReminderSource(
+    name="plan_assessment_due",
+    label="预案到期评估",
+    kind="plan",
+    days=ASSESSMENT_NOTICE_DAYS,
+    # plan_assessment_due: 下次评估日期 past or within 90 days.
+    sql="""
+    SELECT p.id AS record, p.township, p.unit_id, NULL AS person_id,
+           '《' || p.name || '》' || CASE WHEN p.next_assessment < :today THEN '已过评估日期 '
+                                          ELSE '应于 ' END || p.next_assessment || ' 前评估' AS reason,
+           p.next_assessment AS due
+    FROM plan p WHERE p.deleted = 0 AND p.next_assessment <= :soon
+    """))
+
+PROBLEM_LATE = reminder_source(ReminderSource(
+    name="drill_problem_late",
+    label="演练问题逾期未整改",
+    kind="drill",
+    days=0,
+    # problem_late: past its 期限 (before today) and not 完成; the reminder opens the drill.
+    sql=f"""
+    SELECT d.id AS record, p.township, d.unit_id, NULL AS person_id,
+           d.date || ' 演练发现的问题“' || p.problem || '”逾期未整改（期限 ' || p.deadline || '）' AS reason,
+           p.deadline AS due
+    FROM drill_problem p JOIN drill d ON d.id = p.drill_id AND d.deleted = 0
+    WHERE p.deleted = 0 AND p.status != '{DONE}' AND p.deadline < :today
+    """))
 
 
 # --- teams for the targets ----------------------------------------------------------------------------------------

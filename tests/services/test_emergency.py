@@ -175,3 +175,39 @@ def test_the_evaluation_report_and_summary_print_what_the_drill_says(session, un
     summary = pdf_text(emergency.print_drill_document(session, "演练总结", drill_id, tmp_path).pdf)
     for expected in ("应急演练总结", "演练总体顺利", "增设声光报警器", "2026年11月15日报送"):
         assert expected in summary, expected
+
+
+def test_the_reminders_list_the_units_due_a_drill_as_the_rule_does(session, unit):
+    """The 待办 source is the SQL twin of the rule: the same units, with the same due dates, on every day of a
+    year around month ends (08-31 + 6 months is the last day of February)."""
+    import datetime as dt
+
+    from pjdesk.services.reminders import reminders, reminders_json
+
+    units = [unit] + [save_unit(session, {"name": f"宾馆{i}", "sector": "人员密集场所"}).id for i in range(4)]
+    for unit_id, day in zip(units, ("2026-05-31", "2026-08-31", "2026-02-28", "2026-06-30"), strict=False):
+        drill(session, unit_id, day)
+    start = dt.date(2026, 11, 1)
+    for offset in range(0, 150, 3):
+        day = start + dt.timedelta(days=offset)
+        session.today = lambda day=day: day
+        rule = {(u["id"], u["due"]) for u in emergency.drills_due(session)}
+        listed = {(r["record"], r["due"]) for r in reminders(session, source="drill_due")}
+        assert listed == rule, day
+    session.today = lambda: TODAY
+    entries = [e for e in reminders_json(session) if e["kind"] == "unit"]
+    assert {e["unit"] for e in entries} == {"宾馆3", "宾馆1"}
+
+
+def test_late_problems_and_plans_due_are_reminders(session, unit):
+    from pjdesk.services.reminders import reminders_json
+
+    drill_id = drill(session, unit, "2026-11-02", [
+        {"problem": "应急广播无法使用", "deadline": "2026-11-20", "status": "整改中"},
+        {"problem": "缺少担架", "deadline": "2026-11-28", "status": "完成"}])
+    plan = save_record(session, PLAN, {"name": "防汛专项预案", "level": "专项", "issued": "2024-02-01"}).id
+    got = [(e["kind"], e["record"], e["due"]) for e in reminders_json(session) if e["kind"] in ("drill", "plan")]
+    assert got == [("drill", drill_id, "2026-11-20"), ("plan", plan, "2027-02-01")]
+    reasons = {e["kind"]: e["reason"] for e in reminders_json(session)}
+    assert reasons["drill"] == "2026-11-02 演练发现的问题“应急广播无法使用”逾期未整改（期限 2026-11-20）"
+    assert reasons["plan"] == "《防汛专项预案》应于 2027-02-01 前评估"
