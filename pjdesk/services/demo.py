@@ -54,6 +54,7 @@ from pjdesk.storage import ledger, sync_store
 from pjdesk.storage.attachments import files_of
 
 from .demo_inspections import DemoInspections
+from .demo_people import DemoPeople
 from .documents import documents_folder
 from .session import Session
 
@@ -739,6 +740,9 @@ def load_demo(session: Session, *, seed: int = 1, hazards: int | None = None, pr
             report()
         year.run_before(None, cancelled, report)
         _count_inspection_hazards(store, year, world, counts)
+        people = DemoPeople(seed, session.today(), units)  # the units' rosters, training and certificates
+        people.plan()
+        counts.update(people.write(store, operator))
         _report(progress, total, total)
         if station.is_county:
             # One report a township and month: a second demo (another seed) finds the months already there.

@@ -174,12 +174,14 @@ def test_the_change_log_has_an_insert_for_every_record(demo):
     logged = dict(session.store.db.execute(
         "SELECT kind, COUNT(DISTINCT record_id) FROM change_log WHERE op = 'insert' GROUP BY kind").fetchall())
     kinds = ("unit", "hazard", "hazard_event", "inspection", "inspection_item", "inspection_officer", "document",
-             "attachment")
+             "attachment", "person", "training", "training_attendee", "certificate")
     assert logged == {k: session.store.db.execute(f"SELECT COUNT(*) FROM {k}").fetchone()[0] for k in kinds}
     assert (logged["unit"], logged["hazard"], logged["hazard_event"]) == \
         (counts["units"], counts["hazards"], counts["events"])
     assert (logged["inspection"], logged["document"], logged["attachment"]) == \
         (counts["inspections"], counts["documents"], counts["attachments"])
+    assert (logged["person"], logged["training"], logged["training_attendee"], logged["certificate"]) == \
+        (counts["people"], counts["trainings"], counts["attendees"], counts["certificates"])
     operators = {r[0] for r in session.store.db.execute("SELECT DISTINCT created_by FROM hazard").fetchall()}
     assert operators == {"张三"}
 
@@ -198,7 +200,7 @@ def test_progress_counts_up_to_the_total(demo):
 # document's PDF and XLSX (their writers stamp the moment they were made; the text and 文号 are the same).
 WRITTEN_WHEN = (*TIMESTAMPS, "pdf_sha256", "xlsx_sha256")
 TABLES = ("unit", "hazard", "hazard_event", "inspection", "inspection_item", "inspection_officer", "document",
-          "attachment")
+          "attachment", "person", "training", "training_attendee", "certificate")
 
 
 def _snapshot(session):
