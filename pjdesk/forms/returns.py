@@ -12,6 +12,7 @@ and the county's 表4 likewise, one row per township.
 from __future__ import annotations
 
 from .emergency_returns import TABLE7
+from .people_returns import TABLE6
 from .spec import DATE, INT, MONEY, PERCENT, TEXT, WANYUAN, YUAN, Column, FormSpec, Ratio
 
 _GENERAL, _MAJOR = "一般隐患", "重大隐患"
@@ -157,7 +158,7 @@ LEDGER = FormSpec(
     signature_labels=("填报人（签字）", "审核人（签字）", "单位（盖章）"),
 )
 
-FORMS: dict[str, FormSpec] = {spec.code: spec for spec in (TABLE2, TABLE3, TABLE4, TABLE7, LEDGER)}
+FORMS: dict[str, FormSpec] = {spec.code: spec for spec in (TABLE2, TABLE3, TABLE4, TABLE6, TABLE7, LEDGER)}
 
 
 def ranking_form(indicators: list[tuple[str, str]]) -> FormSpec:

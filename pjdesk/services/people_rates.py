@@ -13,12 +13,18 @@ from dataclasses import dataclass
 
 from pjdesk.core.errors import PjdeskError
 from pjdesk.core.periods import Month
+from pjdesk.core.records import vocabulary
+from pjdesk.core.townships import station_name, townships
 from pjdesk.core.training_hours import TrainingMinimum, county_settings, training_minimum
+from pjdesk.forms.people_returns import COUNTY_TABLE6, TABLE6
+from pjdesk.forms.spec import FormSpec
 from pjdesk.indicators import PeopleFacts
-from pjdesk.indicators.people_targets import RATES, PeopleRate
+from pjdesk.indicators.people_targets import FLEXIBLE, RATES, SECONDED, PeopleRate, employment_measure
 from pjdesk.storage.people_facts import people_counts, people_rows
 
 from .session import Session
+
+UNCLASSIFIED = "未分类"  # 表6's row of people whose unit has no sector (or no unit)
 
 MINIMUM_SETTING = "training_minimum"  # {"others.yearly": 8}: the county's figures (CountySetting.key → hours)
 LIST_LIMIT = 5000  # the most persons a list of one number shows (it says how many more there are)
@@ -100,3 +106,56 @@ def _rate(target_id: str) -> PeopleRate:
 
 def is_people_rate(target_id: str) -> bool:
     return target_id in RATES
+
+
+# --- 表6 教育培训与持证统计表 ---------------------------------------------------------------------------------------
+def table6_counts(groups: list[dict]) -> dict:
+    """表6's figures for one row (a sector, a township, or all) of the grouped people: each a sum of the rates'
+    own counts (T52 and its 劳务派遣 and 灵活用工 parts, T17, T51, T18a, T18b), and the special operators
+    among T51's counted whose certificate falls due within 60 days."""
+    counts = {}
+    for prefix, measure in (
+            ("employees", RATES["T52"].measure(groups)),
+            ("seconded", employment_measure(RATES["T52"], groups, SECONDED)),
+            ("flexible", employment_measure(RATES["T52"], groups, FLEXIBLE)),
+            ("three", RATES["T17"].measure(groups)),
+            ("special", RATES["T51"].measure(groups)),
+            ("managers", RATES["T18a"].measure(groups)),
+            ("operators", RATES["T18b"].measure(groups))):
+        counts[prefix] = measure.denominator
+        counts[f"{prefix}_{'trained' if prefix in ('employees', 'seconded', 'flexible', 'three') else 'certified'}"] = (
+            measure.numerator)
+    t51 = RATES["T51"]
+    counts["special_due"] = sum(g["people"] for g in groups if t51.in_base(g) and t51.in_numerator(
+        {**g, "certs": g["certs_due"]}))
+    return counts
+
+
+def table6(session: Session, month: Month, township: str | None = None) -> tuple[FormSpec, list[dict], dict, tuple]:
+    """表6 of ``month`` as of its last day (today for the month under way): the spec, its rows (a township's by
+    行业领域, every sector of the vocabulary with zeros; the county's 汇总 by township of the roster), 合计,
+    and no notes besides the spec's."""
+    station = session.require_station()
+    day = min(month.end, session.today()).isoformat()
+    scope = township if station.is_county else station.code
+    groups = people_facts(session, day=day, year_start=month.year_start.isoformat(), township=scope).groups
+    if station.is_county and township is None:
+        spec, key, order = COUNTY_TABLE6, "township", [t.code for t in townships()]
+    else:
+        spec, key, order = TABLE6, "sector", list(vocabulary("sector"))
+    by_row: dict[str, list[dict]] = {}
+    for g in groups:
+        by_row.setdefault(g[key] or UNCLASSIFIED, []).append(g)
+    keys = [*order, *sorted(k for k in by_row if k not in order and k != UNCLASSIFIED),
+            *([UNCLASSIFIED] if UNCLASSIFIED in by_row else [])]
+    rows = [{"label": _row_label(k, key), **table6_counts(by_row.get(k, []))} for k in keys]
+    return spec, rows, {"label": "合计", **table6_counts(groups)}, ()
+
+
+def _row_label(value: str, key: str) -> str:
+    if key != "township" or value == UNCLASSIFIED:
+        return value
+    try:
+        return station_name(value)
+    except PjdeskError:
+        return value

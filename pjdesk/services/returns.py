@@ -30,15 +30,17 @@ from pjdesk.storage.snapshots import frozen_returns
 
 from . import return_figures as figures
 from .emergency import table7
+from .people_rates import table6
 from .session import Outcome, Session
 
-FORM_CODES = tuple(FORMS)  # 表2, 表3, 表4, 表7, 台账
+FORM_CODES = tuple(FORMS)  # 表2, 表3, 表4, 表6, 表7, 台账
 RANKING = "排名"  # the county's monthly ranking of the townships (pjdesk.services.ranking)
 RANKING_TITLE = "乡镇（街道）安全生产工作月度排名表"
 COUNTY_TABLE2 = replace(FORMS["表2"], code="表2（汇总）", title="隐患排查治理统计表（汇总）", row_label="乡镇（街道）")
 COUNTY_TABLE4 = replace(FORMS["表4"], code="表4（汇总）", title="监管执法统计表（汇总）", row_label="乡镇（街道）",
                         row_label_width=8)
-ENFORCEMENT_FORMS = ("表4", "表7")  # read their own facts (inspections and documents; drills), not month_facts
+# Read their own facts (inspections and documents; people; drills), not month_facts.
+ENFORCEMENT_FORMS = ("表4", "表6", "表7")
 
 
 @dataclass(frozen=True)
@@ -124,6 +126,8 @@ def fill_form(session: Session, form: str, month: Month, facts: list[dict] | Non
     elif form == "表4":
         rows, total = figures.table4_rows(month_enforcement(session, month, township),
                                           order=vocabulary("inspection_mode"))
+    elif form == "表6":
+        spec, rows, total, notes = table6(session, month, township)
     elif form == "表7":
         spec, rows, total, notes = table7(session, month, township)
     elif form == "表3":

@@ -3,16 +3,18 @@ T51 and T52, 表6 and the lists behind them.
 
 One SQL view of each person 在册 on D (the one definition of pjdesk.core.person, as SQL) with: the sector
 and 高危 mark of the unit, whether the person had a training 考核合格 dated from 1 January to D, the hours of
-those trainings against the yearly minimum (pjdesk.core.training_hours, as a CASE), and the certificate types
-valid on D. ``people_counts`` groups it (the counts every rate and 表6 are sums of); ``people_rows`` lists
-the persons of a part of it. Records count by their own dates, whenever entered; deleted ones do not count.
+those trainings against the yearly minimum (pjdesk.core.training_hours, as a CASE), the certificate types
+valid on D, and those of them that stop being valid within 60 days of D (表6). ``people_counts`` groups it
+(the counts every rate and 表6 are sums of); ``people_rows`` lists the persons of a part of it. Records count by their own dates, whenever entered; deleted ones do not count.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 
-from pjdesk.core.person import PASSED, on_roster_sql, valid_on_sql
+from pjdesk.core.person import PASSED, lapse_date_sql, on_roster_sql, valid_on_sql
+from pjdesk.core.qualifications import DUE_WITHIN_DAYS
 from pjdesk.core.training_hours import FIRST, YEARLY, TrainingMinimum
 
 from .database import Store
@@ -20,7 +22,7 @@ from .database import Store
 CERT_SEPARATOR = "|"
 # The columns a person's facts are grouped by (people_counts) and listed with (people_rows).
 GROUPED = ("township", "role_class", "employment", "sector", "high_risk", "hired_in_year", "trained",
-           "hours_met", "certs")
+           "hours_met", "certs", "certs_due")
 
 
 def _quoted(values: Sequence[str]) -> str:
@@ -63,14 +65,16 @@ def _people_sql(minimum: TrainingMinimum, township: str | None, where: str = "")
         GROUP BY a.person_id
     ),
     certified AS (
-        SELECT c.person_id, GROUP_CONCAT(DISTINCT c.cert_type) AS certs
+        SELECT c.person_id, GROUP_CONCAT(DISTINCT c.cert_type) AS certs,
+               GROUP_CONCAT(DISTINCT CASE WHEN {lapse_date_sql("c")} <= :soon THEN c.cert_type END) AS certs_due
         FROM certificate c
         WHERE c.deleted = 0 AND {valid_on_sql("c", ":day")} AND c.person_id IN (SELECT id FROM roster)
         GROUP BY c.person_id
     ),
     people AS (
         SELECT r.*, t.hours IS NOT NULL AS trained, COALESCE(t.hours, 0) AS hours, ({required_hours_sql(minimum)})
-               AS required, COALESCE(c.certs, '') AS certs
+               AS required, COALESCE(c.certs, '') AS certs,
+               COALESCE(c.certs_due, '') AS certs_due
         FROM roster r LEFT JOIN trained t ON t.person_id = r.id LEFT JOIN certified c ON c.person_id = r.id
     )
     SELECT *, hours >= required AS hours_met FROM people {where}
@@ -78,7 +82,8 @@ def _people_sql(minimum: TrainingMinimum, township: str | None, where: str = "")
 
 
 def _params(day: str, year_start: str, township: str | None) -> dict:
-    params = {"day": day, "year_start": year_start}
+    soon = dt.date.fromisoformat(day) + dt.timedelta(days=DUE_WITHIN_DAYS)
+    params = {"day": day, "year_start": year_start, "soon": soon.isoformat()}
     if township:
         params["township"] = township
     return params
@@ -95,7 +100,8 @@ def people_counts(store: Store, *, day: str, year_start: str, minimum: TrainingM
     merged: dict[tuple, dict] = {}
     for row in rows:
         # GROUP_CONCAT(DISTINCT …) has no order: the same set may come in two spellings.
-        row["certs"] = CERT_SEPARATOR.join(sorted(filter(None, (row["certs"] or "").split(","))))
+        for column in ("certs", "certs_due"):
+            row[column] = CERT_SEPARATOR.join(sorted(filter(None, (row[column] or "").split(","))))
         key = tuple(row[c] for c in GROUPED)
         if key in merged:
             merged[key]["people"] += row["people"]
@@ -124,5 +130,6 @@ def people_rows(store: Store, *, day: str, year_start: str, minimum: TrainingMin
         sql += f" LIMIT {int(limit)}"
     rows = store._rows(sql, params)
     for row in rows:
-        row["certs"] = sorted(filter(None, row["certs"].split(",")))
+        for column in ("certs", "certs_due"):
+            row[column] = sorted(filter(None, row[column].split(",")))
     return rows
