@@ -6,6 +6,11 @@ has data for, times 100: an indicator with nothing to count (no hazards due, non
 hurts it. A township with no data at all is listed unranked. The bottom places are marked for 约谈, when
 enough townships are ranked for a bottom to mean something.
 
+A township that has not sent the county its file for the month (未报送, see services.unreported) is not scored
+on the old figures the county holds: as the county's configuration says (``unreported``), it shares the last
+place after every ranked township, and so counts for 约谈 (``last``, the default), or it is listed outside the
+ranking with the reason (``outside``). One whose deadline has not yet passed (待报送) is always listed outside.
+
 Which indicators count and their weights are county data: defaults in resources/config/ranking.json, the
 county's own choice in its settings, sent down to the townships with the ranking.
 """
@@ -24,12 +29,16 @@ from pjdesk.forms import FilledForm, ranking_form
 from pjdesk.indicators import Measure, rules
 from pjdesk.storage.period_facts import hazards_as_of
 
+from .reporting import DUE, MISSING
 from .return_figures import table2_counts
 from .session import Session
+from .unreported import unreported_townships
 
 CONFIG_KEY = "ranking_config"
 INTERVIEW = "约谈"
 SENT_MONTHS = 3  # the rankings a county bundle carries: the last months ended
+UNREPORTED_LAST, UNREPORTED_OUTSIDE = "last", "outside"  # where a township that has not reported is placed
+UNREPORTED_PLACES = {UNREPORTED_LAST: "排在末位（并列），计入约谈", UNREPORTED_OUTSIDE: "不参加排名，注明未报送"}
 
 
 @dataclass(frozen=True)
@@ -44,6 +53,7 @@ class RankingConfig:
     indicators: tuple[Indicator, ...]
     interview: int  # how many places at the bottom are marked for 约谈
     min_ranked: int  # with fewer townships ranked than this, nobody is marked
+    unreported: str = UNREPORTED_LAST  # a township that has not reported the month: UNREPORTED_PLACES
 
     @property
     def counted(self) -> tuple[Indicator, ...]:
@@ -51,7 +61,7 @@ class RankingConfig:
 
     def to_json(self) -> dict:
         return {"indicators": [{"id": i.id, "name": i.name, "weight": i.weight} for i in self.indicators],
-                "interview": self.interview, "min_ranked": self.min_ranked}
+                "interview": self.interview, "min_ranked": self.min_ranked, "unreported": self.unreported}
 
     @property
     def described(self) -> str:
@@ -67,6 +77,13 @@ class Standing:
     score: float | None  # 0–100, rounded to 0.1; None: no data for any counted indicator
     rank: int | None = None
     interview: bool = False
+    unreported: str = ""  # 未报送 or 待报送 when the county lacks the township's file of the month
+
+    @property
+    def score_text(self) -> str:
+        if self.unreported:
+            return self.unreported
+        return "无数据" if self.score is None else f"{self.score:.1f}"
 
     def value(self, indicator_id: str) -> float | None:
         return self.measures[indicator_id].value
@@ -96,13 +113,17 @@ def ranking_config(session: Session) -> RankingConfig:
     chosen = json.loads(saved)
     base = default_config()
     weights = chosen.get("weights", {})
+    unreported = chosen.get("unreported", base.unreported)
     return replace(base, indicators=tuple(replace(i, weight=float(weights.get(i.id, i.weight)))
                                           for i in base.indicators),
-                   interview=int(chosen.get("interview", base.interview)))
+                   interview=int(chosen.get("interview", base.interview)),
+                   unreported=unreported if unreported in UNREPORTED_PLACES else base.unreported)
 
 
-def set_ranking_config(session: Session, weights: Mapping[str, float], interview: int) -> RankingConfig:
-    """County only: the weight of each indicator (0 leaves it out) and how many are marked for 约谈."""
+def set_ranking_config(session: Session, weights: Mapping[str, float], interview: int,
+                       unreported: str | None = None) -> RankingConfig:
+    """County only: the weight of each indicator (0 leaves it out), how many are marked for 约谈, and where a
+    township that has not reported the month is placed (UNREPORTED_PLACES; None keeps the current choice)."""
     if not session.require_station().is_county:
         raise PjdeskError("排名的指标和权重由县级设置")
     known = {i.id: i for i in default_config().indicators}
@@ -116,14 +137,21 @@ def set_ranking_config(session: Session, weights: Mapping[str, float], interview
         raise PjdeskError("至少要有一项指标的权重大于 0")
     if not isinstance(interview, int) or not 0 <= interview <= 10:
         raise PjdeskError("约谈的名次数应在 0 至 10 之间")
-    session.store.set_settings({CONFIG_KEY: json.dumps({"weights": dict(weights), "interview": interview},
+    unreported = ranking_config(session).unreported if unreported is None else unreported
+    if unreported not in UNREPORTED_PLACES:
+        raise PjdeskError(f"未报送乡镇的排法只能是：{'、'.join(UNREPORTED_PLACES.values())}")
+    session.store.set_settings({CONFIG_KEY: json.dumps({"weights": dict(weights), "interview": interview,
+                                                        "unreported": unreported},
                                                        ensure_ascii=False, sort_keys=True)})
     return ranking_config(session)
 
 
 def _config(data: Mapping) -> RankingConfig:
+    unreported = data.get("unreported", UNREPORTED_LAST)
+    if unreported not in UNREPORTED_PLACES:
+        raise PjdeskError(f"排名配置的 unreported 只能是 {'、'.join(UNREPORTED_PLACES)}，而不是“{unreported}”")
     return RankingConfig(tuple(Indicator(i["id"], i["name"], float(i["weight"])) for i in data["indicators"]),
-                         int(data.get("interview", 3)), int(data.get("min_ranked", 1)))
+                         int(data.get("interview", 3)), int(data.get("min_ranked", 1)), unreported)
 
 
 # --- the ranking -------------------------------------------------------------------------------------------
@@ -137,8 +165,13 @@ def rank_month(session: Session, month: Month) -> Ranking:
     by_township: dict[str, list[dict]] = {}
     for h in facts:
         by_township.setdefault(h["township"], []).append(h)
+    missing = unreported_townships(session, month)
     standings = []
     for t in townships():
+        if t.code in missing:  # the figures held are an older month's: neither shown nor scored
+            measures = {i.id: Measure(None, 0) for i in config.indicators}
+            standings.append(Standing(t.code, t.name, measures, None, unreported=missing[t.code]))
+            continue
         measures = indicator_measures(by_township.get(t.code, []), month, end.isoformat(), config)
         standings.append(Standing(t.code, t.name, measures, score(measures, config)))
     return Ranking(month, config, place(standings, config))
@@ -172,14 +205,23 @@ def score(measures: Mapping[str, Measure], config: RankingConfig) -> float | Non
 def place(standings: Iterable[Standing], config: RankingConfig) -> list[Standing]:
     """Rank by score (equal scores share a place, the next place skips), mark the bottom for 约谈.
 
-    Townships tied with the last place marked are marked too: a tie cannot be broken by roster order.
+    Townships tied with the last place marked are marked too: a tie cannot be broken by roster order. Those
+    that have not reported (MISSING) share the place after the last ranked when the county says so; nobody is
+    marked unless at least ``min_ranked`` townships were scored.
     """
-    ranked = sorted((s for s in standings if s.score is not None), key=lambda s: -s.score)
-    unranked = [s for s in standings if s.score is None]
+    standings = list(standings)
+    behind = [s for s in standings if s.unreported == MISSING and config.unreported == UNREPORTED_LAST]
+    ranked = sorted((s for s in standings if s.score is not None and not s.unreported), key=lambda s: -s.score)
+    unranked = [s for s in standings if s not in ranked and s not in behind]
     placed = [replace(s, rank=1 + sum(o.score > s.score for o in ranked)) for s in ranked]
-    if config.interview and len(placed) >= max(config.min_ranked, config.interview + 1):
-        threshold = sorted(s.score for s in placed)[config.interview - 1]
-        placed = [replace(s, interview=s.score <= threshold) for s in placed]
+    placed += [replace(s, rank=len(ranked) + 1) for s in behind]
+
+    def key(s: Standing) -> float:
+        return float("-inf") if s.score is None else s.score
+
+    if config.interview and len(ranked) >= config.min_ranked and len(placed) >= config.interview + 1:
+        threshold = sorted(key(s) for s in placed)[config.interview - 1]
+        placed = [replace(s, interview=key(s) <= threshold) for s in placed]
     return placed + unranked
 
 
@@ -188,17 +230,33 @@ def fill_ranking(session: Session, month: Month, ranking: Ranking | None = None)
     """The ranking as a printable form (PDF and XLSX through the returns engine)."""
     ranking = ranking or rank_month(session, month)
     counted = ranking.config.counted
-    rows = [{"label": s.name, "rank": s.rank, "score": "无数据" if s.score is None else f"{s.score:.1f}",
+    rows = [{"label": s.name, "rank": s.rank, "score": s.score_text,
              **{f"v_{i.id}": s.value(i.id) for i in counted},
              "interview": INTERVIEW if s.interview else ""}
             for s in ranking.standings]
     notes = (f"得分＝各项指标（1月1日至月末）按权重的加权平均×100；某项无数据的不计入该乡镇的权重。"
              f"{ranking.config.described}",
-             f"排名末{ranking.config.interview}位的乡镇（街道）标注“约谈”；“无数据”的未参加排名。")
+             f"排名末{ranking.config.interview}位的乡镇（街道）标注“约谈”；“无数据”的未参加排名。",
+             unreported_note(ranking))
     return FilledForm(
         spec=ranking_form([(f"v_{i.id}", i.name) for i in counted]), unit_name=county_name(),
         unit_code=session.require_station().code, period_label=month.label, preparer=session.operator,
         reviewer=session.store.setting("reviewer") or "", filled_date=session.today(), rows=rows, notes=notes)
+
+
+def unreported_note(ranking: Ranking) -> str:
+    """What the ranking did with the townships that have not reported the month."""
+    missing = [s.name for s in ranking.standings if s.unreported == MISSING]
+    due = [s.name for s in ranking.standings if s.unreported == DUE]
+    if not missing and not due:
+        return "各乡镇（街道）均已报送本月交换文件。"
+    parts = []
+    if missing:
+        where = ("排在末位（名次并列）" if ranking.config.unreported == UNREPORTED_LAST else "不参加排名")
+        parts.append(f"未报送本月交换文件的{'、'.join(missing)}不按县里已有的旧数据计分，{where}")
+    if due:
+        parts.append(f"尚在报送期限内的{'、'.join(due)}待报送，暂不参加排名")
+    return "；".join(parts) + "。"
 
 
 def for_send_down(session: Session) -> dict:
@@ -214,4 +272,5 @@ def for_send_down(session: Session) -> dict:
 
 def standing_json(s: Standing) -> dict:
     return {"code": s.code, "name": s.name, "score": s.score, "rank": s.rank, "interview": s.interview,
+            "unreported": s.unreported,
             "measures": {k: [m.numerator, m.denominator] for k, m in s.measures.items()}}

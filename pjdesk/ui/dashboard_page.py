@@ -254,7 +254,10 @@ def county_notice(session) -> str:
     if s is None:
         return ""
     year, month = s["month"].split("-")
-    place = f"第 {s['rank']} 名 / {s['ranked']}，得分 {s['score']:.1f}" if s["rank"] else "未参加排名（无数据）"
+    if s["score"] is None:  # no score: the county had no data, or not this township's file of the month
+        place = f"第 {s['rank']} 名 / {s['ranked']}（未报送本月交换文件）" if s["rank"] else "未参加排名（无数据或未报送）"
+    else:
+        place = f"第 {s['rank']} 名 / {s['ranked']}，得分 {s['score']:.1f}"
     text = f"县级排名（{year}年{int(month)}月）：{place}"
     if s["interview"]:
         text += "　<span style='color:#b3261e;font-weight:600'>列入约谈</span>"

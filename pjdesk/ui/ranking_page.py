@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
+    QComboBox,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -52,6 +53,11 @@ class RankingPage(MonthFormPage):
         self.interview.setSpecialValueText("不约谈")
         self.interview.setSuffix(" 名")
         form.addRow("约谈名次数（末位）", self.interview)
+        self.unreported = QComboBox()
+        self.unreported.setObjectName("unreported_place")
+        for key, text in ranking_service.UNREPORTED_PLACES.items():
+            self.unreported.addItem(text, key)
+        form.addRow("未报送的乡镇", self.unreported)
         hint = QLabel("权重为 0 的指标不计入得分。得分＝有数据的指标按权重加权平均×100。")
         hint.setWordWrap(True)
         hint.setStyleSheet("color: #555;")
@@ -96,18 +102,20 @@ class RankingPage(MonthFormPage):
         for indicator in config.indicators:
             self.weights[indicator.id].setValue(round(indicator.weight))
         self.interview.setValue(config.interview)
+        self.unreported.setCurrentIndex(self.unreported.findData(config.unreported))
 
     def save_weights(self) -> None:
-        self._save({key: box.value() for key, box in self.weights.items()}, self.interview.value())
+        self._save({key: box.value() for key, box in self.weights.items()}, self.interview.value(),
+                   self.unreported.currentData())
 
     def restore_defaults(self) -> None:
         config = ranking_service.default_config()
         self.show_config(config)
-        self._save({i.id: i.weight for i in config.indicators}, config.interview)
+        self._save({i.id: i.weight for i in config.indicators}, config.interview, config.unreported)
 
-    def _save(self, weights: dict[str, float], interview: int) -> None:
+    def _save(self, weights: dict[str, float], interview: int, unreported: str) -> None:
         try:
-            config = ranking_service.set_ranking_config(self.session, weights, interview)
+            config = ranking_service.set_ranking_config(self.session, weights, interview, unreported)
         except PjdeskError as e:
             QMessageBox.warning(self, "未保存", str(e))
             return
@@ -117,13 +125,16 @@ class RankingPage(MonthFormPage):
 
 def _outcome(ranking: ranking_service.Ranking) -> str:
     """What the month's ranking comes to, under the weights: how many were ranked, who is marked for 约谈."""
-    ranked = sum(s.rank is not None for s in ranking.standings)
-    if not ranked:
+    scored = sum(s.score is not None for s in ranking.standings)
+    silent = [s for s in ranking.standings if s.unreported]
+    if not scored and not silent:
         return (f"{ranking.month.label}：没有乡镇（街道）参加排名：尚未收到乡镇的交换文件，"
                 "或计入的指标都没有可计算的数据。")
-    unranked = len(ranking.standings) - ranked
-    lines = [f"{ranking.month.label}：{ranked} 个乡镇（街道）参加排名"
-             + (f"，{unranked} 个无数据未排名。" if unranked else "。")]
+    no_data = len(ranking.standings) - scored - len(silent)
+    lines = [f"{ranking.month.label}：{scored} 个乡镇（街道）按得分排名"
+             + (f"，{no_data} 个无数据未排名" if no_data else "") + "。"]
+    if silent:
+        lines.append(ranking_service.unreported_note(ranking))
     config = ranking.config
     if ranking.interviewed:
         lines.append(f"约谈：{'、'.join(s.name for s in ranking.interviewed)}")

@@ -7,6 +7,7 @@ from PySide6.QtWidgets import QVBoxLayout
 
 from pjdesk.core.periods import Month
 from pjdesk.services import returns as return_service
+from pjdesk.services.unreported import county_table2
 
 from .form_view import MonthFormPage
 
@@ -25,7 +26,7 @@ class SummaryPage(MonthFormPage):
         self.refresh()
 
     def make(self, session, month: Month):
-        return return_service.fill_form(session, FORM, month)
+        return county_table2(session, month)  # a township without the month's file: 未报送, not its old figures
 
     def show_made(self, month: Month, filled) -> None:
         self.view.show_form(filled, return_service.file_stem(FORM, filled.spec.title, filled.unit_name, month))

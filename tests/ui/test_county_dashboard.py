@@ -28,5 +28,6 @@ def test_the_county_sees_who_reported_and_the_township_its_place(qtbot, tmp_path
     assert result.status == "accepted", result.message
     township_page = DashboardPage(anding)
     qtbot.addWidget(township_page)
-    assert "县级排名（2026年10月）：第 2 名 / 2，得分 50.0" in township_page.notice.text()
+    # The other townships sent nothing for October: they share the place after the two ranked.
+    assert "县级排名（2026年10月）：第 2 名 / 26，得分 50.0" in township_page.notice.text()
     assert township_page.notice.isVisibleTo(township_page)

@@ -40,7 +40,8 @@ def test_a_county_imports_two_townships_and_reads_the_grid_summary_and_ranking(q
     summary = window.page("汇总")
     qtbot.waitUntil(lambda: not summary.busy and summary.view.filled is not None, timeout=20000)
     rows = {r[0]: r for r in summary.view.shown_rows()}
-    assert set(rows) == {"安定镇", "三市镇", "合计"}
+    assert {name for name in rows if not name.endswith("（未报送）")} == {"安定镇", "三市镇", "合计"}
+    assert "加义镇（未报送）" in rows
     assert (rows["安定镇"][1], rows["三市镇"][1], rows["合计"][1]) == ("2", "1", "3"), "本月新增"
 
     window.show_page("排名")
@@ -48,6 +49,7 @@ def test_a_county_imports_two_townships_and_reads_the_grid_summary_and_ranking(q
     qtbot.waitUntil(lambda: not ranking.busy and ranking.view.filled is not None, timeout=20000)
     placed = [r for r in ranking.view.shown_rows() if r[1]]
     assert [(r[0], r[1], r[2]) for r in placed[:2]] == [("三市镇", "1", "100.0"), ("安定镇", "2", "50.0")]
+    assert ("加义镇", "3", "未报送") in [(r[0], r[1], r[2]) for r in placed]
 
     # A later import refreshes the county pages already open.
     jiayi = township_with(tmp_path, "430626103", [("2026-10-06", "2026-10-07")])
@@ -58,7 +60,8 @@ def test_a_county_imports_two_townships_and_reads_the_grid_summary_and_ranking(q
     assert grid.cell("430626103", "2026-10").text() == "逾期 11月29日"
     qtbot.waitUntil(lambda: not summary.busy and "加义镇" in {r[0] for r in summary.view.shown_rows()},
                     timeout=20000)
-    qtbot.waitUntil(lambda: not ranking.busy and len([r for r in ranking.view.shown_rows() if r[1]]) == 3,
+    qtbot.waitUntil(lambda: not ranking.busy and len([r for r in ranking.view.shown_rows()
+                                                      if r[2] not in ("", "无数据", "未报送")]) == 3,
                     timeout=20000)
     window.show_page("工作台")
     assert "已报 3 / " in window.dashboard.notice.text()

@@ -124,7 +124,10 @@ def test_the_summary_has_a_row_per_township_and_the_total(qtbot, county, tmp_pat
     assert (view.table.item(0, 1).text(), view.table.item(1, 1).text()) == ("一般隐患", "本月新增")
     assert view.table.columnSpan(0, 1) == 6 and view.table.rowSpan(0, 0) == 2, "the paper's merged headers"
     rows = {r[0]: r for r in view.shown_rows()}
-    assert list(rows) == ["安定镇", "三市镇", "合计"]
+    # 加义镇 (and every township not in the fixture) sent nothing for October: 未报送, with no figures.
+    assert [name for name in rows if not name.endswith("（未报送）")] == ["安定镇", "三市镇", "合计"]
+    assert rows["加义镇（未报送）"][1:5] == ["", "", "", ""]
+    assert list(rows).index("加义镇（未报送）") == list(rows).index("三市镇") + 1, "in the roster's order"
     assert (rows["安定镇"][1], rows["三市镇"][1], rows["合计"][1]) == ("2", "1", "3")
     assert rows["安定镇"][5] == "66.7%" and rows["合计"][5] == "75.0%", "整改率, 合计 from the sums"
     total = view.table.item(view.table.rowCount() - 1, 0)
@@ -152,16 +155,18 @@ def test_the_ranking_places_the_townships_and_reranks_on_new_weights(qtbot, coun
     # 三市镇: 1 of 1 fixed (100%); 安定镇: 2 of 3 (66.7%, weight 30) and its 自建房 item fixed (100%, weight 5).
     assert places["三市镇"] == ("1", "100.0")
     assert places["安定镇"] == ("2", "71.4")
-    assert places["加义镇"] == ("", "无数据")
+    assert places["加义镇"] == ("3", "未报送"), "no October file: last, not scored on what it sent before"
     assert page.view.title.text() == RANKING_TITLE
     assert not any(page.view.row_is_marked(i) for i in range(len(page.ranking.standings)))
-    assert "2 个乡镇（街道）参加排名" in page.outcome.text() and "不足 6 个" in page.outcome.text()
+    assert "2 个乡镇（街道）按得分排名" in page.outcome.text() and "不足 6 个" in page.outcome.text()
+    assert "未报送本月交换文件的" in page.outcome.text()
 
     page.weights["general_fix_rate"].setValue(0)  # shows 不计入
     assert page.weights["general_fix_rate"].text() == "不计入"
     qtbot.mouseClick(page.save_button, Qt.LeftButton)
     places = wait_for_ranking(qtbot, page)
     assert places["安定镇"] == ("1", "100.0") and places["三市镇"] == ("", "无数据")
+    assert places["加义镇"] == ("2", "未报送")
     assert "一般隐患整改率" not in page.view.header_texts(), "an indicator left out has no column"
 
     seen = []
@@ -192,9 +197,20 @@ def test_the_bottom_three_are_highlighted_for_interview(qtbot, county, clock, tm
     page = RankingPage(county)
     qtbot.addWidget(page)
     wait_for_ranking(qtbot, page)
+    # The other 19 townships sent nothing for October: by default they share the last place, and 约谈.
+    rows = page.view.shown_rows()
+    marked = {row[0] for i, row in enumerate(rows) if page.view.row_is_marked(i)}
+    assert "加义镇" in marked and not {"长寿镇", "龙门镇", "虹桥镇"} & marked
+    assert {row[2] for row in rows if row[0] in marked} == {"未报送"}
+
+    # The county lists them outside the ranking instead: the bottom three ranked are marked.
+    page.unreported.setCurrentIndex(page.unreported.findData("outside"))
+    qtbot.mouseClick(page.save_button, Qt.LeftButton)
+    wait_for_ranking(qtbot, page)
     rows = page.view.shown_rows()
     marked = [row[0] for i, row in enumerate(rows) if page.view.row_is_marked(i)]
     assert marked == ["长寿镇", "龙门镇", "虹桥镇"]
+    assert next(row for row in rows if row[0] == "加义镇")[1:3] == ["", "未报送"]
     assert [row[-1] for row in rows[:7]] == ["", "", "", "约谈", "约谈", "约谈", ""]
     assert "约谈：长寿镇、龙门镇、虹桥镇" in page.outcome.text()
 
