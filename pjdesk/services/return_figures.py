@@ -125,11 +125,13 @@ def table3_rows(facts: Iterable[dict], month: Month, clashes: Mapping[str, str] 
 
 
 def ledger_rows(facts: Iterable[dict], month: Month, clashes: Mapping[str, str] | None = None) -> list[dict]:
-    """The printable ledger of a month: the hazards found in it, each as it stood at the month's end. (Those
-    still open from earlier months are on their own months' ledgers, and in 表2's 累计未整改.)"""
-    m_start = month.start.isoformat()
+    """The printable ledger of a month: every hazard open at any time in the month (found by its end and not
+    销号 before its start: those found earlier and still open too) and those 销号 in it, each as it stood at
+    the month's end, oldest first. ``facts`` are month_facts (as of the month's end): a 销号 withdrawn since
+    has no ``closed_date`` there, so the hazard was open again in the month and is listed."""
+    m_start, end = month.start.isoformat(), month.end.isoformat()
     return [{**h, "deadline": h["due_date"], "hazard_no": printed_number(h, clashes)}
-            for h in facts if h["found_date"] >= m_start]
+            for h in facts if h["found_date"] <= end and (not h["closed_date"] or h["closed_date"] >= m_start)]
 
 
 # --- 表4 监管执法统计表 ------------------------------------------------------------------------------------------
