@@ -38,7 +38,7 @@ PASSED, FAILED = "合格", "不合格"
 PERSON_FIELDS = (
     Field("name", "姓名", required=True, in_list=True, max_length=30, initials=True,
           import_names=("姓名", "人员姓名", "员工姓名", "参训人员", "持证人", "持证人姓名")),
-    Field("id_number", "身份证号", in_list=True, max_length=30, unique=True, personal=True,
+    Field("id_number", "身份证号", in_list=True, max_length=18, unique=True, personal=True,
           help="18 位居民身份证号；15 位旧证号或境外证件须在“证件说明”中写明",
           import_names=("身份证号", "身份证号码", "公民身份号码", "证件号码", "身份证")),
     Field("id_note", "证件说明", max_length=100,
@@ -50,7 +50,7 @@ PERSON_FIELDS = (
           import_names=("用工形式", "用工类型", "用工方式")),
     Field("hired", "入职日期", DATE, in_list=True, import_names=("入职日期", "入职时间", "上岗日期", "入职")),
     Field("left_on", "离岗日期", DATE, in_list=True, import_names=("离岗日期", "离职日期", "离岗时间", "离职时间")),
-    Field("post", "岗位", in_list=True, max_length=50, help="具体岗位或工种，如“电工”“仓库管理员”",
+    Field("post", "岗位", max_length=50, help="具体岗位或工种，如“电工”“仓库管理员”",
           import_names=("具体岗位", "工种", "岗位名称")),
     Field("phone", "联系电话", max_length=30, personal=True, import_names=("联系电话", "电话", "手机号码", "手机")),
     Field("note", "备注", LONGTEXT),
