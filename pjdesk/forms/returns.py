@@ -65,15 +65,16 @@ TABLE3 = FormSpec(
     columns=(
         Column("hazard_no", "编号", TEXT, width=8.5),
         Column("unit", "单位（统一社会信用代码）", TEXT, width=10),  # 名称（代码）, as the service joins them
-        Column("description", "隐患描述", TEXT, width=12),
-        Column("major_basis", "判定依据", TEXT, width=10),
+        Column("description", "隐患描述", TEXT, width=10.5),
+        Column("major_basis", "判定依据", TEXT, width=9.5),
         Column("assignment_no", "交办单号", TEXT, width=7.5),
         Column("responsible", "责任单位/责任人", TEXT, width=7),
-        Column("measures", "整改措施", TEXT, width=12),
+        Column("measures", "整改措施", TEXT, width=10.5),
         Column("funds", "资金（元）", MONEY, width=6, unit=YUAN),
         Column("deadline", "整改时限", DATE, width=6),
-        Column("interim_controls", "临时管控措施", TEXT, width=10),
-        Column("progress", "进度", TEXT, width=5),
+        Column("interim_controls", "临时管控措施", TEXT, width=9),
+        # 复查合格（逾期未销号） on two lines of words, not a character a line
+        Column("progress", "进度", TEXT, width=9),
         Column("review_date", "复查", DATE, "复查/销号日期", width=6),
         Column("closed_date", "销号", DATE, "复查/销号日期", width=6),
         Column("notice", "通报情况", TEXT, width=7),
