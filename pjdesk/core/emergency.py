@@ -298,8 +298,9 @@ PLAN_ASSESSMENT_DUE = reminder_source(ReminderSource(
     # plan_assessment_due: 下次评估日期 past or within 90 days.
     sql="""
     SELECT p.id AS record, p.township, p.unit_id, NULL AS person_id,
-           '《' || p.name || '》' || CASE WHEN p.next_assessment < :today THEN '已过评估日期 '
-                                          ELSE '应于 ' END || p.next_assessment || ' 前评估' AS reason,
+           '《' || p.name || '》' || CASE WHEN p.next_assessment < :today
+                                          THEN '评估日期 ' || p.next_assessment || ' 已过，尚未重新评估'
+                                          ELSE '应于 ' || p.next_assessment || ' 前评估' END AS reason,
            p.next_assessment AS due
     FROM plan p WHERE p.deleted = 0 AND p.next_assessment <= :soon
     """))

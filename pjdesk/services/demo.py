@@ -53,6 +53,7 @@ from pjdesk.core.unit import UNIT, is_high_risk_sector
 from pjdesk.storage import ledger, sync_store
 from pjdesk.storage.attachments import files_of
 
+from .demo_emergency import DemoEmergency
 from .demo_inspections import DemoInspections
 from .demo_people import DemoPeople
 from .documents import documents_folder
@@ -743,6 +744,9 @@ def load_demo(session: Session, *, seed: int = 1, hazards: int | None = None, pr
         people = DemoPeople(seed, session.today(), units)  # the units' rosters, training and certificates
         people.plan()
         counts.update(people.write(store, operator))
+        emergency = DemoEmergency(seed, session.today(), units)  # plans, drills with their problems, teams
+        emergency.plan()
+        counts.update(emergency.write(store, operator))
         _report(progress, total, total)
         if station.is_county:
             # One report a township and month: a second demo (another seed) finds the months already there.

@@ -174,7 +174,8 @@ def test_the_change_log_has_an_insert_for_every_record(demo):
     logged = dict(session.store.db.execute(
         "SELECT kind, COUNT(DISTINCT record_id) FROM change_log WHERE op = 'insert' GROUP BY kind").fetchall())
     kinds = ("unit", "hazard", "hazard_event", "inspection", "inspection_item", "inspection_officer", "document",
-             "attachment", "person", "training", "training_attendee", "certificate")
+             "attachment", "person", "training", "training_attendee", "certificate", "plan", "drill", "drill_problem",
+             "team", "team_equipment")
     assert logged == {k: session.store.db.execute(f"SELECT COUNT(*) FROM {k}").fetchone()[0] for k in kinds}
     assert (logged["unit"], logged["hazard"], logged["hazard_event"]) == \
         (counts["units"], counts["hazards"], counts["events"])
@@ -200,7 +201,8 @@ def test_progress_counts_up_to_the_total(demo):
 # document's PDF and XLSX (their writers stamp the moment they were made; the text and 文号 are the same).
 WRITTEN_WHEN = (*TIMESTAMPS, "pdf_sha256", "xlsx_sha256")
 TABLES = ("unit", "hazard", "hazard_event", "inspection", "inspection_item", "inspection_officer", "document",
-          "attachment", "person", "training", "training_attendee", "certificate")
+          "attachment", "person", "training", "training_attendee", "certificate", "plan", "drill", "drill_problem",
+          "team", "team_equipment")
 
 
 def _snapshot(session):
