@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QSpinBox,
     QVBoxLayout,
+    QWidget,
 )
 
 from pjdesk.core.errors import PjdeskError
@@ -22,6 +23,8 @@ from pjdesk.services import returns as return_service
 
 from .form_view import MonthFormPage
 from .widgets import make_button
+
+SIDE_WIDTH = 360
 
 
 class RankingPage(MonthFormPage):
@@ -73,7 +76,12 @@ class RankingPage(MonthFormPage):
         self.outcome.setWordWrap(True)
         self.outcome.setStyleSheet("padding-top: 6px;")
 
-        side = QVBoxLayout()
+        # The weights beside the table, no wider than they need: the table is what the page is for.
+        side_panel = QWidget()
+        side_panel.setObjectName("ranking_side")
+        side_panel.setMaximumWidth(SIDE_WIDTH)
+        side = QVBoxLayout(side_panel)
+        side.setContentsMargins(0, 0, 0, 0)
         side.addWidget(editor)
         side.addWidget(self.outcome)
         side.addStretch(1)
@@ -81,7 +89,7 @@ class RankingPage(MonthFormPage):
         layout.setContentsMargins(16, 10, 16, 10)
         layout.setSpacing(16)
         layout.addWidget(self.view, 1)
-        layout.addLayout(side)
+        layout.addWidget(side_panel)
         self.show_config(ranking_service.ranking_config(session))
         self.refresh()
 

@@ -3,6 +3,7 @@ frozen return with what the ledger says today."""
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 from pathlib import Path
 
@@ -31,6 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from pjdesk.core.errors import PjdeskError, os_reason
+from pjdesk.core.periods import Month
 from pjdesk.services import returns as return_service
 
 from .pdf_preview import PdfPreview
@@ -99,7 +101,7 @@ class ReportsPage(QWidget):
 
         frozen = QGroupBox("已冻结的报表")
         frozen_layout = QVBoxLayout(frozen)
-        self.frozen = small_table("frozen_returns", ["报告期", "报表", "冻结"], stretch=2)
+        self.frozen = small_table("frozen_returns", ["报告期", "报表", "冻结于"], stretch=2, widths={0: 88, 1: 48})
         self.frozen.cellDoubleClicked.connect(lambda *_: self.open_frozen())
         open_button = QPushButton("打开")
         open_button.clicked.connect(self.open_frozen)
@@ -241,8 +243,11 @@ class ReportsPage(QWidget):
 
     def refresh_frozen(self) -> None:
         rows = return_service.list_frozen(self.session)
-        fill_rows(self.frozen, [(r["period"], r["form"], f"{return_service.frozen_time(r)}　{r['preparer']}")
-                                for r in rows], [r["id"] for r in rows])
+        today = self.session.today()
+        fill_rows(self.frozen, [(Month.parse(r["period"]).label, r["form"], frozen_when(r, today)) for r in rows],
+                  [r["id"] for r in rows])
+        for i, r in enumerate(rows):  # who froze it, and when to the minute, for whoever asks
+            self.frozen.item(i, 2).setToolTip(f"{return_service.frozen_time(r)} 由 {r['preparer']} 冻结")
 
     def _selected_frozen(self) -> str | None:
         row = self.frozen.currentRow()
@@ -301,3 +306,10 @@ def _shown(value) -> str:
     if isinstance(value, float):
         return f"{value:.1%}"
     return str(value)
+
+
+def frozen_when(snapshot: dict, today: dt.date) -> str:
+    """When a return was frozen, as a clerk writes it: 12月7日 15:40 (with the year when not this year)."""
+    moment = dt.datetime.strptime(return_service.frozen_time(snapshot), "%Y-%m-%d %H:%M")
+    day = f"{moment.month}月{moment.day}日 {moment:%H:%M}"
+    return day if moment.year == today.year else f"{moment.year}年{day}"

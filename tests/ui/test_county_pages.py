@@ -248,3 +248,20 @@ def test_printing_the_ranking(qtbot, county, tmp_path):
     [printed] = PdfReader(tmp_path / "page1.pdf").pages
     width, height = (float(v) for v in printed.mediabox[2:])
     assert abs(width - 595) < 3 and abs(height - 842) < 3, "A4 portrait, as the ranking is drawn"
+
+
+def test_the_summarys_total_row_is_whole_on_a_small_screen(qtbot, county):
+    """The 合计 row was half cut off: on a 1366×768 screen the table scrolls, and its last row shows whole."""
+    page = SummaryPage(county)
+    qtbot.addWidget(page)
+    page.resize(1366 - 150 - 8, 768 - 40 - 90)  # the room beside the navigation, under a title bar and a taskbar
+    page.show()
+    qtbot.waitUntil(lambda: not page.busy and page.view.filled is not None, timeout=15000)
+    table = page.view.table
+    assert table.rowCount() > 20, "a row per township: taller than the room"
+    assert table.geometry().bottom() <= page.view.height(), "the table ends inside the page"
+    table.scrollToBottom()
+    qtbot.wait(20)
+    last = table.visualRect(table.model().index(table.rowCount() - 1, 0))
+    assert table.item(table.rowCount() - 1, 0).text() == "合计"
+    assert last.top() >= 0 and last.bottom() <= table.viewport().height(), (last, table.viewport().height())

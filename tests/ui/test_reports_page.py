@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from pypdf import PdfReader
 from PySide6.QtCore import Qt
 from PySide6.QtPrintSupport import QPrinter
@@ -52,7 +54,14 @@ def test_build_preview_print_and_freeze(qtbot, session, unit, tmp_path, answer_d
     answer_dialog(lambda box: press(box, "冻结"))
     qtbot.mouseClick(page.freeze_button, Qt.LeftButton)
     assert page.frozen.rowCount() == 1
-    assert (page.frozen.item(0, 0).text(), page.frozen.item(0, 1).text()) == ("2026-10", "表2")
+    assert (page.frozen.item(0, 0).text(), page.frozen.item(0, 1).text()) == ("2026年10月", "表2")
+    # When, as a clerk writes it (12月7日 15:40), whole in its column; the minute and who froze it in the tip.
+    when = page.frozen.item(0, 2)
+    assert re.fullmatch(r"11月29日 \d\d:\d\d", when.text()), when.text()
+    assert "由 " in when.toolTip() and "冻结" in when.toolTip()
+    metrics = page.frozen.fontMetrics()
+    assert all(metrics.horizontalAdvance(page.frozen.item(0, c).text()) + 8 <= page.frozen.columnWidth(c)
+               for c in range(3)), "not cut off"
     page.frozen.selectRow(0)
     page.open_frozen()
     assert page.caption.text().startswith("已冻结：表2")
