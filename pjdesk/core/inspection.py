@@ -114,7 +114,7 @@ INSPECTION = RecordKind(
     "inspection", "检查记录", "inspection", INSPECTION_FIELDS, inspection_rules,
     derived=("officer_names", "incomplete", "failed_items"), title_field="date",
     state=_inspection_state, state_reads=("mode",), command="inspections",
-    defaults={"stop_order": 0}, searched=("officer_names",), page="检查",
+    defaults={"stop_order": 0}, searched=("officer_names",), page="检查", county_writes=True,
     derived_labels={"officer_names": "检查人员", "failed_items": "不符合项", "incomplete": "待补充"})
 INSPECTION_ITEM = RecordKind("inspection_item", "检查项目", "inspection_item", INSPECTION_ITEM_FIELDS,
                              title_field="text", parent=("inspection_id", "inspection"))

@@ -104,6 +104,9 @@ class RecordKind:
     # The label of the kind's own list page in the window's navigation (检查, 人员 …): the window builds the
     # generic list page for it. None for a kind shown inside another's page or on a page of its own making.
     page: str | None = None
+    # Whether the county records this kind itself (the bureau's own 执法检查 are the county's records), by
+    # hand or from a sheet. Else the county only reads what the townships send.
+    county_writes: bool = False
     # How a sheet's row names a record of this kind that another refers to (a training's attendee, a
     # certificate's holder): alternatives tried in order, each a tuple of fields that together identify one
     # record; a REF field among them is matched by its record's title (a unit by its name).

@@ -66,6 +66,7 @@ from pjdesk.storage.database import plain_errors
 
 from .bulk import collector_paused
 from .excel_file import ExcelFile, Sheet, column_letter, open_excel
+from .records import require_recorded_here
 from .session import Session
 
 __all__ = ["ChildColumn", "Column", "ImportPreview", "ImportResult", "ImportRow", "ImportSpec", "Link", "PlannedUnit",
@@ -599,6 +600,7 @@ def preview_records(session: Session, kind: RecordKind | str | ImportSpec, path:
     spec = spec_for(kind)
     if spec.refused:
         raise PjdeskError(spec.refused)
+    require_recorded_here(session, spec.kind)
     station = session.require_station()
     path = Path(path)
     book = open_excel(path)

@@ -235,6 +235,7 @@ def save_record(session: Session, kind: RecordKind, values: Mapping, record_id: 
     edited, one without is new, and a child of the record not given any more is deleted."""
     station = session.require_station()
     if record_id is None:
+        require_recorded_here(session, kind)
         values = {**kind.defaults, **values}
     else:
         current = _own(session, kind, record_id)
@@ -303,6 +304,15 @@ def delete_record(session: Session, kind: RecordKind, record_id: str, reason: st
 def _prepared(kind: RecordKind, values: Mapping) -> dict:
     values = normalise(kind, values)
     return kind.prepare(values) if kind.prepare else values
+
+
+def require_recorded_here(session: Session, kind: RecordKind) -> None:
+    """The county reads the records the townships send; it adds (by hand or from a sheet) only the kinds it
+    records itself (``county_writes``: the bureau's own inspections). Another kind made there would be the
+    county's own, outside every township's figures."""
+    if session.require_station().is_county and not kind.county_writes:
+        raise PjdeskError(f"县级站点汇总各乡镇报送的{kind.label}，不在县级直接录入或导入；"
+                          f"请由乡镇录入，随交换文件报送")
 
 
 def _scope(session: Session) -> str | None:

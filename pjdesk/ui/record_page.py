@@ -180,8 +180,9 @@ class RecordPage(QWidget):
         self.new_button.setObjectName(f"new_{kind.name}")
         self.new_button.setToolTip("Ctrl+N")
         self.new_button.clicked.connect(lambda: self.new_record())
-        # The county reads the townships' records; it does not write them.
-        self.new_button.setVisible(not self.county)
+        # The county reads the townships' records; it adds only the kinds it records itself.
+        self.recorded_here = not self.county or kind.county_writes
+        self.new_button.setVisible(self.recorded_here)
         self.title_bar = QHBoxLayout()
         self.title_bar.addWidget(self.heading)
         self.title_bar.addStretch(1)
@@ -226,8 +227,9 @@ class RecordPage(QWidget):
         self.import_button.setObjectName(f"import_{self.kind.name}")
         self.import_button.setToolTip(f"从 Excel 表格导入{self.spec.noun}：先预览，有问题的行逐行列出，确认后一次导入")
         self.import_button.clicked.connect(lambda: self.import_excel())
-        # The county takes the townships' records from their exchange files, not from spreadsheets.
-        self.import_button.setVisible(not self.county and self.spec.refused is None)
+        # The county takes the townships' records from their exchange files, not from spreadsheets (but for
+        # the kinds it records itself).
+        self.import_button.setVisible(self.recorded_here and self.spec.refused is None)
         self.export_button = QPushButton("导出 Excel…")
         self.export_button.setObjectName(f"export_{self.kind.name}")
         self.export_button.setToolTip("按当前的搜索和筛选导出，可直接打印")

@@ -277,8 +277,13 @@ def test_the_county_reads_the_townships_inspections(qtbot, county):
     choose(page.township_box, "安定镇")
     page.select_row(0)
     assert "仓库限量存放" in page.detail.toPlainText()
-    assert not page.new_button.isVisible()
+    # A township's inspection is read, not changed; the bureau records its own checks (county_writes).
     assert not page.edit_button.isEnabled() and not page.delete_button.isEnabled()
+    assert page.new_button.isVisible() and page.import_button.isVisible()
+    units = RecordPage(county, UNIT)
+    qtbot.addWidget(units)
+    units.show()
+    assert not units.new_button.isVisible() and not units.import_button.isVisible()
 
 
 @pytest.fixture
