@@ -4,7 +4,8 @@ The hazard's spec for the record import (pjdesk.services.record_import), which r
 row and writes all or nothing after a backup. What a ledger has beyond the hazard's declared fields is here:
 
 - its own columns: the completion, review and close dates (and the reviewer) become the hazard's lifecycle
-  events, so its status (整改中 … 销号) is derived as for any hazard; a 整改情况 word is checked against them;
+  events, so its status (整改中 … 销号) is derived as for any hazard; a 整改情况 word (整改中, 已整改, 已销号 …)
+  sets the state it says when the row has no dates, its steps dated the found date, with a warning;
 - 隐患等级 must be read (一般 or 重大), 隐患来源 defaults to 乡镇检查, 整改期限 may be written relative to the
   发现日期 (立即整改, 7天内), and the 行业 column is the hazard's sector, which a new unit also takes;
 - a row equal to a hazard already in the ledger (unit, found date, description) is skipped;
@@ -16,12 +17,13 @@ A 重大 hazard without its 判定依据 or 五落实 items (old ledgers rarely 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 from pjdesk.core.dates import out_of_range
-from pjdesk.core.hazard import CLOSE, GENERAL, HAZARD, PASS, RECTIFIED, REVIEW
+from pjdesk.core.hazard import CLOSE, GENERAL, HAZARD, NOTICE, PASS, RECTIFIED, REVIEW
 
 from .record_import import (
     CancelledFn,
@@ -60,10 +62,26 @@ _LEDGER_TARGETS = (
         "整改情况", "整改状态", "整改进度", "整改完成情况", "完成情况", "是否整改", "整改结果", "是否销号")),
 )
 
-# 整改情况 words: those that claim the work is done, and the bare status words not worth keeping in 备注.
-_DONE_WORDS = ("已整改", "已完成", "已销号", "已闭环", "整改完成", "已复查", "完成整改", "整改完毕", "已验收")
+# 整改情况 words: the bare status words not worth keeping in 备注.
 _STATUS_WORDS = {"已整改", "已完成", "已销号", "已闭环", "整改完成", "已复查", "完成", "销号", "闭环", "是", "否", "未整改",
                  "整改中", "正在整改", "未完成", "待整改", "未销号", "待复查", "已整改完成", "合格"}
+
+
+# What a 整改情况 word says of the work when the row has no dates to tell: the last step it claims (a word
+# negated by 未/待/没/不, 未销号, claims nothing), and the status that step leaves.
+_CLAIMS = (
+    (CLOSE, "销号", re.compile(r"(?<![未待没不])(销号|闭环)")),
+    (REVIEW, "复查合格", re.compile(r"(?<![未待没不])(复查合格|已复查|已验收|验收合格)")),
+    (RECTIFIED, "已整改待复查", re.compile(r"(?<![未待没不])(已整改|已完成|整改完成|完成整改|整改完毕)")),
+    (NOTICE, "整改中", re.compile(r"整改中|正在整改|待整改|未完成")),
+)
+
+
+def _claimed_step(said: str) -> tuple[str, str] | None:
+    for step, status, pattern in _CLAIMS:
+        if pattern.search(said):
+            return step, status
+    return None
 
 
 def _progress_cell(value: object, context: tuple) -> str:
@@ -93,12 +111,19 @@ def _events(hazard: dict, ledger: dict, reasons: list, warnings: list, today: dt
     progress = ledger.get(PROGRESS)
     reviewer = ledger.get(REVIEWER)
     if not any(day for _, day in steps):
-        said = folded(progress) if progress is not None else ""
-        if "未" not in said and any(w in said for w in _DONE_WORDS):
-            warnings.append(f"整改情况为“{progress}”但未填整改完成日期，按未整改导入，请补录")
+        claimed = _claimed_step(folded(progress)) if progress is not None else None
         if reviewer:
             warnings.append(f"填了复查人“{reviewer}”但未填复查日期，复查未导入，请补录")
-        return {}
+        if claimed is None or not found:
+            return {}
+        # No date tells the state: the word does, each step it implies dated the day the hazard was found.
+        step, status = claimed
+        warnings.append(f"整改情况为“{progress}”但未填日期，已按发现日期（{found}）记为“{status}”，请核对并补录实际日期")
+        note = "导入自原台账，按整改情况记，未载明日期"
+        chain = {NOTICE: (NOTICE,), RECTIFIED: (RECTIFIED,), REVIEW: (RECTIFIED, REVIEW),
+                 CLOSE: (RECTIFIED, REVIEW, CLOSE)}[step]
+        return {"hazard_event": [{"kind": kind, "date": found, "result": PASS if kind == REVIEW else None,
+                                  "actor": None, "note": note} for kind in chain]}
     rectified, review, closed = (day for _, day in steps)
     filled = []
     if closed and not review:

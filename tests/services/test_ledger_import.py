@@ -338,18 +338,25 @@ def test_values_that_cannot_be_read_are_left_out_with_a_warning_and_kept_in_the_
     assert hazard["note"] == "原编号 12；行业领域：农业；整改资金（元）：自筹"
 
 
-def test_a_progress_word_without_a_date_keeps_the_hazard_open_and_asks_for_the_date(session):
+@pytest.mark.parametrize(("said", "status"), [
+    ("已整改", "已整改待复查"), ("整改完成", "已整改待复查"), ("整改中", "整改中"), ("正在整改", "整改中"),
+    ("已复查", "复查合格"), ("已销号", "销号"), ("已闭环", "销号"), ("已整改，未销号", "已整改待复查"),
+    ("未整改", "发现"), ("未销号", "发现"),
+])
+def test_a_progress_word_without_a_date_sets_the_state_it_says_and_asks_for_the_dates(session, said, status):
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.append(["单位名称", "隐患描述", "发现日期", "整改情况"])
-    ws.append(["甲公司", "灭火器压力不足", "2026-03-05", "已整改"])
+    ws.append(["甲公司", "灭火器压力不足", "2026-03-05", said])
     path = session.data_dir / "台账.xlsx"
     wb.save(path)
 
     preview = preview_import(session, path)
-    assert [w.text for w in preview.warnings] == ["第 2 行：整改情况为“已整改”但未填整改完成日期，按未整改导入，请补录"]
+    expected = [] if status == "发现" else [
+        f"第 2 行：整改情况为“{said}”但未填日期，已按发现日期（2026-03-05）记为“{status}”，请核对并补录实际日期"]
+    assert [w.text for w in preview.warnings] == expected
     apply_import(session, preview)
-    assert ledger_rows(session)["灭火器压力不足"]["status"] == "发现"
+    assert ledger_rows(session)["灭火器压力不足"]["status"] == status
 
 
 def test_importing_the_same_ledger_twice_does_not_double_it(session):
