@@ -861,3 +861,20 @@ def test_dates_before_2000_after_today_or_at_hours_that_do_not_exist_are_refused
     }
     assert [(r.row, r.hazard["found_date"], r.hazard.get("deadline")) for r in preview.rows] == [
         (9, "2000-01-01", "2031-11-29"), (10, "2024-03-05", "2024-03-05")]
+
+
+def test_every_problem_of_a_row_is_listed_at_once_and_a_prefixed_name_is_offered(session):
+    """Issue 9 item 11: a row with three problems names all three; 安定镇鑫达花炮厂 beside the registered
+    平江县安定镇鑫达花炮厂 is offered as the same unit in the preview, not made again silently."""
+    save_unit(session, {"name": "平江县安定镇鑫达花炮厂", "sector": "烟花爆竹"})
+    path = plain_workbook(session.data_dir / "台账.xlsx", [
+        ["单位名称", "隐患描述", "发现日期", "整改期限", "隐患等级"],
+        ["安定镇鑫达花炮厂", "药物超量", "2026-03-05", "2026-03-20", "一般"],
+        ["乙公司", "", "2026-13-01", "2026-02-01", "较大"],
+    ])
+    preview = preview_import(session, path)
+    [(row, reason)] = [(i.row, i.reason) for i in preview.refused]
+    assert row == 3 and reason.split("；") == [
+        "未填隐患描述", "发现日期“2026-13-01”不是有效日期（2026 年 13 月没有 1 日）", "隐患等级“较大”无法识别，应为“一般”或“重大”"]
+    [offer] = warnings_of(preview, 2)
+    assert "与已登记的“平江县安定镇鑫达花炮厂”名称相近" in offer and "请在导入对话框中选择该单位" in offer
