@@ -37,3 +37,25 @@ def test_people_training_and_certificates_reach_the_county(pc, county, outbox):
     assert db.execute("SELECT person_id, valid_until, review_due FROM certificate WHERE id = ?", [cert]).fetchone() \
         == (li, "2030-05-10", "2027-05-10")
     assert {r["id_number"] for r in list_records(county, PERSON)} == {"430626********1236", "430626********0028"}
+
+
+def test_a_townships_people_never_travel_to_another_township(pc, county, stations, outbox, tmp_path):
+    """The whole 身份证号 goes up to the county and stays within the township's own devices: what the county
+    sends another township (its documents, 交办, that township's own rows) holds none of these people."""
+    unit = add_unit(pc, "安定化工厂", sector="危化")
+    save_record(pc, PERSON, {"name": "张三", "id_number": ZHANG, "unit_id": unit, "role_class": "班组长",
+                             "employment": "正式"})
+    accept(county, sync.export_bundle(pc, outbox))
+    sanshi = stations("sanshi", "430626102", device_name="三市镇电脑", operator="王五")
+    accept(sanshi, sync.export_bundle(county, tmp_path, to="430626102"))
+    assert sanshi.store.db.execute("SELECT COUNT(*) FROM person").fetchone()[0] == 0
+    for path in sync.export_for_townships(county, tmp_path / "all"):
+        if "430626101" not in path.name:
+            assert ZHANG.encode() not in _bundle_bytes(path), path.name
+
+
+def _bundle_bytes(path) -> bytes:
+    import zipfile
+
+    with zipfile.ZipFile(path) as z:
+        return b"".join(z.read(n) for n in z.namelist())
