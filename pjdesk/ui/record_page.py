@@ -70,11 +70,11 @@ from pjdesk.core.records import (
     split_tags,
 )
 from pjdesk.core.townships import station_name, townships
-from pjdesk.services import preferences
 from pjdesk.services import records as record_service
 from pjdesk.services.record_import import spec_for
 from pjdesk.services.records import RecordQuery
 
+from . import column_layout as layouts
 from .attachments_panel import AttachmentsPanel
 from .hazard_dialogs import ask_delete_reason
 from .record_dialog import RecordDialog
@@ -440,7 +440,7 @@ class RecordPage(QWidget):
         self.columns_button.setToolTip("选择显示哪些列（拖动列标题可调整次序）")
         self.columns_button.clicked.connect(
             lambda: self.column_menu().exec(self.columns_button.mapToGlobal(self.columns_button.rect().bottomLeft())))
-        self._apply_layout(preferences.column_layout(self.session, self.view_name))
+        self._apply_layout(layouts.column_layout(self.session, self.view_name))
         header.sectionMoved.connect(lambda *_: self._save_layout())
 
     def column_menu(self) -> QMenu:
@@ -464,16 +464,16 @@ class RecordPage(QWidget):
         self._save_layout()
 
     def reset_columns(self) -> None:
-        preferences.save_column_layout(self.session, self.view_name, None)
-        self._apply_layout(preferences.ColumnLayout())
+        layouts.save_column_layout(self.session, self.view_name, None)
+        self._apply_layout(layouts.ColumnLayout())
 
-    def column_layout(self) -> preferences.ColumnLayout:
+    def column_layout(self) -> layouts.ColumnLayout:
         header = self.table.horizontalHeader()
         keys = [c.key for c in self.model.columns]
-        return preferences.ColumnLayout(tuple(keys[header.logicalIndex(v)] for v in range(header.count())),
+        return layouts.ColumnLayout(tuple(keys[header.logicalIndex(v)] for v in range(header.count())),
                                         frozenset(keys[i] for i in range(header.count()) if header.isSectionHidden(i)))
 
-    def _apply_layout(self, layout: preferences.ColumnLayout) -> None:
+    def _apply_layout(self, layout: layouts.ColumnLayout) -> None:
         """The officer's arrangement; with none kept (or a reset), the program's: every column in its place,
         those declared ``shown=False`` hidden."""
         header = self.table.horizontalHeader()
@@ -492,7 +492,7 @@ class RecordPage(QWidget):
         header.blockSignals(False)
 
     def _save_layout(self) -> None:
-        preferences.save_column_layout(self.session, self.view_name, self.column_layout())
+        layouts.save_column_layout(self.session, self.view_name, self.column_layout())
 
     def _stretch_column(self) -> int:
         """The column that takes the width left: the first long text, else the title, else the first."""

@@ -9,8 +9,9 @@ from PySide6.QtCore import Qt
 
 from pjdesk.core.inspection import INSPECTION
 from pjdesk.services import hazards
-from pjdesk.services.preferences import column_layout
 from pjdesk.services.units import save_unit
+from pjdesk.ui.column_layout import column_layout
+from pjdesk.ui.desk_settings import desk_settings
 from pjdesk.ui.ledger_page import LedgerPage
 from pjdesk.ui.record_page import RecordPage
 from tests.conftest import TODAY
@@ -65,7 +66,7 @@ def test_a_stored_arrangement_that_is_not_ours_is_ignored(qtbot, session):
     for junk in ("{not json", "[1, 2]", '{"order": "date", "hidden": 7}', '{"order": [3, null, "nope"], "hidden": [{}]}',
                  '{"hidden": ["date", "unit_id__title", "mode", "findings", "officer_names", "failed_items", '
                  '"incomplete"]}'):
-        session.store.set_settings({"view." + page.view_name: junk})
+        desk_settings(session).setValue("columns/" + page.view_name, junk)
         again = RecordPage(session, INSPECTION)
         qtbot.addWidget(again)
         assert labels_shown(again), junk  # never every column hidden
