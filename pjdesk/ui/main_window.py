@@ -182,15 +182,12 @@ class MainWindow(QMainWindow):
 
     def _changed(self, changed: dict) -> None:
         """Refresh only the pages that show what changed (and only those already built)."""
-        ledger = self.built("隐患台账")
-        # A record kind's list page says itself whether the change concerns it (its kind, what it refers to).
+        # A list page (the ledger's too) says itself whether the change concerns it (its kind, what it refers to).
         for page in self._pages.values():
             if page is not None and page is not self.sender() and hasattr(page, "refresh_for"):
                 page.refresh_for(changed)
         if "hazard" in changed or "unit" in changed:
             self.dashboard.refresh()
-            if ledger is not None and self.sender() is not ledger:
-                ledger.reload()
         # An import on the county changes who has reported, the totals and the ranking.
         for name in ("报送情况", "汇总", "排名"):
             page = self.built(name)
