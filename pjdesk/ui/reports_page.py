@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
@@ -95,9 +96,10 @@ class ReportsPage(QWidget):
         form.addRow("审核人", self.reviewer)
         form.addRow(self.build_button)
         actions = QGroupBox("当前报表")
-        actions_layout = QVBoxLayout(actions)
-        for b in (self.print_button, self.save_pdf_button, self.save_xlsx_button, self.freeze_button):
-            actions_layout.addWidget(b)
+        # Two by two: each form added to the list above makes the page taller, and it must fit 1366×768.
+        actions_layout = QGridLayout(actions)
+        for i, b in enumerate((self.print_button, self.save_pdf_button, self.save_xlsx_button, self.freeze_button)):
+            actions_layout.addWidget(b, i // 2, i % 2)
 
         frozen = QGroupBox("已冻结的报表")
         frozen_layout = QVBoxLayout(frozen)
