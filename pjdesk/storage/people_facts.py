@@ -21,8 +21,8 @@ from .database import Store
 
 CERT_SEPARATOR = "|"
 # The columns a person's facts are grouped by (people_counts) and listed with (people_rows).
-GROUPED = ("township", "role_class", "employment", "sector", "high_risk", "hired_in_year", "trained",
-           "hours_met", "certs", "certs_due")
+GROUPED = ("township", "role_class", "employment", "sector", "high_risk", "trained", "hours_met", "certs",
+           "certs_due")
 
 
 def _quoted(values: Sequence[str]) -> str:
