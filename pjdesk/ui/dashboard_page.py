@@ -19,7 +19,9 @@ from PySide6.QtWidgets import (
 
 from pjdesk.core.hazard import MAJOR, HazardFilter
 from pjdesk.services import hazards as hazard_service
+from pjdesk.services import reminders as reminder_service
 
+from .rate_people_dialog import is_people_rate, numbers_line
 from .small_table import fill_rows, small_table
 from .widgets import make_button
 
@@ -69,6 +71,7 @@ class DashboardPage(QWidget):
     open_ledger = Signal(object)  # a HazardFilter
     open_hazard = Signal(object, str)  # a HazardFilter and the hazard to select in it
     load_demo = Signal()
+    open_page = Signal(str)  # a page of the window by its name (the 待办 card opens 待办)
 
     def __init__(self, session, parent=None):
         super().__init__(parent)
@@ -105,6 +108,10 @@ class DashboardPage(QWidget):
             card.clicked.connect(lambda f=make_filter: self.open_ledger.emit(f(self.session.today())))
             grid.addWidget(card, i // 3, i % 3)
             self.cards[key] = card
+        # What falls due besides hazards (certificates, and what other kinds declare): opens the 待办 page.
+        self.todo_card = Card("todo", "待办事项", "#00695c")
+        self.todo_card.clicked.connect(lambda: self.open_page.emit("待办"))
+        grid.addWidget(self.todo_card, len(CARDS) // 3, len(CARDS) % 3)
         layout.addLayout(grid)
         self.empty = QWidget()
         empty_layout = QHBoxLayout(self.empty)
@@ -123,6 +130,7 @@ class DashboardPage(QWidget):
         self.targets_grid.setSpacing(10)
         layout.addLayout(self.targets_grid)
         self.target_labels: dict[str, QLabel] = {}
+        self.evaluations: dict = {}  # the last evaluation of each target, for the lists its card links to
         self._targets_thread = None
         self._targets_again = False
         self._targets_timer = QTimer(self, singleShot=True, interval=400, timeout=self._show_targets)
@@ -157,6 +165,7 @@ class DashboardPage(QWidget):
         counts = hazard_service.dashboard(self.session)
         for key, card in self.cards.items():
             card.number.setText(f"{counts.get(key, 0):,}")
+        self.todo_card.number.setText(f"{len(reminder_service.reminders(self.session)):,}")
         self.empty.setVisible(not hazard_service.has_hazards(self.session))
         worst = hazard_service.list_hazards(self.session, HazardFilter(overdue=True), sort=("due_date", False), limit=12)
         fill_rows(self.worst, [(f"{(today - dt.date.fromisoformat(h['due_date'])).days} 天", h["hazard_no"],
@@ -206,6 +215,8 @@ class DashboardPage(QWidget):
                 self.targets_grid.addWidget(label, index // per_row, index % per_row)
                 self.targets_grid.setColumnStretch(index % per_row, 1)
                 self.target_labels[evaluation.target.id] = label
+                label.linkActivated.connect(lambda link, i=evaluation.target.id: self._open_people(i, link))
+            self.evaluations[evaluation.target.id] = evaluation
             colour = {True: "#26734d", False: "#b3261e", None: "#6b6b6b"}[evaluation.met]
             background = {True: "#e6f4ea", False: "#fdecea", None: "#f1f1f1"}[evaluation.met]
             t = evaluation.target
@@ -214,7 +225,14 @@ class DashboardPage(QWidget):
                           f"<b>{evaluation.shown}</b></span>　{evaluation.goal}")
             label.setStyleSheet(f"background: {background}; border-left: 4px solid {colour};"
                                 " border-radius: 4px; padding: 6px;")
+            if is_people_rate(t.id):  # its two numbers open the people behind them
+                label.setText(label.text() + numbers_line(evaluation))
             label.setToolTip(evaluation.explained)
+
+    def _open_people(self, target_id: str, link: str) -> None:
+        from .rate_people_dialog import open_rate_people
+
+        self.people_dialog = open_rate_people(self, self.session, self.evaluations[target_id], link)
 
     def _open_worst(self, row: int, _column: int) -> None:
         self.open_hazard.emit(HazardFilter(overdue=True), self.worst.item(row, 0).data(Qt.UserRole))

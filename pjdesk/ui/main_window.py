@@ -68,6 +68,7 @@ class MainWindow(QMainWindow):
         self.dashboard.open_ledger.connect(self.open_ledger)
         self.dashboard.open_hazard.connect(self.open_hazard)
         self.dashboard.load_demo.connect(self.load_demo)
+        self.dashboard.open_page.connect(self.show_page)
         self._pages["工作台"] = self.dashboard
         for name in self.pages:
             self.nav.addItem(name)
