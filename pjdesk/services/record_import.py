@@ -194,6 +194,16 @@ class ImportSpec:
 
     def matched_refs(self, kind: RecordKind) -> list[Field]:
         """A kind's references matched from the row's columns: to a kind that declares ``matched_by``."""
+        found = self._matched.get(kind.name)
+        if found is None:
+            found = self._matched[kind.name] = self._find_matched_refs(kind)
+        return found
+
+    @functools.cached_property
+    def _matched(self) -> dict[str, list[Field]]:
+        return {}  # asked for every row of a sheet
+
+    def _find_matched_refs(self, kind: RecordKind) -> list[Field]:
         skip = {kind.parent[0]} if kind.parent else set()
         if kind is self.kind and self.unit_ref is not None:
             skip.add(self.unit_ref.name)
