@@ -19,9 +19,9 @@ CERTIFICATE_NOTICE = DocumentSpec(
     title="特种作业和安全管理人员证书到期提醒",
     blocks=(
         Wording("{unit_name}："),
-        Wording("　　根据{issuer}掌握的你单位人员持证情况，截至{date_text}，下列人员的证书将在 {days} 天内到期"
-                "或应当复审，或者已经失效，特种作业人员中有未持有效证书的。请你单位及时组织复审、换证或"
-                "培训取证；证书失效或者未取得有效证书的人员，不得从事相应的特种作业和安全管理工作。"),
+        Wording("　　根据{issuer}掌握的你单位人员持证情况，截至{date_text}，下列人员的证书已经失效、将在 {days} "
+                "天内到期或应当复审，或者是未持有效证书的特种作业人员。请你单位及时组织复审、换证或培训取证；"
+                "证书失效或者未取得有效证书的人员，不得从事相应的特种作业和安全管理工作。"),
         Fields((DocField("unit_name", "单位名称", wide=True), DocField("principal", "主要负责人"),
                 DocField("phone", "联系电话"))),
         ChildRows("people", "人员及证书", (

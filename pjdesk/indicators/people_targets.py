@@ -73,6 +73,8 @@ class PeopleRate:
             return ""
         if self.counts == TRAINED:
             return "本年无考核合格的培训"
+        if self.counts == HOURS_MET and not person["hours"]:
+            return f"本年无考核合格的培训，应达 {person['required']:g} 学时"
         if self.counts == HOURS_MET:
             return f"本年考核合格培训 {person['hours']:g} 学时，应达 {person['required']:g} 学时"
         return f"无有效的{'或'.join(self.certificates)}"

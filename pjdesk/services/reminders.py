@@ -96,6 +96,8 @@ def build_certificate_notice(session: Session, unit_id: str, out_dir: str | Path
     for row in rows:
         cert = session.store.get(CERTIFICATE, row["record"]) if row["kind"] == CERTIFICATE.name else None
         row["cert_no"] = cert["cert_no"] if cert else ""
+        if cert is None:
+            row["due"] = None  # a person without a certificate: no certificate's date to print
     today = session.today()
     filled = certificate_notice(unit, rows, issuer=issuer(session), date=today, days=DUE_WITHIN_DAYS)
     out = Path(out_dir)

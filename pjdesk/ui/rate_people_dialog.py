@@ -24,8 +24,8 @@ def numbers_line(evaluation) -> str:
     if not m.denominator:
         return "<br><span style='color:#555'>在册人员中没有应统计的人</span>"
     missing = m.denominator - m.numerator
-    return (f"<br>达标 <a href='{COUNTED}'>{m.numerator:,}</a> 人 / 应统计 {m.denominator:,} 人，"
-            f"<a href='{MISSING}'>未达标 {missing:,} 人</a>")
+    return (f"<br>达标 <a href='{COUNTED}'>{m.numerator:,}</a> / {m.denominator:,} 人　"
+            f"<a href='{MISSING}'>未达标 {missing:,}</a>")
 
 
 class RatePeopleDialog(QDialog):

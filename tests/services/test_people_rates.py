@@ -137,7 +137,7 @@ def test_the_people_behind_each_number_say_what_they_lack(station):
     lacks = {r["name"]: r["lacks"] for r in missing.people}
     assert lacks["甲分管"] == "本年考核合格培训 12 学时，应达 16 学时"
     assert lacks["丑工人"] == "本年考核合格培训 48 学时，应达 72 学时"
-    assert lacks["辰临时工"] == "本年考核合格培训 0 学时，应达 24 学时"
+    assert lacks["辰临时工"] == "本年无考核合格的培训，应达 24 学时"
     assert set(lacks) == {"甲分管", "丙安管", "己操作", "壬电工", "子安管", "丑工人", "辰临时工"}
     counted = rate_people(session, "T17", Month(2026, 11), counted=True)
     assert sorted(r["name"] for r in counted.people) == ["丁班组长", "乙安管", "子安管", "甲分管"]

@@ -19,7 +19,7 @@ def test_the_rates_link_to_their_people_and_the_todo_card_to_its_page(qtbot, sta
     labels = dashboard.target_labels
     qtbot.waitUntil(lambda: {"T17", "T18a", "T18b", "T51", "T52"} <= set(labels), timeout=10000)
     # December to the 10th: T52 7 of 14, T17 4 of 6 (see test_people_rates).
-    assert "达标 <a href='counted'>7</a> 人 / 应统计 14 人，<a href='missing'>未达标 7 人</a>" in labels["T52"].text()
+    assert "达标 <a href='counted'>7</a> / 14 人　<a href='missing'>未达标 7</a>" in labels["T52"].text()
     assert "<b>66.7%</b>" in labels["T17"].text()
 
     labels["T52"].linkActivated.emit("missing")
