@@ -91,6 +91,10 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser("townships", help="列出平江县乡镇街道代码", example="pjdesk townships")
     _add_targets_parser(commands)
     _add_reminders_parser(commands)
+    hours = commands.add_parser("hours", help="从业人员年度培训学时下限（县级设置，随目标任务下发）",
+                                example="pjdesk hours --others-yearly 10")
+    hours.add_argument("--others-yearly", type=float, metavar="学时", help="其他从业人员每年再培训学时（默认 8）")
+    hours.add_argument("--default", action="store_true", help="恢复默认学时")
     return parser
 
 
@@ -190,6 +194,8 @@ def _run(args) -> int:
             return _targets(session, args)
         if args.command == "reminders":
             return _reminders(session, args)
+        if args.command == "hours":
+            return _training_hours(session, args)
     finally:
         session.close()
     return 0
@@ -447,6 +453,20 @@ def _reminders(session, args) -> int:
         return 0
     for entry in entries:
         print("\t".join(str(entry[k] or "") for k in ("due", "unit", "person", "reason")))
+    return 0
+
+
+def _training_hours(session, args) -> int:
+    """Show the yearly training minimum in force; on the county, set its own figure first."""
+    from pjdesk.services.people_rates import current_minimum, set_minimum
+
+    if args.default or args.others_yearly is not None:
+        set_minimum(session, {"others.yearly": None if args.default else args.others_yearly})
+    minimum = current_minimum(session)
+    for group, label in (("managers", "主要负责人、安全管理人员"), ("managers_high_risk", "同上（高危行业）"),
+                         ("others", "其他从业人员"), ("others_high_risk", "其他从业人员（高危行业）")):
+        hours = minimum.hours[group]
+        print(f"{label}\t初次 {hours['first']:g} 学时\t每年再培训 {hours['yearly']:g} 学时")
     return 0
 
 

@@ -18,6 +18,7 @@ from pjdesk.indicators import targets
 from pjdesk.storage import sync_store
 from pjdesk.sync import BundleRefused
 
+from .people_rates import MINIMUM_SETTING
 from .session import Session
 
 ROSTER, TARGETS, RANKING = "roster", "targets", "ranking"
@@ -51,11 +52,15 @@ def roster_payload(session: Session) -> dict:
 
 
 def targets_payload(session: Session) -> dict:
-    """The targets the county computes against, and its ranking weights when it has set its own."""
+    """The targets the county computes against, and its ranking weights and training hours when it has set
+    its own."""
     payload: dict = {"targets": [asdict(t) for t in targets()]}
     chosen = session.store.setting(RANKING_CONFIG_KEY)
     if chosen:
         payload["ranking_config"] = json.loads(chosen)
+    minimum = session.store.setting(MINIMUM_SETTING)  # the county's yearly training hours (people_rates)
+    if minimum:
+        payload["training_minimum"] = json.loads(minimum)
     return payload
 
 

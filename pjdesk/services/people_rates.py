@@ -26,28 +26,37 @@ from .session import Session
 
 UNCLASSIFIED = "未分类"  # 表6's row of people whose unit has no sector (or no unit)
 
-MINIMUM_SETTING = "training_minimum"  # {"others.yearly": 8}: the county's figures (CountySetting.key → hours)
+MINIMUM_SETTING = "training_minimum"  # {"others.yearly": 10}: the county's figures (CountySetting.key → hours)
 LIST_LIMIT = 5000  # the most persons a list of one number shows (it says how many more there are)
 
 
 def minimum_overrides(session: Session) -> dict[str, float]:
-    """The figures of the training minimum this station set (a county setting), by key; {} for the defaults."""
-    kept = session.store.setting(MINIMUM_SETTING)
-    try:
-        data = json.loads(kept) if kept else {}
-    except ValueError:
-        return {}
-    return data if isinstance(data, dict) else {}
+    """The county's figures of the training minimum, by key ({} for the table's defaults): on the county its
+    own setting; on a township those the county sent with its targets (pjdesk.services.county_data)."""
+    if session.require_station().is_county:
+        kept = session.store.setting(MINIMUM_SETTING)
+        try:
+            data = json.loads(kept) if kept else {}
+        except ValueError:
+            return {}
+    else:
+        from .county_data import county_data
+
+        data = (county_data(session)["targets"] or {}).get("training_minimum") or {}
+    return dict(data) if isinstance(data, dict) else {}
 
 
 def current_minimum(session: Session) -> TrainingMinimum:
-    """The yearly training minimum this station counts with: the table of resources, with its own settings."""
+    """The yearly training minimum this station counts with: the table of resources, with the county's figures."""
     return training_minimum(minimum_overrides(session))
 
 
 def set_minimum(session: Session, values: Mapping[str, float | None]) -> TrainingMinimum:
-    """Keep the county's figures of the training minimum (a value None: back to the default). Only the figures
-    marked as county settings may be set, each a number of hours from 1 to 200."""
+    """Keep the county's figures of the training minimum (a value None: back to the default); the townships
+    receive them with the county's targets. Only the county sets them, and only the figures marked as county
+    settings, each a number of hours from 1 to 200."""
+    if not session.require_station().is_county:
+        raise PjdeskError("培训学时下限由县级设置，随县级下发的目标任务一起送达乡镇")
     known = {s.key: s for s in county_settings()}
     chosen = minimum_overrides(session)
     for key, value in values.items():

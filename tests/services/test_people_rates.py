@@ -8,9 +8,11 @@ import datetime as dt
 
 import pytest
 
+from pjdesk.core.errors import PjdeskError
 from pjdesk.core.periods import Month
 from pjdesk.core.person import CERTIFICATE, PERSON, TRAINING
 from pjdesk.core.training_hours import training_minimum
+from pjdesk.services.county_data import keep_documents, targets_payload
 from pjdesk.services.people_rates import rate_people, set_minimum
 from pjdesk.services.records import save_record
 from pjdesk.services.session import init_station
@@ -118,16 +120,32 @@ def test_december_to_today(station):
         "T52": (7, 14, False)}
 
 
-def test_the_county_sets_the_yearly_hours_of_other_employees(station):
+def test_the_county_sets_the_yearly_hours_of_other_employees(station, tmp_path):
+    """The 8 h is the county's: it sets its own figure, which reaches the township with its targets."""
     session, _ = station
     assert training_minimum().required("一般从业人员", "工贸其他", "2015-01-01", 2026) == 8
-    set_minimum(session, {"others.yearly": 10})
+    with pytest.raises(PjdeskError, match="由县级设置"):
+        set_minimum(session, {"others.yearly": 10})
+    county = init_station(tmp_path / "county", code="430626", operator="县局", county=True,
+                          today=lambda: dt.date(2026, 12, 10))
+    with pytest.raises(PjdeskError, match="不是可由县级设置"):
+        set_minimum(county, {"managers.yearly": 10})
+    with pytest.raises(PjdeskError, match="1 到 200"):
+        set_minimum(county, {"others.yearly": 0})
+    assert set_minimum(county, {"others.yearly": 10}).hours["others"]["yearly"] == 10
+
+    def receive(stamp: str) -> None:  # as an import of the county's bundle made at ``stamp``
+        with session.store.transaction():
+            keep_documents(session, {"targets": targets_payload(county)}, stamp=stamp, made_at=None,
+                           received_at=session.now_text())
+
+    receive("0001")
     # 寅 and 卯 had 8 h: short of 10 now. The managers' and the high-risk sectors' figures are the regulation's.
     assert measured(session, Month(2026, 11))["T52"] == (4, 13, False)
-    with pytest.raises(Exception, match="不是可由县级设置"):
-        set_minimum(session, {"managers.yearly": 10})
-    set_minimum(session, {"others.yearly": None})
+    set_minimum(county, {"others.yearly": None})
+    receive("0002")
     assert measured(session, Month(2026, 11))["T52"] == (6, 13, False)
+    county.close()
 
 
 def test_the_people_behind_each_number_say_what_they_lack(station):
