@@ -20,7 +20,7 @@ from pjdesk.forms.certificate_notice import certificate_notice
 from pjdesk.forms.document_pdf import render_document_pdf
 from pjdesk.forms.document_xlsx import render_document_xlsx
 from pjdesk.storage.database import plain_errors
-from pjdesk.storage.reminders import due_reminders
+from pjdesk.storage.reminders import count_reminders, due_reminders
 
 from .documents import issuer
 from .session import Session
@@ -46,6 +46,13 @@ def reminders(session: Session, *, source: str | None = None, unit_id: str | Non
     for row in rows:
         row["late"] = bool(row["due"]) and row["due"] < today.isoformat()
     return rows
+
+
+def reminder_total(session: Session) -> int:
+    """How many reminders ``reminders`` lists today (the 工作台's card), without reading them."""
+    station = session.require_station()
+    return count_reminders(session.store, reminder_sources(), today=session.today(),
+                           township=None if station.is_county else station.code)
 
 
 def reminders_json(session: Session) -> list[dict]:

@@ -30,3 +30,17 @@ def due_reminders(store: Store, sources: Iterable[ReminderSource], *, today: dt.
         found += [{"source": source.name, "kind": source.kind, **row} for row in rows]
     found.sort(key=lambda r: (r["due"] or "", r["unit"] or "", r["person"] or "", r["record"]))
     return found
+
+
+def count_reminders(store: Store, sources: Iterable[ReminderSource], *, today: dt.date,
+                    township: str | None = None) -> int:
+    """How many reminders ``due_reminders`` would list, counted in SQL (for the 工作台's card)."""
+    total = 0
+    for source in sources:
+        params = source.window(today)
+        own = ""
+        if township:
+            own = "WHERE r.township = :township"
+            params["township"] = township
+        total += store.db.conn.execute(f"SELECT COUNT(*) FROM ({source.sql}) r {own}", params).fetchone()[0]
+    return total

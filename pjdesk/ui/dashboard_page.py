@@ -165,7 +165,7 @@ class DashboardPage(QWidget):
         counts = hazard_service.dashboard(self.session)
         for key, card in self.cards.items():
             card.number.setText(f"{counts.get(key, 0):,}")
-        self.todo_card.number.setText(f"{len(reminder_service.reminders(self.session)):,}")
+        self.todo_card.number.setText(f"{reminder_service.reminder_total(self.session):,}")
         self.empty.setVisible(not hazard_service.has_hazards(self.session))
         worst = hazard_service.list_hazards(self.session, HazardFilter(overdue=True), sort=("due_date", False), limit=12)
         fill_rows(self.worst, [(f"{(today - dt.date.fromisoformat(h['due_date'])).days} 天", h["hazard_no"],

@@ -18,6 +18,7 @@ from .widgets import make_button
 
 HEADERS = ("应办日期", "事项", "单位", "人员", "情况")
 LATE = QColor("#c0392b")
+SHOWN = 3000  # the most rows the table holds (a county's whole list can run to tens of thousands)
 
 
 class TodoPage(QWidget):
@@ -64,7 +65,8 @@ class TodoPage(QWidget):
         self.refresh()
 
     def refresh(self, *_) -> None:
-        self.rows = service.reminders(self.session, source=self.source.currentData())
+        found = service.reminders(self.session, source=self.source.currentData())
+        self.rows = found[:SHOWN]
         labels = {s.name: s.label for s in service.sources()}
         fill_rows(self.table, [(r["due"] or "", labels.get(r["source"], r["source"]), r["unit"] or "",
                                 r["person"] or "", r["reason"]) for r in self.rows],
@@ -73,8 +75,9 @@ class TodoPage(QWidget):
             if row["late"]:
                 for j in range(len(HEADERS)):
                     self.table.item(i, j).setForeground(QBrush(LATE))
-        late = sum(1 for r in self.rows if r["late"])
-        self.summary.setText(f"共 {len(self.rows)} 项，其中已过应办日期 {late} 项" if self.rows else "没有待办事项。")
+        late = sum(1 for r in found if r["late"])
+        more = f"（列出应办日期最早的 {SHOWN:,} 项）" if len(found) > SHOWN else ""
+        self.summary.setText(f"共 {len(found):,} 项，其中已过应办日期 {late:,} 项{more}" if found else "没有待办事项。")
         self._selected()
 
     def refresh_for(self, changed: dict) -> None:
