@@ -1366,7 +1366,35 @@ class _RowReader:
         if kind == CHILDREN:
             column = next(c for c in spec.child_columns if f"{self.kind.name}.{c.field}" == target.key)
             return lambda value, _: [{column.child_field: n.strip()} for n in column.split(cell_text(value))]
+        personal = self._personal(target.key)
+        if personal is not None:
+            return self._personal_converter(personal, label)
         return lambda value, _: value if value.__class__ is str else _text_of_number(value, label)
+
+    def _personal(self, key: str) -> tuple[RecordKind, Field] | None:
+        """The kind and field of a target that is personal data (a 身份证号, a phone number)."""
+        prefix, _, name = key.partition(".")
+        kind = KINDS.get(prefix)
+        if kind is None or ">" in name or name not in kind.field_names():
+            return None
+        f = kind.field(name)
+        return (kind, f) if f.personal else None
+
+    @staticmethod
+    def _personal_converter(personal: tuple[RecordKind, Field], label: str) -> Converter:
+        """A number as pjdesk's lists and exports show it (430626********1234) is not the number: where it tells
+        who the record is (the kind's ``matched_by``) it is kept to find that record by; anywhere else it is
+        left out, so that a masked value is never stored."""
+        kind, f = personal
+        identifies = any(f.name in alternative for alternative in kind.matched_by)
+
+        def convert(value, context):
+            text = value if value.__class__ is str else _text_of_number(value, label)
+            if identifies or mask_of(text) is None:
+                return text
+            context[1].append(f"{label}“{text}”隐去了部分数字（从 pjdesk 导出的表），未导入该项；请填写完整的{label}")
+            return None
+        return convert
 
     def read(self, row: int, values: dict) -> None:
         spec = self.spec
@@ -1415,6 +1443,8 @@ class _RowReader:
         if self.units is not None and not reasons and (unit_values or spec.unit_ref.required):
             sector = record.get(spec.unit_sector) if spec.unit_sector else unit_values.get("sector")
             unit = self.units.resolve(unit_values, sector, reasons, warnings)
+        if not reasons and self._registered_already(row, record, unit, reasons):
+            return
         incomplete = False
         if not reasons:
             incomplete = self._check(row, record, unit, listed, children, reasons, warnings)
@@ -1430,6 +1460,61 @@ class _RowReader:
             return
         self.preview.warnings += [RowIssue(row, w) for w in warnings]
         self.preview.rows.append(self.spec.row_type(row, unit.key if unit else None, record, children, incomplete))
+
+    def _registered_already(self, row: int, record: dict, unit: PlannedUnit | None, reasons: list) -> bool:
+        """Whether a row is a record already registered though its sure identity (the first of the kind's
+        ``matched_by``: a 身份证号) does not say so, in which case it is skipped; returns False to read it on.
+
+        - Masked (430626********1234, as pjdesk's lists and exports show it): the record the kind's other
+          fields find (姓名 within the unit) among those whose number shows the same digits, exactly one; the
+          masked value never overwrites the whole one. A row that finds none, or several, is refused.
+        - Left out: a record the other fields find that has none either (a roster read again must not register
+          its people without a number twice); a row that finds none is a new record.
+        """
+        kind = self.kind
+        if len(kind.matched_by) < 2:
+            return False
+        first = kind.matched_by[0]
+        masked_fields = [n for n in first if n in record and kind.field(n).personal and mask_of(str(record[n]))]
+        if not masked_fields and any(record.get(n) for n in first):
+            return False
+        named = dict.fromkeys(n for alternative in kind.matched_by for n in alternative)
+        # The row's own values; its unit (a reference, matched by its title) as the unit the row was given.
+        given = {n: record[n] for n in named if kind.field(n).type != REF and record.get(n)}
+        ref = self.spec.unit_ref
+        if unit is not None and ref is not None and ref.name in named:
+            if unit.is_new and masked_fields:
+                shown = "、".join(f"{kind.field(n).label} {record[n]}" for n in masked_fields)
+                reasons.append(f"{shown}隐去了部分数字（从 pjdesk 导出的表），单位“{unit.name}”又未登记，无法核对是哪一位"
+                               f"{kind.label}；请填写完整的{'、'.join(kind.field(n).label for n in masked_fields)}")
+                return False
+            if unit.is_new:
+                return False  # nobody is registered in a unit the import creates
+            given[ref.name] = unit.name
+        book = self.books.get(kind.name)
+        if book is None:
+            book = self.books[kind.name] = _RecordBook(self.store, kind, self.preview.township)
+        if masked_fields:
+            found = book.resolve(given, reasons, [])
+            if found is None:
+                return False
+            how = (f"{'、'.join(kind.field(n).label for n in masked_fields)}隐去了部分数字，"
+                   f"按{book.label_of_rest(given)}和可见的数字核对为同一{kind.label}")
+            titles = [book.title_of(found)]
+        else:
+            same = book.lacking(given)
+            if not same:
+                return False
+            how = f"同一{book.label_of_rest(given)}，均未填{'、'.join(kind.field(n).label for n in first)}"
+            if len(same) > 1:
+                how += f"；这样的已登记{kind.label}有 {len(same)} 个，如是新的{kind.label}请填写" + \
+                       "、".join(kind.field(n).label for n in first)
+            titles = [book.title_of(same[0])]
+        if unit is not None:
+            unit.rows -= 1
+        self.preview.skipped.append(RowIssue(
+            row, f"与已登记的{self.spec.noun} {titles[0]} 相同（{how}），已跳过，不重复导入"))
+        return True
 
     def _grouped(self, row: int, unit, record: dict, child: dict, warnings: list, incomplete: bool) -> None:
         """A row of a row_child sheet: its child row joins the record of its group, or starts it. A child row
@@ -1635,24 +1720,37 @@ class _RecordBook:
         if kind.prepare:
             plain = {n: v for n, v in kind.prepare(dict(plain)).items() if n in plain}
         wanted = {**given, **plain}
+        # A number as pjdesk exports it (430626********1234) only narrows the match: the record is found by the
+        # other fields, among those whose number shows the same digits.
+        masks = {n: m for n, v in wanted.items() if kind.field(n).personal and (m := mask_of(v)) is not None}
+        wanted = {n: v for n, v in wanted.items() if n not in masks}
+        hidden = "、".join(self._label(n) for n in masks)
         first = kind.matched_by[0]
         for number, alternative in enumerate(kind.matched_by):
             if not all(n in wanted for n in alternative if kind.field(n).type != REF):
                 continue
             used = tuple(n for n in alternative if n in wanted)
-            key = tuple(_name_key(wanted[n]) if n in self.titles or kind.field(n).type in (TEXT, LONGTEXT)
-                        else wanted[n] for n in used)
-            found = self._by(used).get(key, [])
+            if not used:
+                continue
+            found = self._by(used).get(self._key(used, wanted), [])
             if number:  # never a record that the surer alternative says is another
                 found = [r for r in found if not any(r[0].get(n) and n in wanted and r[0][n] != wanted[n]
                                                      for n in first)]
+            if masks:
+                found = [r for r in found if all(fits_mask(r[0].get(n), m) for n, m in masks.items())]
             if len(found) > 1:
+                if masks:
+                    reasons.append(f"{self._said(given)}：{self._said_fields(used)}相同、{hidden}可见数字也相符的"
+                                   f"{kind.label}有 {len(found)} 个，无法确定是哪一个；请填写完整的{hidden}")
+                    return None
                 reasons.append(f"{self._said({n: wanted[n] for n in used})}的{kind.label}有 {len(found)} 个，"
                                f"无法确定是哪一个，请填写{'、'.join(self._label(n) for n in first)}")
                 return None
             if not found:
                 continue
             values, record_id, title = found[0]
+            if masks:
+                return record_id  # the visible digits bear the name out
             if number or len(used) < len(alternative):
                 warnings.append(f"{self._said(given)}：按{'、'.join(self._label(n) for n in used)}匹配到已登记的"
                                 f"{kind.label}“{title}”，请核对是否同一{kind.label}")
@@ -1662,11 +1760,61 @@ class _RecordBook:
                         warnings.append(f"{self._label(n)}“{wanted[n]}”与按{'、'.join(self._label(u) for u in used)}"
                                         f"登记的“{values[n]}”不同，已按{'、'.join(self._label(u) for u in used)}匹配")
             return record_id
+        if masks:
+            rest = [n for n in self.fields if n in wanted]
+            reasons.append(f"{self._said(given)}：{hidden}隐去了部分数字（从 pjdesk 导出的表），"
+                           + (f"没有{self._said_fields(rest)}相同、{hidden}可见数字相符的已登记{kind.label}"
+                              if rest else f"只凭可见数字无法确定是哪一位{kind.label}")
+                           + f"；请填写完整的{hidden}")
+            return None
         reasons.append(f"{kind.label}（{self._said(given)}）未登记，不能导入；请先在{kind.label}页登记或导入后再导入本表")
         return None
 
+    def _said_fields(self, names) -> str:
+        return "、".join(self._label(n) for n in names)
+
+    def _key(self, used: tuple[str, ...], wanted: dict) -> tuple:
+        kind = self.kind
+        return tuple(_name_key(wanted[n]) if n in self.titles or kind.field(n).type in (TEXT, LONGTEXT)
+                     else wanted[n] for n in used)
+
+    def lacking(self, given: dict) -> list[str]:
+        """The records a later alternative finds for ``given`` (whole values, as read) that have no value for
+        any field of the first, sure one: the ids."""
+        kind = self.kind
+        first = kind.matched_by[0]
+        for alternative in kind.matched_by[1:]:
+            if not all(n in given for n in alternative):
+                continue
+            found = self._by(alternative).get(self._key(alternative, given), [])
+            return [record_id for values, record_id, _ in found if not any(values.get(n) for n in first)]
+        return []
+
+    def title_of(self, record_id: str) -> str:
+        return next((str(title) for _, i, title in self.records if i == record_id), "")
+
+    def label_of_rest(self, given: dict) -> str:
+        """The fields a masked row was matched by: those it gives in full (单位、姓名)."""
+        return self._said_fields(n for n in self.fields if n in given and mask_of(str(given[n])) is None)
+
 
 _checked_uscc = functools.lru_cache(maxsize=8192)(check_uscc)
+# A value as pjdesk.core.records.masked shows it: the first and last characters, the rest as asterisks.
+_MASK = re.compile(r"^([^*]*)(\*{2,})([^*]+)$")
+
+
+def mask_of(text: str) -> tuple[str, int, str] | None:
+    """(the visible head, the whole length, the visible tail) of a masked value; None for a value in full."""
+    m = _MASK.match(text.strip()) if isinstance(text, str) and "*" in text else None
+    return (m.group(1).upper(), len(m.group(0)), m.group(3).upper()) if m else None
+
+
+def fits_mask(value: object, mask: tuple[str, int, str]) -> bool:
+    """Whether a stored value is the one a masked value shows (same length, same visible characters)."""
+    if not value:
+        return False
+    text, (head, length, tail) = str(value).upper(), mask
+    return len(text) == length and text.startswith(head) and text.endswith(tail)
 
 
 @functools.lru_cache(maxsize=8192)
