@@ -1,4 +1,5 @@
-"""设置: the station, the operator, the name documents are issued in, the data directory and its backups."""
+"""设置: the station, the operator, the name documents are issued in, the data directory and its backups, and
+the log of who took personal data (身份证号) out of the program."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from PySide6.QtWidgets import (
 
 from pjdesk import __version__
 from pjdesk.core.errors import PjdeskError
-from pjdesk.services import backups, documents
+from pjdesk.services import backups, documents, personal_data
 from pjdesk.services.session import set_operator
 
 from .small_table import fill_rows, small_table
@@ -88,14 +89,39 @@ class SettingsPage(QWidget):
         self.result.setObjectName("backup_result")
         self.result.setTextInteractionFlags(Qt.TextSelectableByMouse)
         kept_layout.addWidget(self.result)
+        # Every export that carried personal data (a roster with its 身份证号, even masked), for the office to
+        # review: kept on this PC only, newest first; the file it went to in the tooltip of its row.
+        exported = QGroupBox("个人信息导出记录")
+        exported_layout = QVBoxLayout(exported)
+        exported_layout.addWidget(QLabel("导出或列出含个人信息（身份证号、联系电话）的记录时，程序在本机记下时间、操作员、内容和行数；"
+                                          "鼠标停在一行上可以看到导出的文件名。", wordWrap=True))
+        self.export_log = small_table("personal_export_log", ["时间", "操作员", "内容", "行数"], stretch=2,
+                                      widths={0: 150, 1: 90, 3: 60})
+        exported_layout.addWidget(self.export_log)
         layout = QVBoxLayout(self)
         layout.addWidget(heading)
         layout.addWidget(box)
         layout.addWidget(who)
         layout.addWidget(issuing)
         layout.addWidget(kept, 1)
+        layout.addWidget(exported, 1)
         self.task = None
         self.refresh_backups()
+        self.refresh_export_log()
+
+    def showEvent(self, event) -> None:
+        # Exports happen on the other pages: the log is read again whenever the page comes into view.
+        super().showEvent(event)
+        self.refresh_export_log()
+
+    def refresh_export_log(self) -> None:
+        entries = personal_data.export_log(self.session)
+        fill_rows(self.export_log, [(e["at"], e["operator"] or "", e["what"], str(e["rows"])) for e in entries])
+        for row, entry in enumerate(entries):
+            if entry["target"]:
+                for column in range(self.export_log.columnCount()):
+                    self.export_log.item(row, column).setToolTip(f"导出到文件：{entry['target']}")
+            self.export_log.item(row, 3).setTextAlignment(Qt.AlignRight | Qt.AlignVCenter)
 
     def refresh_backups(self) -> None:
         rows = backups.list_backups(self.session)
