@@ -13,6 +13,11 @@ differs only by 平江县 or 有限公司 is offered as the match), else created
 column (检查人员 "张三、李四" → one row per name). What a kind needs beyond its declaration is an ``ImportSpec``:
 plain data and a few hooks (the hazard ledger's lifecycle columns, which become events), never a branch here.
 
+A kind that others refer to declares how a row names one of its records (``matched_by``: a person by 身份证号,
+else by 姓名 within the unit). The same alternatives tell a row of that kind already registered though its sure
+field is masked as pjdesk exports it (430626********1234: matched by the other fields and the visible digits,
+never stored) or left out; such a row is skipped. A masked value elsewhere is never stored.
+
 Whole-file refusals (not a spreadsheet, password, empty, no header, bigger than any sheet: see
 ``pjdesk.services.excel_file``) raise PjdeskError; nothing is written. A formula whose result the file does not
 hold refuses its row, and every date must lie in the range pjdesk.core.dates allows.
