@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QDialog,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QListView,
@@ -39,6 +38,7 @@ from pjdesk.services import attachments as attachment_service
 from .dialog_room import fit_dialog
 from .hazard_dialogs import ask_delete_reason
 from .pdf_preview import PdfPreview as PdfPages
+from .saving import ask_open_paths, ask_save_path, say_saved
 from .widgets import make_button
 
 THUMBNAIL = 112  # pixels, the longer side
@@ -255,7 +255,7 @@ class AttachmentsPanel(QWidget):
 
     # --- adding -----------------------------------------------------------------------------------------
     def choose_files(self) -> None:
-        paths, _ = QFileDialog.getOpenFileNames(self, "选择要添加的照片或扫描件", "", FILE_FILTER)
+        paths = [str(p) for p in ask_open_paths(self, self.session, "选择要添加的照片或扫描件", FILE_FILTER, many=True)]
         if paths:
             self.add_files(paths)
 
@@ -358,13 +358,15 @@ class _Viewer(QDialog):
         self.buttons = buttons
 
     def save_as(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "另存附件", self.name)
+        path = ask_save_path(self, self.parent().session, "另存附件", self.name)
         if not path:
             return
         try:
             Path(path).write_bytes(self.data)
         except OSError as e:
             QMessageBox.warning(self, "未保存", f"无法写入 {path}：{os_reason(e)}")
+            return
+        say_saved(self, path, "附件")
 
 
 class PhotoViewer(_Viewer):

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
+from pathlib import Path
 
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QBrush, QColor
@@ -22,7 +23,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
@@ -49,6 +49,7 @@ from .dialog_room import fit_dialog
 from .pdf_preview import PdfPreview
 from .pdf_printing import paper_of_pdf, print_dialog_for, start_printing
 from .record_form import VALUE, DateField
+from .saving import ask_save_path, say_saved
 
 SITE_RECORD, ORDER, REVIEW = document_service.DOCUMENT_TYPES
 DOCUMENT_NAMES = {SITE_RECORD: "site_record", ORDER: "order", REVIEW: "review"}
@@ -474,14 +475,19 @@ class DocumentPreview(QDialog):
         source = self.issued.pdf if kind == "pdf" else self.issued.xlsx
         if path is None:
             filters = "PDF 文件 (*.pdf)" if kind == "pdf" else "Excel 表格 (*.xlsx)"
-            path, _ = QFileDialog.getSaveFileName(self, "另存为", f"{self.issued.stem}.{kind}", filters)
-        if not path:
-            return None
+            chosen = ask_save_path(self, self.parent().session, "另存为", f"{self.issued.stem}.{kind}", filters)
+            if not chosen:
+                return None
+            path, asked = str(chosen), True
+        else:
+            asked = False
         try:
             shutil.copyfile(source, path)
         except OSError as e:
             QMessageBox.warning(self, "未保存", f"不能写入 {path}：{e.strerror}。请换一个文件夹。")
             return None
+        if asked:
+            say_saved(self, Path(path), self.issued.doc_type)
         return path
 
 

@@ -11,11 +11,9 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QFileDialog,
     QInputDialog,
     QLabel,
     QLineEdit,
-    QMessageBox,
     QToolButton,
 )
 
@@ -44,6 +42,7 @@ from pjdesk.services import hazards as hazard_service
 from .hazard_dialogs import ask_delete_reason, hazard_dialog, step_dialog
 from .record_form import DateField
 from .record_page import RecordPage, _Widths
+from .saving import ask_save_path, say_saved
 from .table_model import Column
 
 STATUS_CHOICES = [("全部状态", {}), ("未销号", {"open_only": True}), ("逾期未整改", {"overdue": True}),
@@ -290,14 +289,14 @@ class LedgerPage(RecordPage):
 
         if path is None:
             default = f"{self.session.station.name}隐患台账-{self.session.today():%Y%m%d}.xlsx"
-            path, _ = QFileDialog.getSaveFileName(self, "导出隐患台账", default, "Excel 表格 (*.xlsx)")
+            path = ask_save_path(self, self.session, "导出隐患台账", default, "Excel 表格 (*.xlsx)")
         if not path:
             return
         f, sort = self.current_query(), self.model.sort_key
         self.export_thread = run_task(
             self, self.session, "正在导出台账",
             lambda s, progress, cancelled: export_ledger(s, path, f, sort=sort, progress=progress, cancelled=cancelled),
-            lambda rows: QMessageBox.information(self, "导出完成", f"已导出 {rows} 条隐患到\n{path}"))
+            lambda rows: say_saved(self, path, f"{rows} 条隐患"))
 
 
 def detail_html(detail: dict) -> str:

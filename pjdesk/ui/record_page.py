@@ -35,7 +35,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QCompleter,
-    QFileDialog,
     QGridLayout,
     QHBoxLayout,
     QHeaderView,
@@ -79,6 +78,7 @@ from .attachments_panel import AttachmentsPanel
 from .hazard_dialogs import ask_delete_reason
 from .record_dialog import RecordDialog
 from .record_form import DateField
+from .saving import ask_open_paths, ask_save_path, say_saved
 from .table_model import Column, ElidingDelegate, PagedTableModel
 from .widgets import ListDetailSplitter
 
@@ -704,8 +704,8 @@ class RecordPage(QWidget):
         from .import_dialog import ImportDialog
 
         if path is None:
-            path, _ = QFileDialog.getOpenFileName(self, f"选择要导入的{self.spec.sheet_noun}", "",
-                                                  "Excel 表格 (*.xlsx *.xls)")
+            chosen = ask_open_paths(self, self.session, f"选择要导入的{self.spec.sheet_noun}", "Excel 表格 (*.xlsx *.xls)")
+            path = str(chosen[0]) if chosen else None
         if not path:
             return
         dialog = ImportDialog(self.session, path, self, kind=self.kind)
@@ -720,7 +720,7 @@ class RecordPage(QWidget):
 
         if path is None:
             default = f"{self.session.station.name}{self.spec.sheet_noun}-{self.session.today():%Y%m%d}.xlsx"
-            path, _ = QFileDialog.getSaveFileName(self, f"导出{self.spec.sheet_noun}", default, "Excel 表格 (*.xlsx)")
+            path = ask_save_path(self, self.session, f"导出{self.spec.sheet_noun}", default, "Excel 表格 (*.xlsx)")
         if not path:
             return
         query = self.current_query()
@@ -728,7 +728,7 @@ class RecordPage(QWidget):
             self, self.session, f"正在导出{self.spec.sheet_noun}",
             lambda s, progress, cancelled: export_records(s, self.kind, path, query, progress=progress,
                                                           cancelled=cancelled),
-            lambda rows: QMessageBox.information(self, "导出完成", f"已导出 {rows} 条{self.spec.noun}到\n{path}"))
+            lambda rows: say_saved(self, path, f"{rows} 条{self.spec.noun}"))
 
 
 def _combo_value(box: QComboBox):

@@ -12,13 +12,27 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox
 from .desk_settings import last_folder, remember_folder
 
 
-def ask_save_path(parent, session, title: str, name: str, filters: str) -> Path | None:
+def ask_save_path(parent, session, title: str, name: str, filters: str = "") -> Path | None:
     """The path the person chose for a file proposed as ``name`` (None: cancelled); its folder is remembered."""
     path, _ = QFileDialog.getSaveFileName(parent, title, str(last_folder(session) / name), filters)
     if not path:
         return None
     remember_folder(session, path)
     return Path(path)
+
+
+def ask_open_paths(parent, session, title: str, filters: str, *, many: bool = False) -> list[Path]:
+    """The file(s) the person chose to open (empty: cancelled), looked for first in the folder this desk last
+    used; that folder is remembered."""
+    start = str(last_folder(session))
+    if many:
+        paths, _ = QFileDialog.getOpenFileNames(parent, title, start, filters)
+    else:
+        path, _ = QFileDialog.getOpenFileName(parent, title, start, filters)
+        paths = [path] if path else []
+    if paths:
+        remember_folder(session, paths[0])
+    return [Path(p) for p in paths]
 
 
 def say_saved(parent, path: Path, what: str = "文件") -> None:

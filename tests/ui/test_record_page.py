@@ -332,9 +332,11 @@ def test_the_page_exports_what_it_shows_and_imports_a_sheet(qtbot, window, sessi
     page = window.page("检查")
     choose(page.filters["mode"], "日常巡查")
     exported = tmp_path / "检查台账.xlsx"
+    saved = []
+    answer_dialog(lambda box: (saved.append(box.text()), box.reject()))  # 已保存: 关闭 (not 打开文件)
     page.export_excel(str(exported))
-    qtbot.waitUntil(lambda: bool(said), timeout=15000)
-    assert said == [f"已导出 1 条检查记录到\n{exported}"]
+    qtbot.waitUntil(lambda: bool(saved), timeout=15000)
+    assert saved == [f"1 条检查记录已保存到：\n{exported}"]
     sheet = openpyxl.load_workbook(exported).active
     rows = list(sheet.iter_rows(values_only=True))
     header = next(r for r in rows if "检查方式" in r)
