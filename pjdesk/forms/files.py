@@ -13,7 +13,6 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import os
-import time
 import uuid
 from collections.abc import Callable
 from pathlib import Path
@@ -54,7 +53,7 @@ def date_pdf(canvas, day: dt.date | str | None) -> None:
 
     stamp = TimeStamp(invariant=True)
     stamp.t = calendar.timegm(day.timetuple())
-    stamp.lt = time.gmtime(stamp.t)
+    stamp.lt = day.timetuple()  # midnight, in UTC as the invariant stamp is
     stamp.YMDhms = tuple(stamp.lt)[:6]
     canvas._doc._timeStamp = stamp
 

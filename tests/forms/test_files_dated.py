@@ -16,6 +16,7 @@ from pjdesk.forms.document_xlsx import render_document_xlsx
 from pjdesk.forms.documents import rectification_order
 from tests.forms.conftest import table2
 
+
 @pytest.fixture
 def moving_clock(monkeypatch):
     """The wall clock jumps a day and a half between two renderings (and reads as 2031 under it)."""
