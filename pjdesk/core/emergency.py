@@ -278,6 +278,7 @@ DRILL_DUE = reminder_source(ReminderSource(
     name="drill_due",
     label="单位应急演练",
     kind="unit",
+    topic="drills",
     days=0,
     # must_drill and drill_due: the unit's latest drill up to today + 6 months, or today if it never drilled.
     sql=f"""

@@ -49,6 +49,7 @@ UNCERTIFIED_OPERATOR = reminder_source(ReminderSource(
     name="uncertified_operator",
     label="特种作业人员无有效证书",
     kind="person",
+    topic="certificates",
     days=0,
     # Due since the later of the day they were hired and the day their last such certificate lapsed.
     sql=f"""

@@ -25,6 +25,17 @@ class ReminderSource:
     sql: str  # SELECT … AS record, … AS township, … AS unit_id, … AS person_id, … AS reason, … AS due
     days: int = 60  # the window: what falls due within these days from today (:soon), besides what is late
     township_column: str = "township"  # the column of the query's rows a station's scope filters on
+    # What the reminder is about, as the command line names kinds (``pjdesk reminders --json`` "kind"): a unit
+    # due a drill is about drills though it opens the unit. Empty: the command name of ``kind``.
+    topic: str = ""
+
+    @property
+    def about(self) -> str:
+        if self.topic:
+            return self.topic
+        from .kinds import KINDS
+
+        return KINDS[self.kind].command or self.kind
 
     def window(self, today: dt.date) -> dict[str, str]:
         return {"today": today.isoformat(), "soon": (today + dt.timedelta(days=self.days)).isoformat()}

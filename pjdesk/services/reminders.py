@@ -56,9 +56,11 @@ def reminder_total(session: Session) -> int:
 
 
 def reminders_json(session: Session) -> list[dict]:
-    """``pjdesk reminders --json``: ``[{"kind", "record", "unit", "person", "reason", "due"}]``, names for the
-    unit and person (None without one), ``due`` an ISO date."""
-    return [{key: r[key] for key in JSON_KEYS} for r in reminders(session)]
+    """``pjdesk reminders --json``: ``[{"kind", "record", "unit", "person", "reason", "due"}]``: ``kind`` what
+    the reminder is about as the command line names kinds (certificates, drills, plans), names for the unit
+    and person (None without one), ``due`` an ISO date."""
+    about = {s.name: s.about for s in reminder_sources()}
+    return [{key: r[key] for key in JSON_KEYS} | {"kind": about[r["source"]]} for r in reminders(session)]
 
 
 def reminder_counts(session: Session) -> dict[str, int]:

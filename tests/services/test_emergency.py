@@ -195,7 +195,7 @@ def test_the_reminders_list_the_units_due_a_drill_as_the_rule_does(session, unit
         listed = {(r["record"], r["due"]) for r in reminders(session, source="drill_due")}
         assert listed == rule, day
     session.today = lambda: TODAY
-    entries = [e for e in reminders_json(session) if e["kind"] == "unit"]
+    entries = [e for e in reminders_json(session) if e["kind"] == "drills"]  # a unit due a drill is about drills
     assert {e["unit"] for e in entries} == {"宾馆3", "宾馆1"}
 
 
@@ -206,8 +206,10 @@ def test_late_problems_and_plans_due_are_reminders(session, unit):
         {"problem": "应急广播无法使用", "deadline": "2026-11-20", "status": "整改中"},
         {"problem": "缺少担架", "deadline": "2026-11-28", "status": "完成"}])
     plan = save_record(session, PLAN, {"name": "防汛专项预案", "level": "专项", "issued": "2024-02-01"}).id
-    got = [(e["kind"], e["record"], e["due"]) for e in reminders_json(session) if e["kind"] in ("drill", "plan")]
-    assert got == [("drill", drill_id, "2026-11-20"), ("plan", plan, "2027-02-01")]
-    reasons = {e["kind"]: e["reason"] for e in reminders_json(session)}
-    assert reasons["drill"] == "2026-11-02 演练发现的问题“应急广播无法使用”逾期未整改（期限 2026-11-20）"
-    assert reasons["plan"] == "《防汛专项预案》应于 2027-02-01 前评估"
+    mine = [e for e in reminders_json(session) if e["record"] in (drill_id, plan)]
+    # As the issue names them: a late drill problem (and a unit due a drill) is about drills, a plan about plans.
+    assert [(e["kind"], e["record"], e["due"]) for e in mine] == [("drills", drill_id, "2026-11-20"),
+                                                                  ("plans", plan, "2027-02-01")]
+    reasons = {e["kind"]: e["reason"] for e in mine}
+    assert reasons["drills"] == "2026-11-02 演练发现的问题“应急广播无法使用”逾期未整改（期限 2026-11-20）"
+    assert reasons["plans"] == "《防汛专项预案》应于 2027-02-01 前评估"

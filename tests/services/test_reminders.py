@@ -61,15 +61,15 @@ def due(session):
 
 def test_what_falls_due_or_has_lapsed(session, due):
     got = [(r["kind"], r["record"], r["unit"], r["person"], r["reason"], r["due"]) for r in reminders_json(session)
-           if r["kind"] in ("certificate", "person")]  # the high-risk units are also due a drill (演练)
+           if r["kind"] == "certificates"]  # the high-risk units are also due a drill (drills)
     assert got == [
-        ("certificate", due["lapsed"], "安定机械厂", "丙", "特种设备作业人员证（电梯作业）已过期（有效期至 2026-10-01）",
+        ("certificates", due["lapsed"], "安定机械厂", "丙", "特种设备作业人员证（电梯作业）已过期（有效期至 2026-10-01）",
          "2026-10-01"),
-        ("person", due["electrician"], "安定机械厂", "丙", "特种作业人员未持有效的特种作业证书", "2026-10-02"),
-        ("person", due["new_operator"], "安定机械厂", "庚", "特种作业人员未持有效的特种作业证书", "2026-11-02"),
-        ("certificate", due["expiring"], "安定化工厂", "甲", "安全生产知识和管理能力考核合格证将于 2026-12-20 到期",
+        ("certificates", due["electrician"], "安定机械厂", "丙", "特种作业人员未持有效的特种作业证书", "2026-10-02"),
+        ("certificates", due["new_operator"], "安定机械厂", "庚", "特种作业人员未持有效的特种作业证书", "2026-11-02"),
+        ("certificates", due["expiring"], "安定化工厂", "甲", "安全生产知识和管理能力考核合格证将于 2026-12-20 到期",
          "2026-12-20"),
-        ("certificate", due["review"], "安定化工厂", "乙", "特种作业操作证（焊接与热切割作业）应于 2027-01-10 前复审",
+        ("certificates", due["review"], "安定化工厂", "乙", "特种作业操作证（焊接与热切割作业）应于 2027-01-10 前复审",
          "2027-01-10"),
     ]
     assert all(set(e) == KEYS for e in reminders_json(session))
@@ -85,8 +85,8 @@ def test_a_source_is_a_declaration(session, due):
         sql="SELECT id AS record, township, id AS unit_id, NULL AS person_id, '单位未登记联系电话' AS reason,"
             " :today AS due FROM unit WHERE deleted = 0 AND (phone IS NULL OR phone = '')"))
     try:
-        got = [r for r in reminders_json(session) if r["kind"] == "unit" and r["reason"] == "单位未登记联系电话"]
-        assert got == [{"kind": "unit", "record": due["works"], "unit": "安定机械厂", "person": None,
+        got = [r for r in reminders_json(session) if r["kind"] == "units" and r["reason"] == "单位未登记联系电话"]
+        assert got == [{"kind": "units", "record": due["works"], "unit": "安定机械厂", "person": None,
                         "reason": "单位未登记联系电话", "due": "2026-11-29"}]
         assert set(COLUMNS) <= {"record", "township", "unit_id", "person_id", "reason", "due"}
     finally:
@@ -120,5 +120,5 @@ def test_the_command_prints_the_json(session, due, data_dir):
     assert done.returncode == 0, done.stderr
     entries = json.loads(done.stdout)
     assert all(set(e) == KEYS for e in entries)
-    assert entries[0] == {"kind": "certificate", "record": due["lapsed"], "unit": "安定机械厂", "person": "丙",
+    assert entries[0] == {"kind": "certificates", "record": due["lapsed"], "unit": "安定机械厂", "person": "丙",
                           "reason": "特种设备作业人员证（电梯作业）已过期（有效期至 2026-10-01）", "due": "2026-10-01"}
