@@ -52,6 +52,17 @@ def reminder_source(source: ReminderSource) -> ReminderSource:
     return source
 
 
+def kinds_read() -> frozenset[str]:
+    """The record kinds some source's query reads (a table it names): a change to one of them may change
+    what is due, and a list of reminders is read again."""
+    import re
+
+    from .kinds import KINDS
+
+    queries = " ".join(s.sql for s in reminder_sources())
+    return frozenset(k.name for k in KINDS.values() if re.search(rf"\b{re.escape(k.table)}\b", queries))
+
+
 def reminder_sources() -> list[ReminderSource]:
     """Every registered source, in the order they were declared. The kinds' modules declare theirs on import."""
     from . import kinds, qualifications  # noqa: F401 - the modules that declare sources

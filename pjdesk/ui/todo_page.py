@@ -11,6 +11,7 @@ from PySide6.QtGui import QBrush, QColor, QDesktopServices
 from PySide6.QtWidgets import QComboBox, QFileDialog, QHBoxLayout, QLabel, QMessageBox, QVBoxLayout, QWidget
 
 from pjdesk.core.errors import PjdeskError
+from pjdesk.core.reminders import kinds_read
 from pjdesk.services import reminders as service
 
 from .small_table import fill_rows, small_table
@@ -81,7 +82,7 @@ class TodoPage(QWidget):
         self._selected()
 
     def refresh_for(self, changed: dict) -> None:
-        if {"person", "certificate", "training", "unit"} & set(changed) or changed.get("reminders"):
+        if kinds_read() & set(changed) or changed.get("reminders"):
             self.refresh()
 
     def reload(self) -> None:

@@ -37,3 +37,29 @@ def test_the_todo_page_lists_filters_and_writes_a_notice(qtbot, session, due, tm
     text = "".join(p.extract_text() for p in PdfReader(pdf).pages).replace(" ", "").replace("\n", "")
     assert "安定化工厂：" in text and "A1" in text and "T2" in text
     assert "已写出 安定化工厂 的证书到期提醒（2 项）" in page.summary.text()
+
+
+def test_a_change_to_any_kind_a_reminder_reads_refreshes_the_list(qtbot, session, due):  # noqa: F811
+    """Saving a drill on its page takes the unit off the 待办 list shown beside it (the window passes every
+    change to every page; the list reads again when the change is of a kind some reminder reads)."""
+    from pjdesk.core.reminders import kinds_read
+    from tests.services.test_emergency import drill
+
+    assert {"unit", "person", "certificate", "drill", "drill_problem", "plan"} <= kinds_read()
+    assert "hazard" not in kinds_read()
+    window = MainWindow(session)
+    qtbot.addWidget(window)
+    window.show()
+    window.show_page("待办")
+    page = window.page("待办")
+
+    def units_due() -> set[str]:
+        return {page.table.item(r, 2).text() for r in range(page.table.rowCount())
+                if page.table.item(r, 1).text() == "单位应急演练"}
+
+    assert "安定化工厂" in units_due()
+    drill(session, due["chem"], "2026-11-20")
+    page.refresh_for({"hazard": frozenset()})
+    assert "安定化工厂" in units_due()  # a hazard is not read by any reminder: no reload
+    page.refresh_for({"drill": frozenset()})
+    assert "安定化工厂" not in units_due()
