@@ -472,6 +472,16 @@ def m012_inspection_search(db: Database) -> None:
     CREATE INDEX inspection_t_stop ON inspection(township, stop_order) WHERE deleted = 0;
     """)
 
+
+@migrations()
+def m013_training_hours_index(db: Database) -> None:
+    """The year's passed trainings of everyone (the rates T17 and T52, 表6) read from two covering indexes:
+    the trainings of a date range with their hours, then each one's passed attendees, without the tables."""
+    _run(db, """
+    CREATE INDEX training_year ON training(date, id, hours) WHERE deleted = 0;
+    CREATE INDEX training_attendee_passed ON training_attendee(training_id, result, person_id) WHERE deleted = 0;
+    """)
+
 @cache
 def known_migrations() -> tuple[str, ...]:
     """Every migration this pjdesk knows, in order (all are pending on an empty database)."""
