@@ -134,6 +134,15 @@ def lapse_date_sql(alias: str = "c") -> str:
             f" COALESCE({alias}.review_due, {alias}.valid_until))")
 
 
+def standing(values: Mapping, day: dt.date, due_within: int) -> str:
+    """How a certificate stands on ``day``, in the words a detail panel shows: 已失效 (not valid on it), 即将到期
+    (its last valid day within ``due_within`` days, as the 待办 list counts it) or 有效."""
+    if not valid_on(values, day):
+        return "已失效"
+    last = lapse_date(values)
+    return "即将到期" if last and last <= (day + dt.timedelta(days=due_within)).isoformat() else "有效"
+
+
 # --- rules -------------------------------------------------------------------------------------------------
 def id_number_problems(values: Mapping, today: dt.date) -> list[Problem]:
     """GB 11643: an 18-digit number whose check digit is wrong is refused (the expected digit named); a 15-digit
