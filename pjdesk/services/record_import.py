@@ -289,16 +289,21 @@ UNIT_COLUMNS = ("name", "uscc", "village", "address", "principal", "phone", "lea
 
 def _ref_targets(kind: RecordKind, refs: list[Field]) -> list[Target]:
     """The columns that name the record a reference points to, as its kind's ``matched_by`` says (人员: 身份证号,
-    姓名 and 单位名称): key ``<kind>.<field>><its field>``; a REF among them by its record's title."""
+    姓名 and 单位名称): key ``<kind>.<field>><its field>``; a REF among them by its record's title. The referred
+    record's title is also read under the reference's own label (an exported sheet's 人员 column)."""
     out = []
     for f in refs:
         target = KINDS[f.ref]
         for name in dict.fromkeys(n for alternative in target.matched_by for n in alternative):
             tf = target.field(name)
+            names = _header_names(tf)
             if tf.type == REF:
                 titled = KINDS[tf.ref]
                 tf = titled.field(titled.title_field)
-            out.append(Target(f"{kind.name}.{f.name}>{name}", tf.label, target.label, _header_names(tf)))
+                names = _header_names(tf)
+            elif name == target.title_field:
+                names = (*names, f.label)
+            out.append(Target(f"{kind.name}.{f.name}>{name}", tf.label, target.label, names))
     return out
 
 

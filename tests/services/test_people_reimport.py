@@ -121,3 +121,20 @@ def test_a_certificate_list_naming_holders_by_a_masked_number(session, people, t
     assert preview.warnings == [], "the visible digits bear the name out: no hint to check it"
     [li] = [p for p in people if p[1] == "李四"]
     assert [r.values["person_id"] for r in preview.rows] == [li[0]]
+
+
+def test_a_certificate_export_imports_again(session, people, tmp_path):
+    [zhang] = [p for p in people if p[1] == "张三"]
+    save_record(session, kind_named("certificates"), {"person_id": zhang[0], "cert_type": "特种作业操作证",
+                                                      "cert_no": "T1", "issued": "2024-05-10"})
+    path = tmp_path / "证书名单.xlsx"
+    export_records(session, "certificates", path)
+    book = openpyxl.load_workbook(path)
+    assert [c.value for c in book.active[3]][:2] == ["序号", "人员"]  # the holder by name, under the field's label
+    book.active.append([2, "张三", "特种设备作业人员证", "叉车司机", "TS-9", "2025-01-01", "2029-01-01", None, "市场监管局"])
+    book.save(path)
+    preview = preview_records(session, "certificates", path)
+    assert preview.refused == []
+    assert [issue.reason for issue in preview.skipped] == [
+        "与已登记的证书 T1 相同（同一证书类别和证书编号），已跳过，不重复导入"]
+    assert [(r.values["person_id"], r.values["cert_no"]) for r in preview.rows] == [(zhang[0], "TS-9")]
