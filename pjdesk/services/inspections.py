@@ -18,7 +18,7 @@ from collections.abc import Iterable, Mapping, Sequence
 
 from pjdesk.core.checklists import Checklist, ChecklistItem, checklist, checklist_for, checklist_item
 from pjdesk.core.errors import PjdeskError, ValidationError
-from pjdesk.core.hazard import AWAITING_REVIEW, CLOSED, FOUND, MAJOR, RECTIFYING, REVIEWED
+from pjdesk.core.hazard import AWAITING_REVIEW, CLOSED, FOUND, HAZARD, MAJOR, RECTIFYING, REVIEWED
 from pjdesk.core.inspection import FAILED, INSPECTION, PASSED
 from pjdesk.core.records import join_tags
 from pjdesk.core.unit import UNIT
@@ -145,6 +145,12 @@ def hazards_from_items(session: Session, inspection_id: str, item_ids: Iterable[
 def inspection_hazards(session: Session, inspection_id: str) -> list[dict]:
     """The live hazards found at the inspection, by number, with their state (status, due_date …)."""
     return queries.hazards_of(session.store, inspection_id)
+
+
+def hazard_numbers(session: Session, hazard_ids) -> dict[str, str]:
+    """The number of each hazard named (an item's hazard: found at the inspection, or reviewed by it)."""
+    found = (session.store.get(HAZARD, i) for i in dict.fromkeys(h for h in hazard_ids if h))
+    return {h["id"]: h["hazard_no"] or h["description"] for h in found if h is not None}
 
 
 def inspection_documents(session: Session, inspection_id: str) -> list[dict]:

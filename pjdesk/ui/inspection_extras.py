@@ -332,8 +332,8 @@ class InspectionDialogExtras(QObject):
     def reload_children(self) -> None:
         """The saved child rows (with their ids), each item's hazard shown by its number."""
         record = record_service.get_record(self.session, INSPECTION, self.record_id)
-        numbers = {h["id"]: h["hazard_no"] for h in inspection_service.inspection_hazards(self.session, self.record_id)}
-        items = [{**i, "hazard_id__title": numbers.get(i["hazard_id"]) or i["hazard_id"]} for i in record["items"]]
+        numbers = inspection_service.hazard_numbers(self.session, (i["hazard_id"] for i in record["items"]))
+        items = [{**i, "hazard_id__title": numbers.get(i["hazard_id"])} for i in record["items"]]
         self.form.set_values({"items": items, "officers": record["officers"]})
 
     def _changed(self, changed) -> None:

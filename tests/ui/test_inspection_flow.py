@@ -189,6 +189,13 @@ def test_an_inspection_from_checklist_to_review(qtbot, session, modal, tmp_path)
     status = [h["status"] for h in inspections.inspection_hazards(session, inspection_id)]
     assert status == ["复查合格", "整改中"]
     assert page.model.rowCount() == 2  # the review is an inspection of its own (整改复查)
+    # Its items name the hazards reviewed by their numbers, not by their ids.
+    [review_id] = [r[0] for r in session.store.db.execute("SELECT id FROM inspection WHERE mode = '整改复查'")]
+    opened = page.open_dialog(review_id)
+    items = opened.form.child_table("items")
+    shown = [items.table.item(r, items.column("hazard_id")).text() for r in range(items.table.rowCount())]
+    assert sorted(shown) == sorted(h["hazard_no"] for h in found)
+    opened.deleteLater()
 
     # The documents menu reopens what was issued: the same 文号, nothing issued twice.
     page.select_record(inspection_id)
