@@ -149,7 +149,8 @@ def test_status_json(session, unit):
         "station": {"role": "township", "code": "430626101", "name": "安定镇"},
         "schema_version": SCHEMA_VERSION,
         "counts": {"units": 1, "hazards": 2, "hazards_open": 2, "hazards_overdue": 0, "hazards_major": 1,
-                   "hazards_closed": 0, "inspections": 0, "documents": 0, "attachments": 0},
+                   "hazards_closed": 0, "inspections": 0, "documents": 0, "attachments": 0,
+                   "people": 0, "trainings": 0, "certificates": 0, "plans": 0, "drills": 0, "teams": 0},
         "held_back": {},
         "hazard_numbers": {"letter": "A", "clashes": []},
     }
@@ -165,5 +166,6 @@ def test_status_of_a_fresh_directory(tmp_path):
     assert status["station"] is None
     assert status["counts"] == {"units": 0, "hazards": 0, "hazards_open": 0, "hazards_overdue": 0,
                                 "hazards_major": 0, "hazards_closed": 0, "inspections": 0, "documents": 0,
-                                "attachments": 0}
+                                "attachments": 0, "people": 0, "trainings": 0,
+                                "certificates": 0, "plans": 0, "drills": 0, "teams": 0}
     session.close()
