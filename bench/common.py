@@ -164,7 +164,49 @@ def report(what: str, figure_s: float, budget_s: float | None, baseline_s: float
     return within
 
 
+BUDGET_PEAK_MB = 500  # goal 7: a county of five years on a 4 GB office PC
+_peaks: list[tuple[str, float]] = []
+
+
+def peak_memory_mb() -> float:
+    """The peak resident memory of this process so far, in MB (getrusage; Linux counts it in KB)."""
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def in_fresh_process(what: str, work: Callable, *args):
+    """``work(*args)`` run in a fresh interpreter (``work`` a module-level function of the benchmark), its
+    peak memory noted under ``what`` for ``summary``; returns its result.
+
+    The benchmark's own process holds what its baselines need (every change of the bundles as dicts, rows
+    for raw executemany): its peak says little of pjdesk's. A fresh process holds only what the work does."""
+    import multiprocessing
+
+    with multiprocessing.get_context("spawn").Pool(1) as pool:
+        result, peak = pool.apply(_measured, (work, *args))
+    _peaks.append((what, peak))
+    return result
+
+
+def _measured(work: Callable, *args):
+    return work(*args), peak_memory_mb()
+
+
+def note_peak(what: str, mb: float) -> None:
+    """A peak measured otherwise (a child process's, read from /proc), for ``summary``."""
+    _peaks.append((what, mb))
+
+
 def summary(results: list[bool]) -> int:
+    """The closing lines: peak memory (goal 7: each ≤ 500 MB; the work measured in fresh processes, and this
+    process's own, which includes the baselines' data), then how many figures were within budget."""
+    print(f"\npeak memory (resident, budget ≤ {BUDGET_PEAK_MB} MB each)")
+    for what, mb in [*_peaks, ("this benchmark's own process (with its baselines' data)", peak_memory_mb())]:
+        within = mb <= BUDGET_PEAK_MB
+        if not what.startswith("this benchmark"):
+            results = [*results, within]
+        print(f"  {_pad(what, 60)} {mb:7.0f} MB{'' if within else '  OVER BUDGET'}")
     over = results.count(False)
     print(f"\n{len(results) - over} of {len(results)} within budget" + (f"; {over} over" if over else ""))
     return 1 if over else 0

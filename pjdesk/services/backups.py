@@ -47,6 +47,20 @@ def backup_now(session: Session, reason: str = "manual", *, progress: Progress |
                                           progress=_watched(progress, cancelled, "已取消备份，没有留下备份文件。"))
 
 
+def start_backup(session: Session, reason: str) -> storage_backup.SnapshotCopy:
+    """A backup of the station as it is now, copied in the background while the caller writes (see
+    SnapshotCopy): ``finish_backup`` it before committing what it guards, ``discard`` it when nothing was."""
+    with plain_errors("备份"):
+        return storage_backup.SnapshotCopy(session.store.path, backup_folder(session), reason=reason,
+                                           now=session.now())
+
+
+def finish_backup(copy: storage_backup.SnapshotCopy) -> Path:
+    """The backup file once the copy is whole; PjdeskError when it could not be made (no file is left)."""
+    with plain_errors("备份"):
+        return copy.finish()
+
+
 def daily_backup(session: Session) -> Path | None:
     """Once a day, the first time the program opens that day."""
     if storage_backup.has_backup_since(backup_folder(session), "daily", session.today()):

@@ -8,6 +8,7 @@ or nothing: a bundle that fails any check is refused with the cause and leaves t
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
@@ -26,7 +27,7 @@ from pjdesk.sync.bundle import CHANGES_DIR, Contents, county_member, encode_chan
 from pjdesk.sync.keys import public_key_bytes
 
 from .attachments import export_files, receive_files
-from .backups import backup_now
+from .backups import finish_backup, start_backup
 from .bulk import collector_paused
 from .county_data import check_documents, county_payloads, keep_documents, kept_note
 from .hazards import number_clash_note
@@ -218,25 +219,46 @@ def import_bundles(session: Session, paths, trust_new: bool = False, *,
                    cancelled: Callable[[], bool] | None = None) -> list[ImportResult]:
     """Import each file on its own: one refused file does not stop the others.
 
-    The station file is backed up once, before the first bundle that passed every check is written.
+    The files of one call commit together, each in a savepoint of its own (a refused file rolls back alone),
+    after one backup of the station as it was before the first file that passed every check was written. The
+    backup is copied in the background from a snapshot taken at that moment (a read transaction of its own:
+    WAL keeps it the state before the batch), and the batch commits only once the copy is whole: every commit
+    of an import has a backup from just before it, and a county of five years pays for one copy per batch,
+    mostly while it reads and folds the files. A backup that fails refuses the whole batch, unwritten.
+
     ``progress(i, n)`` is called before each file and at the end; ``cancelled()`` is asked between files,
-    and a cancel leaves the files not yet reached out of the results.
+    and a cancel leaves the files not yet reached out of the results (those read commit).
     """
     paths = [Path(p) for p in paths]
-    backed_up = []
+    device_key(session)  # this device's own registration, once for the batch
+    batch = contextlib.ExitStack()
+    backup: list = []
 
     def before_write() -> None:
-        if not backed_up:
-            backed_up.append(backup_now(session, "before-import"))
+        """The batch's backup and transaction, from the first file about to be written."""
+        if not backup:
+            backup.append(start_backup(session, "before-import"))
+        if not session.store.db.conn.in_transaction:
+            batch.enter_context(session.store.transaction())
 
-    results = []
+    results: list[ImportResult] = []
     with collector_paused():
-        for i, path in enumerate(paths):
-            if cancelled and cancelled():
-                break
-            if progress:
-                progress(i, len(paths))
-            results.append(import_bundle(session, path, trust_new=trust_new, before_write=before_write))
+        try:
+            with batch:
+                for i, path in enumerate(paths):
+                    if cancelled and cancelled():
+                        break
+                    if progress:
+                        progress(i, len(paths))
+                    results.append(_import_one(session, path, trust_new, before_write))
+                if backup:
+                    finish_backup(backup.pop())  # whole before anything it guards commits
+        except PjdeskError as e:
+            # The backup or the commit failed: nothing of the batch was written.
+            results = [ImportResult(r.path, REFUSED, f"已拒绝：{e}") if r.status == ACCEPTED else r for r in results]
+        finally:
+            if backup:
+                backup.pop().discard()
     if progress:
         progress(len(results), len(paths))
     return results
@@ -255,11 +277,14 @@ def set_exchange_folder(session: Session, folder: str | Path) -> None:
     session.store.set_settings({EXCHANGE_FOLDER_KEY: str(folder)})
 
 
-def import_bundle(session: Session, path: Path, trust_new: bool = False,
-                  before_write: Callable[[], None] | None = None) -> ImportResult:
-    path = Path(path)
+def import_bundle(session: Session, path: Path, trust_new: bool = False) -> ImportResult:
+    """One file, as ``import_bundles`` imports it (its own backup first, then its own commit)."""
+    return import_bundles(session, [path], trust_new)[0]
+
+
+def _import_one(session: Session, path: Path, trust_new: bool, before_write: Callable[[], None]) -> ImportResult:
     try:
-        return _import(session, path, trust_new, before_write or (lambda: backup_now(session, "before-import")))
+        return _import(session, path, trust_new, before_write)
     except UnknownDevice as e:
         return ImportResult(path, REFUSED, f"已拒绝：{e}", unknown=e.device)
     except PjdeskError as e:
@@ -268,7 +293,6 @@ def import_bundle(session: Session, path: Path, trust_new: bool = False,
 
 def _import(session: Session, path: Path, trust_new: bool, before_write: Callable[[], None]) -> ImportResult:
     station = session.require_station()
-    device_key(session)
     store = session.store
     bundle = open_bundle(path)
     try:

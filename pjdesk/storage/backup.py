@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import sqlite3
+import threading
 from collections.abc import Callable
 from pathlib import Path
 
@@ -24,9 +25,7 @@ def backup_file(db: Database, folder: Path, *, reason: str, now: dt.datetime, pr
     """A copy of the open file in ``folder``, named for the reason and the moment ``now`` (the session's).
 
     A copy that fails or is stopped leaves no file behind: a partial one would be listed as a backup."""
-    folder.mkdir(parents=True, exist_ok=True)
-    stamp = now.strftime("%Y%m%d-%H%M%S-%f")
-    target = folder / f"pjdesk-{reason}-{stamp}.db"
+    target = _target(folder, reason, now)
     dest = sqlite3.connect(str(target))
     try:
         _copy(db.conn, dest, progress)
@@ -35,10 +34,79 @@ def backup_file(db: Database, folder: Path, *, reason: str, now: dt.datetime, pr
         target.unlink(missing_ok=True)
         raise
     dest.close()
+    _rotate(folder, reason)
+    return target
+
+
+class SnapshotCopy:
+    """A backup of the station file as it is at the moment this is made, copied on a thread of its own while
+    the caller goes on writing through its own connection.
+
+    The copy reads through a connection of its own that opens a read transaction at once: in WAL mode that
+    transaction sees the file as it was when it began, whatever other connections commit meanwhile, so the
+    copy is exactly the state before the caller's writes (an import's "before-import" backup) while it costs
+    the caller only the wait in ``finish``. The caller must call ``finish`` before it commits anything the
+    backup is meant to guard (a write committed before the copy is whole would have no backup behind it if
+    the copy then failed), and ``discard`` if it gives up.
+
+    The copy is written as ``….db.partial`` and renamed once whole: a copy cut short by a crash is never
+    listed as a backup.
+    """
+
+    def __init__(self, path: Path, folder: Path, *, reason: str, now: dt.datetime):
+        self.reason, self.folder = reason, folder
+        self.target = _target(folder, reason, now)
+        self._partial = self.target.with_name(self.target.name + ".partial")
+        self._error: BaseException | None = None
+        self._source = sqlite3.connect(str(path), timeout=15, isolation_level=None, check_same_thread=False)
+        try:
+            self._source.execute("BEGIN")
+            self._source.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()  # the snapshot starts here
+            self._dest = sqlite3.connect(str(self._partial), check_same_thread=False)
+        except BaseException:
+            self._source.close()
+            raise
+        self._thread = threading.Thread(target=self._run, name="pjdesk-backup", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        try:
+            self._source.backup(self._dest)  # sqlite3 lets other threads run while it copies
+        except BaseException as e:  # re-raised by finish(), in the caller's thread
+            self._error = e
+
+    def finish(self) -> Path:
+        """Wait for the copy; returns the backup file, or raises what stopped it (and leaves no file)."""
+        self._thread.join()
+        self._close()
+        if self._error is not None:
+            self._partial.unlink(missing_ok=True)
+            raise self._error
+        os.replace(self._partial, self.target)
+        _rotate(self.folder, self.reason)
+        return self.target
+
+    def discard(self) -> None:
+        """Wait for the copy and delete it: nothing was written that it would guard."""
+        self._thread.join()
+        self._close()
+        self._partial.unlink(missing_ok=True)
+
+    def _close(self) -> None:
+        self._dest.close()
+        self._source.close()  # ends the read transaction: the file's WAL may be checkpointed again
+
+
+def _target(folder: Path, reason: str, now: dt.datetime) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder / f"pjdesk-{reason}-{now.strftime('%Y%m%d-%H%M%S-%f')}.db"
+
+
+def _rotate(folder: Path, reason: str) -> None:
+    """Keep the newest ``KEEP[reason]`` backups made for ``reason``."""
     old = sorted(folder.glob(f"pjdesk-{reason}-*.db"))
     for stale in old[:-KEEP.get(reason, 10)]:
         stale.unlink(missing_ok=True)
-    return target
 
 
 def list_backups(folder: Path) -> list[Path]:
