@@ -156,8 +156,9 @@ def _kept(session: Session, name: str) -> dict | None:
 
 
 def own_standing(session: Session) -> dict | None:
-    """This township's place in the newest ranking the county sent: month, rank, score, how many were ranked,
-    whether it is marked for 约谈, and the county's weights. None before any ranking arrived."""
+    """This township's place in the newest ranking the county sent: month, rank, score, how many were ranked
+    (``ranked``) and of them how many only for not reporting (``unreported``: placed last, as the county's
+    configuration may say), whether it is marked for 约谈. None before any ranking arrived."""
     ranking = county_data(session)["ranking"]
     if not ranking or not ranking.get("months"):
         return None
@@ -167,4 +168,5 @@ def own_standing(session: Session) -> dict | None:
     if own is None:
         return None
     return {"month": month, "rank": own["rank"], "score": own["score"], "interview": own["interview"],
-            "ranked": sum(s["rank"] is not None for s in standings)}
+            "ranked": sum(s["rank"] is not None for s in standings),
+            "unreported": sum(s["rank"] is not None and bool(s.get("unreported")) for s in standings)}

@@ -276,6 +276,8 @@ def county_notice(session) -> str:
         place = f"第 {s['rank']} 名 / {s['ranked']}（未报送本月交换文件）" if s["rank"] else "未参加排名（无数据或未报送）"
     else:
         place = f"第 {s['rank']} 名 / {s['ranked']}，得分 {s['score']:.1f}"
+    if s.get("unreported"):
+        place += f"（其中 {s['unreported']} 个乡镇未报送，并列末位）"
     text = f"县级排名（{year}年{int(month)}月）：{place}"
     if s["interview"]:
         text += "　<span style='color:#b3261e;font-weight:600'>列入约谈</span>"

@@ -29,5 +29,5 @@ def test_the_county_sees_who_reported_and_the_township_its_place(qtbot, tmp_path
     township_page = DashboardPage(anding)
     qtbot.addWidget(township_page)
     # The other townships sent nothing for October: they share the place after the two ranked.
-    assert "县级排名（2026年10月）：第 2 名 / 26，得分 50.0" in township_page.notice.text()
+    assert "县级排名（2026年10月）：第 2 名 / 26，得分 50.0（其中 24 个乡镇未报送，并列末位）" in township_page.notice.text()
     assert township_page.notice.isVisibleTo(township_page)
