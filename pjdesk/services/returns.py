@@ -25,7 +25,7 @@ from pjdesk.forms import FORMS, FilledForm, render_pdf, render_xlsx
 from pjdesk.storage import numbering
 from pjdesk.storage.database import plain_errors
 from pjdesk.storage.inspection_facts import documents_between, inspections_between
-from pjdesk.storage.period_facts import hazards_as_of, inspection_hazards_as_of
+from pjdesk.storage.period_facts import hazards_as_of, hazards_as_of_each, inspection_hazards_as_of
 from pjdesk.storage.snapshots import frozen_returns
 
 from . import return_figures as figures
@@ -162,7 +162,12 @@ def file_stem(form: str, title: str, station_name: str, month: Month) -> str:
 
 def build_return(session: Session, form: str, month: Month, out_dir: str | Path,
                  facts: list[dict] | None = None, *, township: str | None = None) -> BuiltReturn:
-    filled = fill_form(session, form, month, facts, township=township)
+    if form == "表2" and township is None and session.require_station().is_county:
+        from .unreported import county_table2
+
+        filled = county_table2(session, month, facts)  # a township without the month's file: 未报送
+    else:
+        filled = fill_form(session, form, month, facts, township=township)
     out = Path(out_dir)
     with plain_errors("写出报表"):
         out.mkdir(parents=True, exist_ok=True)
@@ -186,6 +191,27 @@ def build_returns(session: Session, month: Month, forms: list[str] | tuple[str, 
         built.append(build_return(session, form, month, out_dir, facts, township=township))
     if progress:
         progress(len(forms), len(forms))
+    return built
+
+
+def build_months(session: Session, months: list[Month], forms: list[str] | tuple[str, ...], out_dir: str | Path, *,
+                 township: str | None = None, progress: Callable[[int, int], None] | None = None,
+                 cancelled: Callable[[], bool] | None = None) -> list[BuiltReturn]:
+    """``build_returns`` for several months (a year of returns): the hazards and their events are read once
+    for all the months, each month's facts taken from that read; the same returns, month by month."""
+    reads = set(forms) - set(ENFORCEMENT_FORMS)
+    shared = hazards_as_of_each(session.store, [(m.year_start.isoformat(), m.end.isoformat()) for m in months],
+                                township=_scope(session, township)) if reads else [None] * len(months)
+    built, steps = [], len(months) * len(forms)
+    for m, (month, facts) in enumerate(zip(months, shared, strict=True)):
+        for f, form in enumerate(forms):
+            if cancelled and cancelled():
+                raise PjdeskError("已取消生成报表")
+            if progress:
+                progress(m * len(forms) + f, steps)
+            built.append(build_return(session, form, month, out_dir, facts, township=township))
+    if progress:
+        progress(steps, steps)
     return built
 
 

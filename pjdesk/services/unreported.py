@@ -29,13 +29,15 @@ def unreported_townships(session: Session, month: Month) -> dict[str, str]:
             if row.cells[month.key].status in (MISSING, DUE)}
 
 
-def county_table2(session: Session, month: Month) -> FilledForm:
+def county_table2(session: Session, month: Month, facts: list[dict] | None = None) -> FilledForm:
     """汇总: the county's 表2 from the townships that reported the month; a row per township that did not,
-    in the roster's place, saying 未报送 (or 待报送) with no figures, and a note naming them."""
+    in the roster's place, saying 未报送 (or 待报送) with no figures, and a note naming them. ``facts``: the
+    month's hazard facts if already read."""
     from . import returns as return_service
 
     missing = unreported_townships(session, month)
-    facts = [h for h in return_service.month_facts(session, month) if h.get("township") not in missing]
+    facts = return_service.month_facts(session, month) if facts is None else facts
+    facts = [h for h in facts if h.get("township") not in missing]
     filled = return_service.fill_form(session, "表2", month, facts)
     if not missing:
         return filled

@@ -104,3 +104,16 @@ def test_the_summary_marks_the_silent_township_and_leaves_it_out_of_the_total(co
     reported = {r["label"]: r for r in filled.rows if not r["label"].endswith("）")}
     assert filled.total["general_found_ytd"] == sum(r["general_found_ytd"] for r in reported.values())
     assert any(name in note and "不计入合计" in note for note in filled.notes)
+
+
+def test_the_county_table2_built_from_the_command_line_marks_it_too(county, tmp_path):
+    """``pjdesk return build --form 表2`` at the county writes the same 汇总 as the 汇总 page: 未报送, no figures."""
+    import openpyxl
+
+    from pjdesk.services.returns import build_return
+
+    built = build_return(county, "表2", OCTOBER, tmp_path / "out")
+    name = township(SILENT).name
+    assert any(r["label"] == f"{name}（未报送）" for r in built.filled.rows)
+    cells = [c for row in openpyxl.load_workbook(built.xlsx).active.iter_rows(values_only=True) for c in row]
+    assert f"{name}（未报送）" in cells
