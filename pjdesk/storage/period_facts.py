@@ -8,6 +8,8 @@ today's status. Hazards closed before the year began cannot change any figure of
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from pjdesk.core.hazard import derive_state
 
 from .database import Store
@@ -40,6 +42,35 @@ def hazards_as_of(store: Store, *, year_start: str, end: str, township: str | No
     return _as_of(store, FACT_COLUMNS, "", " AND ".join(clauses), params)
 
 
+def hazards_as_of_each(store: Store, periods: Sequence[tuple[str, str]], *, township: str | None = None
+                       ) -> list[list[dict]]:
+    """``hazards_as_of`` for several periods at once, each ``(year_start, end)``: the same lists, from one read
+    of the hazards and their events over the widest of the periods (a year of returns reads the events once,
+    not twelve times), each period's hazards and states then taken from it."""
+    if not periods:
+        return []
+    clauses = ["h.deleted = 0", "h.found_date <= :end",
+               "(h.found_date >= :start OR h.closed_date IS NULL OR h.closed_date >= :start)"]
+    params = {"start": min(p[0] for p in periods), "end": max(p[1] for p in periods)}
+    if township:
+        clauses.append("h.township = :township")
+        params["township"] = township
+    hazards, events = _read(store, f"{FACT_COLUMNS}, h.closed_date AS _closed_now", "", " AND ".join(clauses),
+                            params)
+    out = []
+    for year_start, end in periods:
+        facts = []
+        for h in hazards:
+            # hazards_as_of's own condition, on the hazard's stored 销号日期 as the SQL reads it
+            if h["found_date"] > end or not (h["found_date"] >= year_start or h["_closed_now"] is None
+                                            or h["_closed_now"] >= year_start):
+                continue
+            row = {k: v for k, v in h.items() if k != "_closed_now"}
+            facts.append(_with_state(row, [e for e in events.get(row["id"], ()) if e["date"] <= end]))
+        out.append(facts)
+    return out
+
+
 def inspection_hazards_as_of(store: Store, *, start: str, end: str, township: str | None = None) -> list[dict]:
     """The live hazards found by ``end`` that name a live inspection dated from ``start`` to ``end`` (表4's
     发现隐患), each as of ``end`` like those of ``hazards_as_of``, with ``inspection_id`` and the inspection's
@@ -57,6 +88,14 @@ def inspection_hazards_as_of(store: Store, *, start: str, end: str, township: st
 def _as_of(store: Store, columns: str, joins: str, where: str, params: dict) -> list[dict]:
     """The hazards ``where`` selects (on ``h``, ``u`` and ``joins``), each with its state derived from its
     events dated on or before ``params["end"]``."""
+    hazards, events = _read(store, columns, joins, where, params)
+    for h in hazards:
+        _with_state(h, events.get(h["id"], ()))
+    return hazards
+
+
+def _read(store: Store, columns: str, joins: str, where: str, params: dict) -> tuple[list[dict], dict[str, list]]:
+    """The hazards ``where`` selects and their live events dated on or before ``params["end"]``, by hazard."""
     joins = f" LEFT JOIN unit u ON u.id = h.unit_id{joins}"
     hazards = store._rows(f"SELECT {columns} FROM hazard h{joins} WHERE {where} ORDER BY h.found_date, h.rowid",
                           params)
@@ -68,8 +107,11 @@ def _as_of(store: Store, columns: str, joins: str, where: str, params: dict) -> 
         events.setdefault(hazard_id, []).append(
             {"kind": kind, "date": date, "result": result, "new_deadline": new_deadline, "created_at": created_at,
              "id": event_id})
-    for h in hazards:
-        state = derive_state(h, events.get(h["id"], ()))
-        h.update(status=state.status, due_date=state.due_date, rectified_date=state.rectified_date,
-                 review_date=state.review_date, closed_date=state.closed_date)
-    return hazards
+    return hazards, events
+
+
+def _with_state(h: dict, events) -> dict:
+    state = derive_state(h, events)
+    h.update(status=state.status, due_date=state.due_date, rectified_date=state.rectified_date,
+             review_date=state.review_date, closed_date=state.closed_date)
+    return h

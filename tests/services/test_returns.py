@@ -181,3 +181,14 @@ def test_freeze_keeps_the_numbers_and_shows_late_edits(session, ledger, tmp_path
     assert changed[("合计", "一般隐患·本月新增")] == (1, 2)
     assert changed[("危化", "一般隐患·累计未整改")] == (1, 2)
     assert returns.list_frozen(session)[0]["form"] == "表2"
+
+
+def test_a_year_of_returns_read_at_once_gives_each_month_as_built_alone(session, ledger, tmp_path):
+    months = [Month(2025, 12), *(Month(2026, m) for m in range(1, 12))]  # across a year's start
+    forms = ["表2", "表3", "台账"]
+    together = returns.build_months(session, months, forms, tmp_path / "year")
+    alone = [b for month in months for b in returns.build_returns(session, month, forms, tmp_path / "alone")]
+    assert [(b.form, b.month) for b in together] == [(b.form, b.month) for b in alone]
+    assert [returns.figures_of(b.filled) for b in together] == [returns.figures_of(b.filled) for b in alone]
+    may = next(b for b in together if b.form == "表2" and b.month == Month(2026, 5))
+    assert returns.figures_of(may.filled) != returns.figures_of(together[0].filled), "months differ"
