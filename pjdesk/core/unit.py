@@ -24,6 +24,14 @@ UNIT_FIELDS = (
     Field("crowded_type", "人员密集场所类型", CHOICE, "crowded_place_type",
           only_when=("sector", "人员密集场所")),
     Field("is_above_scale", "规上企业", BOOL),
+    # What the work plan's targets count of a unit (T28, T44 双重预防; T50 一会三卡; T30 入园新建的三同时), as it is now.
+    Field("dual_prevention", "双重预防机制已建成", BOOL, group="安全管理",
+          help="风险分级管控和隐患排查治理双重预防机制已建成（目标 T28、T44）"),
+    Field("yihui_sanka", "已实施“一会三卡”", BOOL, group="安全管理",
+          help="班前会和体检卡、动工卡、应急处置卡已实施（目标 T50）"),
+    Field("new_in_park", "入园新建企业", BOOL, group="安全管理", help="新建并进入园区的企业（目标 T30）"),
+    Field("three_simultaneous", "“三同时”符合", BOOL, group="安全管理",
+          help="安全设施与主体工程同时设计、同时施工、同时投入使用（目标 T30）"),
     Field("village", "所在村（社区）", in_list=True, max_length=50,
           import_names=("所在村（社区）", "所在村", "村（社区）", "所属村（社区）")),
     Field("address", "地址", max_length=200, import_names=("地址", "单位地址", "详细地址", "经营地址")),
@@ -60,5 +68,6 @@ def _canonical_codes(values: dict) -> dict:
 UNIT = RecordKind(
     "unit", "单位", "unit", UNIT_FIELDS, unit_rules,
     derived=("name_initials",), command="units", prepare=_canonical_codes,
-    defaults={"status": "正常", "sector": "工贸其他", "is_high_risk": 0, "is_above_scale": 0, "no_licence": 0},
+    defaults={"status": "正常", "sector": "工贸其他", "is_high_risk": 0, "is_above_scale": 0, "no_licence": 0,
+              "dual_prevention": 0, "yihui_sanka": 0, "new_in_park": 0, "three_simultaneous": 0},
 )

@@ -482,6 +482,133 @@ def m013_training_hours_index(db: Database) -> None:
     CREATE INDEX training_attendee_passed ON training_attendee(training_id, result, person_id) WHERE deleted = 0;
     """)
 
+@migrations()
+def m014_progress(db: Database) -> None:
+    """目标进展 (the targets' figures no record computes, entered by the county or a township), and the unit
+    flags four targets count: 双重预防机制已建成 (T28, T44), 一会三卡 (T50), 入园新建 and its 三同时 (T30)."""
+    _run(db, f"""
+    CREATE TABLE progress ({_META},
+        target_id TEXT NOT NULL, period TEXT NOT NULL, value TEXT, numerator TEXT, denominator TEXT, note TEXT,
+        reporter TEXT
+    );
+    CREATE INDEX progress_township ON progress(township, deleted);
+    CREATE INDEX progress_target ON progress(target_id, period) WHERE deleted = 0;
+    CREATE INDEX progress_t_target ON progress(township, target_id, period) WHERE deleted = 0;
+    CREATE INDEX progress_t_period ON progress(township, period) WHERE deleted = 0;
+    CREATE INDEX progress_t_value ON progress(township, value) WHERE deleted = 0;
+    CREATE INDEX progress_t_numerator ON progress(township, numerator) WHERE deleted = 0;
+    CREATE INDEX progress_t_denominator ON progress(township, denominator) WHERE deleted = 0;
+    CREATE INDEX progress_t_reporter ON progress(township, reporter) WHERE deleted = 0;
+
+    ALTER TABLE unit ADD COLUMN dual_prevention INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE unit ADD COLUMN yihui_sanka INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE unit ADD COLUMN new_in_park INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE unit ADD COLUMN three_simultaneous INTEGER NOT NULL DEFAULT 0;
+    """)
+
+
+@migrations()
+def m014_plan_records(db: Database) -> None:
+    """事故, 森林火灾, 道路交通抽查, 有奖举报兑现, 曝光 and 会议. Hectares are integer hundredths (burned_ha100),
+    money integer 分, as everywhere."""
+    _run(db, f"""
+    CREATE TABLE accident ({_META},
+        occurred TEXT NOT NULL, occurred_time TEXT, unit_id TEXT REFERENCES unit(id), party_name TEXT,
+        industry TEXT, place TEXT, category TEXT NOT NULL, is_production INTEGER NOT NULL DEFAULT 0,
+        is_disaster INTEGER NOT NULL DEFAULT 0, deaths INTEGER, missing INTEGER, serious INTEGER, minor INTEGER,
+        loss INTEGER, summary TEXT NOT NULL, cause TEXT, note TEXT,
+        level TEXT
+    );
+    CREATE INDEX accident_township ON accident(township, deleted);
+    CREATE INDEX accident_unit ON accident(unit_id);
+    -- The returns and the targets read a month's or a year's accidents of every township.
+    CREATE INDEX accident_occurred ON accident(occurred, township) WHERE deleted = 0;
+    CREATE INDEX accident_t_occurred ON accident(township, occurred) WHERE deleted = 0;
+    CREATE INDEX accident_t_unit ON accident(township, unit_id, occurred) WHERE deleted = 0;
+    CREATE INDEX accident_t_party ON accident(township, party_name) WHERE deleted = 0;
+    CREATE INDEX accident_t_industry ON accident(township, industry, occurred) WHERE deleted = 0;
+    CREATE INDEX accident_t_place ON accident(township, place) WHERE deleted = 0;
+    CREATE INDEX accident_t_category ON accident(township, category, occurred) WHERE deleted = 0;
+    CREATE INDEX accident_t_production ON accident(township, is_production, occurred) WHERE deleted = 0;
+    CREATE INDEX accident_t_disaster ON accident(township, is_disaster, occurred) WHERE deleted = 0;
+    CREATE INDEX accident_t_deaths ON accident(township, deaths) WHERE deleted = 0;
+    CREATE INDEX accident_t_missing ON accident(township, missing) WHERE deleted = 0;
+    CREATE INDEX accident_t_serious ON accident(township, serious) WHERE deleted = 0;
+    CREATE INDEX accident_t_loss ON accident(township, loss) WHERE deleted = 0;
+    CREATE INDEX accident_t_level ON accident(township, level, occurred) WHERE deleted = 0;
+
+    CREATE TABLE fire ({_META},
+        date TEXT NOT NULL, village TEXT NOT NULL, burned_ha100 INTEGER, forest_ha100 INTEGER, cause TEXT,
+        deaths INTEGER, serious INTEGER, note TEXT,
+        level TEXT
+    );
+    CREATE INDEX fire_township ON fire(township, deleted);
+    CREATE INDEX fire_date ON fire(date, township) WHERE deleted = 0;
+    CREATE INDEX fire_t_date ON fire(township, date) WHERE deleted = 0;
+    CREATE INDEX fire_t_village ON fire(township, village) WHERE deleted = 0;
+    CREATE INDEX fire_t_burned ON fire(township, burned_ha100) WHERE deleted = 0;
+    CREATE INDEX fire_t_forest ON fire(township, forest_ha100) WHERE deleted = 0;
+    CREATE INDEX fire_t_cause ON fire(township, cause) WHERE deleted = 0;
+    CREATE INDEX fire_t_deaths ON fire(township, deaths) WHERE deleted = 0;
+    CREATE INDEX fire_t_serious ON fire(township, serious) WHERE deleted = 0;
+    CREATE INDEX fire_t_level ON fire(township, level, date) WHERE deleted = 0;
+
+    CREATE TABLE road_check ({_META},
+        date TEXT NOT NULL, place TEXT NOT NULL, riders INTEGER, helmeted INTEGER, vehicles INTEGER,
+        modified INTEGER, note TEXT
+    );
+    CREATE INDEX road_check_township ON road_check(township, deleted);
+    CREATE INDEX road_check_date ON road_check(date, township) WHERE deleted = 0;
+    CREATE INDEX road_check_t_date ON road_check(township, date) WHERE deleted = 0;
+    CREATE INDEX road_check_t_place ON road_check(township, place) WHERE deleted = 0;
+    CREATE INDEX road_check_t_riders ON road_check(township, riders) WHERE deleted = 0;
+    CREATE INDEX road_check_t_helmeted ON road_check(township, helmeted) WHERE deleted = 0;
+    CREATE INDEX road_check_t_vehicles ON road_check(township, vehicles) WHERE deleted = 0;
+    CREATE INDEX road_check_t_modified ON road_check(township, modified) WHERE deleted = 0;
+
+    CREATE TABLE reward ({_META},
+        received TEXT NOT NULL, matter TEXT NOT NULL, unit_id TEXT REFERENCES unit(id), verified TEXT NOT NULL,
+        amount INTEGER, paid_on TEXT, note TEXT
+    );
+    CREATE INDEX reward_township ON reward(township, deleted);
+    CREATE INDEX reward_unit ON reward(unit_id);
+    CREATE INDEX reward_received ON reward(received, township) WHERE deleted = 0;
+    CREATE INDEX reward_paid ON reward(paid_on, township) WHERE deleted = 0 AND paid_on IS NOT NULL;
+    CREATE INDEX reward_t_received ON reward(township, received) WHERE deleted = 0;
+    CREATE INDEX reward_t_matter ON reward(township, matter) WHERE deleted = 0;
+    CREATE INDEX reward_t_unit ON reward(township, unit_id) WHERE deleted = 0;
+    CREATE INDEX reward_t_verified ON reward(township, verified, received) WHERE deleted = 0;
+    CREATE INDEX reward_t_amount ON reward(township, amount) WHERE deleted = 0;
+    CREATE INDEX reward_t_paid ON reward(township, paid_on) WHERE deleted = 0;
+
+    CREATE TABLE exposure ({_META},
+        date TEXT NOT NULL, unit_id TEXT REFERENCES unit(id), party_name TEXT, facts TEXT NOT NULL, channel TEXT,
+        batch TEXT, note TEXT
+    );
+    CREATE INDEX exposure_township ON exposure(township, deleted);
+    CREATE INDEX exposure_unit ON exposure(unit_id);
+    CREATE INDEX exposure_date ON exposure(date, township) WHERE deleted = 0;
+    CREATE INDEX exposure_t_date ON exposure(township, date) WHERE deleted = 0;
+    CREATE INDEX exposure_t_unit ON exposure(township, unit_id) WHERE deleted = 0;
+    CREATE INDEX exposure_t_party ON exposure(township, party_name) WHERE deleted = 0;
+    CREATE INDEX exposure_t_facts ON exposure(township, facts) WHERE deleted = 0;
+    CREATE INDEX exposure_t_channel ON exposure(township, channel, date) WHERE deleted = 0;
+    CREATE INDEX exposure_t_batch ON exposure(township, batch, date) WHERE deleted = 0;
+
+    CREATE TABLE meeting ({_META},
+        date TEXT NOT NULL, meeting_type TEXT NOT NULL, host TEXT, attendees INTEGER, topics TEXT NOT NULL,
+        note TEXT
+    );
+    CREATE INDEX meeting_township ON meeting(township, deleted);
+    CREATE INDEX meeting_date ON meeting(date, township) WHERE deleted = 0;
+    CREATE INDEX meeting_t_date ON meeting(township, date) WHERE deleted = 0;
+    CREATE INDEX meeting_t_type ON meeting(township, meeting_type, date) WHERE deleted = 0;
+    CREATE INDEX meeting_t_host ON meeting(township, host) WHERE deleted = 0;
+    CREATE INDEX meeting_t_attendees ON meeting(township, attendees) WHERE deleted = 0;
+    CREATE INDEX meeting_t_topics ON meeting(township, topics) WHERE deleted = 0;
+    """)
+
+
 @cache
 def known_migrations() -> tuple[str, ...]:
     """Every migration this pjdesk knows, in order (all are pending on an empty database)."""
