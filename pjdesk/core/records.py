@@ -2,7 +2,7 @@
 
 A kind's declaration drives its table columns (checked by a test against the migrations), its entry dialog,
 its list columns, the Excel import header names and the sync encoding. Values travel as plain storage
-values: text, ISO dates, integer 分 for money, 0/1 for flags, ``|``-joined text for tags.
+values: text, ISO dates, integer 分 for money, integer hundredths for decimals, 0/1 for flags, ``|``-joined text for tags.
 """
 
 from __future__ import annotations
@@ -17,6 +17,9 @@ from .resources import load_config
 TEXT, LONGTEXT, DATE, INT, MONEY, BOOL, CHOICE, TAGS, REF, CHILDREN = (
     "text", "longtext", "date", "int", "money", "bool", "choice", "tags", "ref", "children",
 )
+# A number with two decimals (hectares): stored, like MONEY in 分, as an integer of hundredths, so that sums
+# are exact; entered, listed, imported and exported with its decimals.
+DECIMAL = "decimal"
 TAG_SEPARATOR = "|"
 
 ERROR = "error"  # refused: nothing is saved
@@ -204,7 +207,7 @@ def validate(kind: RecordKind, values: Mapping, today: dt.date) -> list[Problem]
                 problems.append(Problem(f.name, f"{f.label}应写成 YYYY-MM-DD"))
             elif day and (reason := out_of_range(day, today, f.label, years_ahead=f.years_ahead)):
                 problems.append(Problem(f.name, reason))
-        elif f.type in (INT, MONEY):
+        elif f.type in (INT, MONEY, DECIMAL):
             if not isinstance(v, int) or isinstance(v, bool):
                 problems.append(Problem(f.name, f"{f.label}应为整数"))
             elif v < 0:

@@ -508,7 +508,7 @@ def m014_progress(db: Database) -> None:
 
 
 @migrations()
-def m014_plan_records(db: Database) -> None:
+def m015_plan_records(db: Database) -> None:
     """事故, 森林火灾, 道路交通抽查, 有奖举报兑现, 曝光 and 会议. Hectares are integer hundredths (burned_ha100),
     money integer 分, as everywhere."""
     _run(db, f"""
