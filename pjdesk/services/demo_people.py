@@ -184,7 +184,7 @@ class DemoPeople:
         high_risk = bool(unit.get("is_high_risk")) or is_high_risk_sector(unit["sector"])
         for p in staff:
             role = p["role_class"]
-            if role == "特种作业人员" and rng.random() < 0.9:
+            if role == "特种作业人员" and rng.random() < 0.97:
                 cert_type = ("建筑施工特种作业操作资格证" if unit["sector"] == "建筑施工" else
                              "特种设备作业人员证" if p["post"] in ("叉车司机", "起重机司机") else "特种作业操作证")
             elif role == "高风险岗位操作人员" and rng.random() < 0.85:
@@ -193,11 +193,20 @@ class DemoPeople:
                 cert_type = "安全生产知识和管理能力考核合格证"
             else:
                 continue
-            issued = self._day(self.today - dt.timedelta(days=365 * 7), self.today - dt.timedelta(days=20))
             years = {"特种作业操作证": 6, "特种设备作业人员证": 4, "建筑施工特种作业操作资格证": 2}.get(cert_type, 3)
+            # Most holders renew in time: their certificate is current. A few let it lapse (up to a year ago),
+            # a few are due within the 60 days the 待办 list looks ahead.
+            span = dt.timedelta(days=365 * years)
+            r = rng.random()
+            if r < 0.03:
+                issued = self._day(self.today - span - dt.timedelta(days=365), self.today - span - dt.timedelta(days=1))
+            elif r < 0.08:
+                issued = self._day(self.today - span + dt.timedelta(days=1), self.today - span + dt.timedelta(days=60))
+            else:
+                issued = self._day(self.today - span + dt.timedelta(days=70), self.today - dt.timedelta(days=20))
             until = add_years(issued, years)
             review = add_years(issued, 3) if cert_type == "特种作业操作证" else None
-            if review and review < self.today - dt.timedelta(days=120) and rng.random() < 0.8:
+            if review and review < self.today and rng.random() < 0.95:
                 review = None  # reviewed in time: valid to the end
             self.certificates.append({
                 "id": self._id(), "township": p["township"], "person_id": p["id"], "cert_type": cert_type,
