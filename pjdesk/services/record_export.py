@@ -21,6 +21,7 @@ from pjdesk.core.records import (
     CHILDREN,
     CHOICE,
     DATE,
+    DECIMAL,
     INT,
     LONGTEXT,
     MONEY,
@@ -164,7 +165,7 @@ def _field_part(f: Field) -> _Part:
         return _Part(Column(f.label, "", 20), lambda row, _: masked(row.get(f.name)))
     if f.type == DATE:
         return _Part(Column(f.label, "", 11, "date"), _plain(f.name))
-    if f.type == MONEY:
+    if f.type in (MONEY, DECIMAL):  # both integer hundredths: written as 元 (a decimal) with two places
         return _Part(Column(f.label, "", 12, "money"), _plain(f.name))
     if f.type == BOOL:
         return _Part(Column(f.label, "", max(6, len(f.label) * 2), "center"),

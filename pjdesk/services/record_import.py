@@ -48,6 +48,7 @@ from pjdesk.core.records import (
     CHILDREN,
     CHOICE,
     DATE,
+    DECIMAL,
     INCOMPLETE,
     INT,
     LONGTEXT,
@@ -228,7 +229,9 @@ class ImportSpec:
             for name in columns:
                 f = UNIT.field(name)
                 label = f.label if f.label.startswith("单位") or name == "uscc" else "单位" + f.label
-                out.append(Target("unit." + name, label, "单位", _header_names(f),
+                # The unit's name also goes by the reference's own label and names (事故单位, 被检查单位).
+                names = (*_header_names(self.unit_ref), *_header_names(f)) if name == "name" else _header_names(f)
+                out.append(Target("unit." + name, label, "单位", tuple(dict.fromkeys(names)),
                                   name == "name" and self.unit_ref.required, f.type, f.vocabulary))
         child_columns = {c.field: c for c in self.child_columns}
         for f in kind.fields:
@@ -1146,6 +1149,19 @@ def _whole_number(value: object, label: str) -> int:
     return int(m.group(1))
 
 
+_DECIMAL = re.compile(r"^(\d+(?:\.\d+)?)(?:公顷|ha)?$", re.IGNORECASE)
+
+
+def _decimal(value: object, label: str) -> int:
+    """A number with decimals (1.5, "1.5公顷") → integer hundredths, as a DECIMAL field is stored."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if value >= 0:
+            return round(value * 100)
+    elif m := _DECIMAL.match(folded(value).replace(",", "")):
+        return round(float(m.group(1)) * 100)
+    raise Refuse(f"{label}“{cell_text(value)}”应为数字（可带两位小数）")
+
+
 def kept_or_noted(converted: object, value: object, label: str, context: tuple, why: str) -> object:
     """A value the import could not read is not a reason to refuse the row: it is left out with a warning,
     and its text goes to 备注 so that nothing the sheet said is lost."""
@@ -1370,6 +1386,8 @@ class _RowReader:
             return tags
         if kind == INT:
             return lambda value, _: _whole_number(value, label)
+        if kind == DECIMAL:
+            return lambda value, _: _decimal(value, label)
         if kind == BOOL:
             return lambda value, context: kept_or_noted(_flag(value), value, label, context,
                                                         "无法识别为“是”或“否”，未导入该项")

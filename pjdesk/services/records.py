@@ -18,6 +18,7 @@ from pjdesk.core.errors import PjdeskError, ValidationError
 from pjdesk.core.kinds import KINDS
 from pjdesk.core.records import (
     BOOL,
+    DECIMAL,
     MONEY,
     REF,
     TAGS,
@@ -177,6 +178,8 @@ def _shown(session: Session, f, value) -> str:
         return "是" if value else "否"
     if f.type == MONEY:
         return f"{value / 100:.2f} 元"
+    if f.type == DECIMAL:
+        return f"{value / 100:.2f}"
     if f.type == TAGS:
         return "、".join(split_tags(value))
     if f.personal:

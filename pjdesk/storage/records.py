@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from pjdesk.core.kinds import KINDS
-from pjdesk.core.records import BOOL, DATE, INT, LONGTEXT, MONEY, TAGS, TEXT, RecordKind
+from pjdesk.core.records import BOOL, DATE, DECIMAL, INT, LONGTEXT, MONEY, TAGS, TEXT, RecordKind
 
 from .database import Store
 
@@ -24,7 +24,7 @@ SEARCHED = (TEXT, LONGTEXT, TAGS)
 @dataclass(frozen=True)
 class RecordQuery:
     """What a list shows. ``filters``: field → value (CHOICE, BOOL, REF, TEXT: equal; TAGS: contains the tag),
-    or for DATE, INT and MONEY a (from, to) pair, either end None. ``text``: words that must each be found.
+    or for DATE, INT, MONEY and DECIMAL a (from, to) pair, either end None. ``text``: words that must each be found.
     ``township``: one township's records only (None: every township this station holds)."""
 
     text: str = ""
@@ -56,7 +56,7 @@ def where(kind: RecordKind, query: RecordQuery, alias: str = "t") -> tuple[str, 
         column = f"{alias}.{name}"
         if value is None or value == "":
             continue
-        if f.type in (DATE, INT, MONEY):
+        if f.type in (DATE, INT, MONEY, DECIMAL):
             low, high = value if isinstance(value, (tuple, list)) else (value, value)
             if low is not None:
                 clauses.append(f"{column} >= ?")

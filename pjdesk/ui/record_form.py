@@ -51,6 +51,7 @@ from pjdesk.core.records import (
     CHILDREN,
     CHOICE,
     DATE,
+    DECIMAL,
     INT,
     LONGTEXT,
     MONEY,
@@ -347,13 +348,13 @@ class ChildTable(QWidget):
         item.setData(VALUE, value)
         item.setData(Qt.DisplayRole, text)
         item.setToolTip(text if len(text) > 8 else "")
-        if f.type in (INT, MONEY):
+        if f.type in (INT, MONEY, DECIMAL):
             item.setTextAlignment(int(Qt.AlignRight | Qt.AlignVCenter))
 
     def _text(self, f: Field, value, title: str | None = None) -> str:
         if value is None or value == "" or f.type == BOOL:
             return ""
-        if f.type == MONEY:
+        if f.type in (MONEY, DECIMAL):
             return f"{value / 100:.2f}" if isinstance(value, int) else str(value)
         if f.type == REF:
             return title or next((t for t, data in self._ref_choices(f.ref) if data == value), "（已删除的记录）")
@@ -371,7 +372,7 @@ class ChildTable(QWidget):
 def _cell_width(f: Field) -> int:
     if f.type == DATE:
         return 110
-    if f.type in (CHOICE, BOOL, INT, MONEY):
+    if f.type in (CHOICE, BOOL, INT, MONEY, DECIMAL):
         return 84
     if f.type == REF:
         return 200
@@ -411,9 +412,9 @@ class _CellDelegate(QStyledItemDelegate):
             editor.setPlaceholderText("如 2026-03-05")
         elif f.type == INT:
             editor.setValidator(QIntValidator(0, 10**9, editor))
-        elif f.type == MONEY:
+        elif f.type in (MONEY, DECIMAL):
             editor.setValidator(QDoubleValidator(0, 1e12, 2, editor))
-            editor.setPlaceholderText("元")
+            editor.setPlaceholderText("元" if f.type == MONEY else "")
         else:
             editor.setMaxLength(f.max_length)
         return editor
@@ -423,7 +424,7 @@ class _CellDelegate(QStyledItemDelegate):
         value = index.data(VALUE)
         if isinstance(editor, QComboBox):
             editor.setCurrentIndex(editor.findData(value) if value is not None else (-1 if f.required else 0))
-        elif f.type == MONEY:
+        elif f.type in (MONEY, DECIMAL):
             editor.setText("" if value is None else f"{value / 100:.2f}")
         else:
             editor.setText("" if value is None else str(value))
@@ -440,7 +441,7 @@ class _CellDelegate(QStyledItemDelegate):
                 value = _typed_date(text)
             elif f.type == INT:
                 value = int(text) if text else None
-            elif f.type == MONEY:
+            elif f.type in (MONEY, DECIMAL):
                 value = round(float(text) * 100) if text else None
             else:
                 value = text or None
@@ -555,11 +556,11 @@ class RecordForm(QWidget):
             editor.changed.connect(self.changed)
         else:
             editor = QLineEdit()
-            if f.type == MONEY:
+            if f.type in (MONEY, DECIMAL):
                 validator = QDoubleValidator(0, 1e12, 2)
                 validator.setNotation(QDoubleValidator.StandardNotation)
                 editor.setValidator(validator)
-                editor.setPlaceholderText("元")
+                editor.setPlaceholderText("元" if f.type == MONEY else "")
                 editor.setMaximumWidth(180)
             elif f.type == INT:
                 editor.setValidator(QIntValidator(0, 10**9))
@@ -593,7 +594,7 @@ class RecordForm(QWidget):
                     value = None  # typed text that matches no unit
             else:
                 text = editor.text().strip()
-                if f.type == MONEY:
+                if f.type in (MONEY, DECIMAL):
                     value = round(float(text) * 100) if text else None
                 elif f.type == INT:
                     value = int(text) if text else None
@@ -616,7 +617,7 @@ class RecordForm(QWidget):
                 editor.setChecked(bool(value))
             elif isinstance(editor, QComboBox):
                 editor.setCurrentIndex(editor.findData(value) if value is not None else (0 if not self._required(f) else -1))
-            elif f.type == MONEY:
+            elif f.type in (MONEY, DECIMAL):
                 editor.setText("" if value is None else f"{value / 100:.2f}")
             else:
                 editor.setText("" if value is None else str(value))

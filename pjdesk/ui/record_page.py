@@ -58,6 +58,7 @@ from pjdesk.core.records import (
     CHILDREN,
     CHOICE,
     DATE,
+    DECIMAL,
     INT,
     LONGTEXT,
     MONEY,
@@ -776,8 +777,8 @@ class _Widths:
             held = self.text("2026-11-29")
         elif f.type == CHOICE:
             held = max((self.text(c) for c in f.choices()), default=0)
-        elif f.type in (BOOL, INT, MONEY):
-            held = self.text("1,000,000.00") if f.type == MONEY else 0
+        elif f.type in (BOOL, INT, MONEY, DECIMAL):
+            held = self.text("1,000,000.00") if f.type in (MONEY, DECIMAL) else 0
         elif f.type == TAGS:
             held = self.text("某" * 10)
         else:  # short text is a code in capitals and digits (a credit code); longer text a few words (a name)
@@ -797,7 +798,7 @@ def _field_column(f: Field, widths: _Widths) -> Column:
         return Column(f.name, f.label, width, align=Qt.AlignCenter, format=_yes)
     if f.type == INT:
         return Column(f.name, f.label, width, align=right)
-    if f.type == MONEY:
+    if f.type in (MONEY, DECIMAL):
         return Column(f.name, f.label, width, align=right, format=_money)
     if f.type == TAGS:
         return Column(f.name, f.label, width, format=_tags)
@@ -827,6 +828,8 @@ def shown_value(f: Field, row: dict) -> str:
         return "是" if value else "否"
     if f.type == MONEY:
         return f"{value / 100:,.2f} 元"
+    if f.type == DECIMAL:
+        return f"{value / 100:,.2f}"
     if f.type == TAGS:
         return "、".join(split_tags(value))
     return str(value)
