@@ -4,17 +4,26 @@ The same evaluations feed the 工作台 and ``pjdesk targets --json``: the hazar
 end (pjdesk.storage.period_facts), and the high-risk units with their status then and the inspections of the
 period (pjdesk.storage.inspection_facts), and the people on the roster at the period's end with their
 training and certificates (pjdesk.services.people_rates), and the emergency teams built by then
-(pjdesk.services.emergency). On a township the units and inspections counted
-are those of its own units; on the county, the whole county's, and each township's apart.
+(pjdesk.services.emergency), and the accidents, fires, road checks, exposures, rewards and meetings of
+this year and last, the units' marks and the year's 目标进展 (pjdesk.storage.target_facts). On a township the
+units and inspections counted are those of its own units; on the county, the whole county's, and each
+township's apart. Every row of the plan is listed (``every_row``): those no record computes from 目标进展.
+
+The targets' figures and weights are the county's: its own edits of the year (``set_target_edits``) on the
+county, sent down with its targets; a township uses the last it received (resources/config/targets.json
+until then).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
+from collections.abc import Mapping
 
 from pjdesk.core.clock import format_stamp
+from pjdesk.core.errors import PjdeskError
 from pjdesk.core.periods import Month
-from pjdesk.core.townships import station_name, townships
+from pjdesk.core.townships import COUNTY_CODE, station_name, townships
 from pjdesk.indicators import (
     ENFORCEMENT,
     HAZARDS,
@@ -25,6 +34,11 @@ from pjdesk.indicators import (
     evaluate,
 )
 from pjdesk.indicators.emergency_targets import EMERGENCY
+from pjdesk.indicators.progress_targets import PROGRESS, ProgressFacts
+from pjdesk.indicators.record_targets import RECORDS, RecordFacts
+from pjdesk.indicators.targets import Target, targets
+from pjdesk.indicators.unit_targets import UNITS
+from pjdesk.storage import target_facts
 from pjdesk.storage.inspection_facts import high_risk_units, inspections_between
 from pjdesk.storage.period_facts import hazards_as_of
 
@@ -36,15 +50,76 @@ from .session import Session
 RELEVANT = "h.level = '重大' OR (h.tags IS NOT NULL AND h.tags != '')"
 
 
-def target_status(session: Session, month: Month | None = None) -> list[Evaluation]:
-    """Each computable target with its numerator, denominator, value and whether it is met (None: no data,
-    or a county-wide figure on a township), for the year to the end of ``month`` (today, for the month
-    under way), in the order of the targets' data."""
+def target_status(session: Session, month: Month | None = None, *, every_row: bool = False) -> list[Evaluation]:
+    """Each computable target (``every_row``: every row of the plan, the entered ones from 目标进展) with its
+    numerator, denominator, value and whether it is met (None: no data, or a county-wide figure on a
+    township), for the year to the end of ``month`` (today, for the month under way), in the order of the
+    targets' data."""
     month = month or Month.of(session.today())
     station = session.require_station()
     start, end = _period(session, month)
     facts = _facts(session, start, end, None if station.is_county else station.code)
-    return evaluate(facts, start, end, county_wide=station.is_county)
+    return evaluate(facts, start, end, county_wide=station.is_county, every_row=every_row, plan=plan(session))
+
+
+def township_status(session: Session, month: Month | None = None) -> dict[str, list[Evaluation]]:
+    """On the county: every row of the plan for each township of the roster (code → evaluations)."""
+    month = month or Month.of(session.today())
+    start, end = _period(session, month)
+    facts = _facts(session, start, end, None)
+    chosen = plan(session)
+    return {t.code: evaluate(_of_township(facts, t.code), start, end, county_wide=False, every_row=True,
+                             plan=chosen) for t in townships()}
+
+
+EDITS_SETTING = "targets_edits"  # the county's edits of the targets' figures and weights (JSON)
+
+
+def target_edits(session: Session) -> dict[str, dict]:
+    """The county's edits of the year (target id → {"target", "weight"}): its own on the county, the last it
+    sent down on a township."""
+    if session.require_station().is_county:
+        stored = session.store.setting(EDITS_SETTING)
+        return json.loads(stored) if stored else {}
+    from .county_data import county_data
+
+    return dict((county_data(session)["targets"] or {}).get("edits") or {})
+
+
+def plan(session: Session) -> list[Target]:
+    """The targets with the county's figures and weights."""
+    return targets(target_edits(session))
+
+
+def set_target_edits(session: Session, edits: Mapping[str, Mapping]) -> None:
+    """County only: the targets' figures (``target``, on the plan's scale: 100 for 100%, 0.9 for 0.9‰) and
+    weights, by target id; sent down with the county's targets. A figure or weight that is not a number, a
+    negative weight or an unknown target is refused, naming it."""
+    if not session.require_station().is_county:
+        raise PjdeskError("目标值和权重由县级设置，随交换文件下发；乡镇不能修改")
+    known = {t.id: t for t in targets()}
+    kept: dict[str, dict] = {}
+    for target_id, edit in edits.items():
+        if target_id not in known:
+            raise PjdeskError(f"没有指标“{target_id}”")
+        entry = {}
+        for key, label in (("target", "目标值"), ("weight", "权重")):
+            if key not in edit:
+                continue
+            value = edit[key]
+            if value is None and key == "target":
+                entry[key] = None
+                continue
+            try:
+                value = float(value)
+            except (TypeError, ValueError):
+                raise PjdeskError(f"{target_id} 的{label}“{value}”不是数字") from None
+            if value < 0 or value != value or value in (float("inf"),):
+                raise PjdeskError(f"{target_id} 的{label}不能为负数")
+            entry[key] = value
+        if entry:
+            kept[target_id] = entry
+    session.store.set_settings({EDITS_SETTING: json.dumps(kept, ensure_ascii=False)})
 
 
 def targets_json(session: Session, month: Month | None = None) -> list[dict]:
@@ -64,13 +139,16 @@ def targets_json(session: Session, month: Month | None = None) -> list[dict]:
     station = session.require_station()
     start, end = _period(session, month)
     facts = _facts(session, start, end, None if station.is_county else station.code)
-    entries = [_entry(e, start, end) for e in evaluate(facts, start, end, county_wide=station.is_county)]
+    chosen = plan(session)
+    entries = [_entry(e, start, end) for e in evaluate(facts, start, end, county_wide=station.is_county,
+                                                       every_row=True, plan=chosen)]
     if not station.is_county:
         return entries
     for entry in entries:
         entry["by_township"] = []
     for township in townships():
-        own = evaluate(_of_township(facts, township.code), start, end, county_wide=False)
+        own = evaluate(_of_township(facts, township.code), start, end, county_wide=False, every_row=True,
+                       plan=chosen)
         for entry, evaluation in zip(entries, own, strict=True):
             entry["by_township"].append({"township": township.code, "township_name": station_name(township.code),
                                          **_entry(evaluation, start, end)})
@@ -91,7 +169,37 @@ def _facts(session: Session, start: str, end: str, township: str | None) -> dict
             inspections=inspections_between(store, start=start, end=end, unit_township=township)),
         PEOPLE: people_facts(session, day=end, year_start=start, township=township),
         EMERGENCY: emergency_facts(session, end=end, township=township),
+        UNITS: target_facts.unit_flags(store, township=township),
+        RECORDS: record_facts(session, start, end, township),
+        PROGRESS: ProgressFacts(
+            target_facts.progress_of_year(store, int(end[:4]), townships=None if township is None else (
+                township, COUNTY_CODE)), county=COUNTY_CODE, township=township),
     }
+
+
+def record_facts(session: Session, start: str, end: str, township: str | None) -> RecordFacts:
+    """The accidents, fires, road checks, rewards, exposures and meetings from last year's 1 January to
+    ``end``, when this station's records begin, and the forest areas."""
+    store = session.store
+    since = f"{int(start[:4]) - 1:04d}-01-01"
+    read = {kind: target_facts.dated_between(store, kind, start=since, end=end, township=township)
+            for kind in target_facts.DATED}
+    areas = forest_areas(session)
+    counted = [areas[c] for c in areas if township is None or c == township]
+    return RecordFacts(
+        accidents=read["accident"], fires=read["fire"], road_checks=read["road_check"], rewards=read["reward"],
+        exposures=read["exposure"], meetings=read["meeting"],
+        kept_since=target_facts.kept_since(store, township=township),
+        forest_ha=sum(counted) if counted else None, forest_by_township=areas)
+
+
+def forest_areas(session: Session) -> dict[str, float]:
+    """Each township's 森林总面积 (ha), as the county keeps them ({} before any is set)."""
+    try:
+        from .fires import forest_areas as kept
+    except ImportError:
+        return {}
+    return dict(kept(session))
 
 
 def _stamp_after(day: str) -> str:
@@ -111,6 +219,9 @@ def _of_township(facts: dict[str, object], code: str) -> dict[str, object]:
             inspections=[i for i in enforcement.inspections if i["unit_township"] == code]),
         PEOPLE: PeopleFacts([g for g in facts[PEOPLE].groups if g["township"] == code]),
         EMERGENCY: facts[EMERGENCY].of_township(code),
+        UNITS: [u for u in facts[UNITS] if u["township"] == code],
+        RECORDS: facts[RECORDS].of_township(code),
+        PROGRESS: facts[PROGRESS].of_township(code),
     }
 
 
@@ -121,4 +232,13 @@ def _entry(evaluation: Evaluation, start: str, end: str) -> dict:
         target = t.target / 100 if t.unit == "%" else t.target
     return {"id": t.id, "name": t.name, "value": m.value, "numerator": m.numerator, "denominator": m.denominator,
             "target": target, "comparator": t.comparator, "met": evaluation.met,
-            "note": f"{evaluation.reckoning}（统计期 {start} 至 {end}）"}
+            "note": f"{_said(evaluation)}（统计期 {start} 至 {end}）"}
+
+
+def _said(evaluation: Evaluation) -> str:
+    """The note: 已录入 or 暂无数据 first where that applies, then how it was counted."""
+    said = evaluation.reckoning
+    status = evaluation.status
+    if status in ("已录入", "暂无数据") and not said.startswith(status):
+        said = f"{status}：{said}"
+    return said

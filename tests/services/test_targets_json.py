@@ -14,7 +14,7 @@ import pytest
 from pjdesk.core.inspection import INSPECTION
 from pjdesk.core.periods import Month
 from pjdesk.core.townships import townships
-from pjdesk.indicators import rules
+from pjdesk.indicators import rules, targets
 from pjdesk.services.records import save_record
 from pjdesk.services.session import init_station
 from pjdesk.services.targets import target_status, targets_json
@@ -22,6 +22,7 @@ from pjdesk.services.units import save_unit
 from tests.conftest import TOWNSHIP
 
 OFFICERS = [{"name": "李明", "cert_no": "43060011"}, {"name": "王芳", "cert_no": "43060012"}]
+PLAN_ROWS = {"G1", "G2", "M1", *(f"T{n:02d}" for n in range(1, 53))}
 KEYS = {"id", "name", "value", "numerator", "denominator", "target", "comparator", "met", "note"}
 
 
@@ -80,21 +81,23 @@ def test_no_check_yet_is_no_data_for_the_counts_but_zero_coverage(december):
     assert got["T25"] == got["T26"] == (None, None, None)
 
 
-def test_targets_json_has_one_form_for_every_target_computed(december):
+def test_targets_json_lists_every_row_of_the_plan_in_one_form(december):
     entries = targets_json(december, Month(2026, 11))
-    assert [e["id"] for e in entries] == ["T01", "T02", "T03", "T05", "T10", "T17", "T18a", "T18b", "T25",
-                                          "T26", "T27", "T40", "T40a", "T41", "T48", "T51", "T52"]
-    assert set(rules()) == {e["id"] for e in entries}
+    plan = targets()
+    assert [e["id"] for e in entries] == [t.id for t in plan]
+    assert {t.id.rstrip("ab") for t in plan} == PLAN_ROWS, "the 55 rows of the plan (T18 and T40 as two each)"
+    assert {t.id for t in plan if not t.entered} == set(rules()), "every row is computed or entered"
     for entry in entries:
         assert set(entry) == KEYS, entry["id"]
         assert entry["met"] in (True, False, None) and entry["note"]
-        assert (entry["value"] is None) == (entry["met"] is None) or entry["id"] in ("T25", "T26", "T40")
     by_id = {e["id"]: e for e in entries}
     assert by_id["T05"]["value"] == pytest.approx(1 / 3) and by_id["T05"]["target"] == 1.0
     assert "年内至少执法检查一次的高危企业数 1 ÷ 高危企业总数 3" in by_id["T05"]["note"]
     assert (by_id["T25"]["value"], by_id["T25"]["denominator"], by_id["T25"]["target"]) == (1, None, None)
     assert "全县目标 ≥52家" in by_id["T25"]["note"]
     assert by_id["T01"]["value"] is None and by_id["T01"]["met"] is None, "nothing due: no data"
+    assert by_id["T01"]["note"].startswith("暂无数据")
+    assert by_id["T36"]["value"] is None and by_id["T36"]["note"].startswith("暂无数据"), "nothing entered yet"
 
 
 def test_on_the_county_every_target_also_comes_by_township(tmp_path):
