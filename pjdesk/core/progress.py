@@ -17,7 +17,7 @@ import datetime as dt
 import re
 from collections.abc import Mapping
 
-from .records import CHOICE, LONGTEXT, ERROR, Field, Problem, RecordKind
+from .records import CHOICE, ERROR, LONGTEXT, Field, Problem, RecordKind
 
 PERIOD = re.compile(r"(\d{4})-(?:(0[1-9]|1[0-2])|Q([1-4]))")
 
