@@ -56,6 +56,7 @@ from pjdesk.storage.attachments import files_of
 from .demo_emergency import DemoEmergency
 from .demo_inspections import DemoInspections
 from .demo_people import DemoPeople
+from .demo_plan_records import DemoPlanRecords
 from .documents import documents_folder
 from .session import Session
 
@@ -747,6 +748,9 @@ def load_demo(session: Session, *, seed: int = 1, hazards: int | None = None, pr
         emergency = DemoEmergency(seed, session.today(), units)  # plans, drills with their problems, teams
         emergency.plan()
         counts.update(emergency.write(store, operator))
+        plan_records = DemoPlanRecords(seed, session.today(), units)  # accidents, fires, road checks, rewards …
+        plan_records.plan()
+        counts.update(plan_records.write(store, operator))
         _report(progress, total, total)
         if station.is_county:
             # One report a township and month: a second demo (another seed) finds the months already there.
