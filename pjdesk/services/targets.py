@@ -36,7 +36,7 @@ from pjdesk.indicators import (
 from pjdesk.indicators.emergency_targets import EMERGENCY
 from pjdesk.indicators.progress_targets import PROGRESS, ProgressFacts
 from pjdesk.indicators.record_targets import RECORDS, RecordFacts
-from pjdesk.indicators.targets import Target, targets
+from pjdesk.indicators.targets import PER_MILLE, Target, targets
 from pjdesk.indicators.unit_targets import UNITS
 from pjdesk.storage import target_facts
 from pjdesk.storage.inspection_facts import high_risk_units, inspections_between
@@ -229,7 +229,7 @@ def _entry(evaluation: Evaluation, start: str, end: str) -> dict:
     t, m = evaluation.target, evaluation.measure
     target = None
     if t.target is not None and evaluation.judged:
-        target = t.target / 100 if t.unit == "%" else t.target
+        target = t.target / 100 if t.unit == "%" else t.target / 1000 if t.unit == PER_MILLE else t.target
     return {"id": t.id, "name": t.name, "value": m.value, "numerator": m.numerator, "denominator": m.denominator,
             "target": target, "comparator": t.comparator, "met": evaluation.met,
             "note": f"{_said(evaluation)}（统计期 {start} 至 {end}）"}
