@@ -52,8 +52,8 @@ def roster_payload(session: Session) -> dict:
 
 
 def targets_payload(session: Session) -> dict:
-    """The targets the county computes against, and its ranking weights and training hours when it has set
-    its own."""
+    """The targets the county computes against, and its ranking weights, training hours and edits of the
+    targets' values and weights when it has set its own."""
     payload: dict = {"targets": [asdict(t) for t in targets()]}
     chosen = session.store.setting(RANKING_CONFIG_KEY)
     if chosen:
@@ -61,6 +61,12 @@ def targets_payload(session: Session) -> dict:
     minimum = session.store.setting(MINIMUM_SETTING)  # the county's yearly training hours (people_rates)
     if minimum:
         payload["training_minimum"] = json.loads(minimum)
+    # The county's target values and weights of the year (services.targets).
+    from .targets import EDITS_SETTING
+
+    edits = session.store.setting(EDITS_SETTING)
+    if edits:
+        payload["edits"] = json.loads(edits)
     return payload
 
 

@@ -175,7 +175,6 @@ def test_county_rows_and_sums_of_townships(tmp_path):
                           today=lambda: dt.date(2026, 12, 10))
     add(county, "progress", target_id="T09 建筑业百亿元产值死亡率", period="2026-Q3", value="0.5", reporter="县住建局")
     # Two townships' firebreaks, as they arrive (written here with their township's code).
-    from pjdesk.storage import target_facts  # noqa: F401 - the rows read back below
 
     store = county.store
     with store.transaction():
@@ -205,4 +204,18 @@ def test_county_edits_the_figures(tmp_path, township):
         set_target_edits(county, {"T99": {"target": 1}})
     with pytest.raises(PjdeskError, match="县级设置"):
         set_target_edits(township, {"T23": {"target": 95}})
+    county.close()
+
+
+def test_the_county_edits_travel_down(tmp_path, township):
+    from pjdesk.services.county_data import keep_documents, targets_payload
+
+    county = init_station(tmp_path / "county", code=COUNTY, operator="县局", county=True,
+                          today=lambda: dt.date(2026, 12, 10))
+    set_target_edits(county, {"T23": {"target": 95, "weight": 2}})
+    with township.store.transaction():
+        keep_documents(township, {"targets": targets_payload(county)}, stamp="0000000000001", made_at=None,
+                       received_at="2026-12-10 09:00")
+    t23 = next(e for e in target_status(township, Month(2026, 11), every_row=True) if e.target.id == "T23")
+    assert (t23.target.target, t23.target.weight) == (95, 2)
     county.close()
