@@ -175,6 +175,11 @@ def rule(target_id: str, reads: str = HAZARDS) -> Callable[[Rule], Rule]:
     return register
 
 
+def reads(target_id: str) -> str | None:
+    """The kind of facts the rule of ``target_id`` reads (None: no rule)."""
+    return _READS.get(target_id) if target_id in rules() else None
+
+
 def rules() -> dict[str, Rule]:
     """The registered rules by target id."""
     from . import (  # noqa: F401 - register their rules

@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Mapping
+from dataclasses import replace
 
 from pjdesk.core.clock import format_stamp
 from pjdesk.core.errors import PjdeskError
@@ -35,8 +36,8 @@ from pjdesk.indicators import (
 )
 from pjdesk.indicators.emergency_targets import EMERGENCY
 from pjdesk.indicators.progress_targets import PROGRESS, ProgressFacts
-from pjdesk.indicators.record_targets import RECORDS, RecordFacts
-from pjdesk.indicators.targets import PER_MILLE, Target, targets
+from pjdesk.indicators.record_targets import RECORDS, RecordFacts, last_year
+from pjdesk.indicators.targets import PER_MILLE, Target, reads, rules, targets
 from pjdesk.indicators.unit_targets import UNITS
 from pjdesk.storage import target_facts
 from pjdesk.storage.inspection_facts import high_risk_units, inspections_between
@@ -242,3 +243,111 @@ def _said(evaluation: Evaluation) -> str:
     if status in ("已录入", "暂无数据") and not said.startswith(status):
         said = f"{status}：{said}"
     return said
+
+
+# --- the records behind a number ---------------------------------------------------------------------------
+# The rows of the plan's records each target of RECORDS lists, and whether a row is counted (the rule's
+# own facts, read again: one definition).
+_BEHIND_KINDS = {"G1": "accident", "G2": "accident", "T07": "accident", "T08": "accident", "T23": "road_check",
+                 "T24": "road_check", "T42": "fire", "T43": "fire", "T06": "exposure", "T46": "reward",
+                 "M1": "meeting"}
+_KIND_FACTS = {"accident": "accidents", "fire": "fires", "road_check": "road_checks", "reward": "rewards",
+               "exposure": "exposures", "meeting": "meetings"}
+
+
+def records_behind(session: Session, target_id: str, month: Month | None = None,
+                   township: str | None = None) -> dict:
+    """The records behind a target's number for the year to the end of ``month`` (on the county: of
+    ``township``, or of every township): ``{"people": True}`` for a people rate (pjdesk.services.people_rates
+    lists those), else ``{"kind": name of the kind listed, "rows": [...]}``, each row with ``id``, ``title``,
+    ``date``, ``counted`` (True: in the numerator; False: in the base only) and ``note``.
+
+    Each row of a rate is judged by the target's own rule over that one record, so the list and the number
+    cannot disagree."""
+    month = month or Month.of(session.today())
+    station = session.require_station()
+    start, end = _period(session, month)
+    own = township if station.is_county else station.code
+    facts = _facts(session, start, end, own)
+    if own and station.is_county:
+        facts = _of_township(facts, own)
+    read = reads(target_id)
+    if read == PEOPLE:
+        return {"people": True}
+    rule = rules().get(target_id)
+    if read == HAZARDS:
+        rows = []
+        for h in facts[HAZARDS]:
+            m = rule([h], start, end)
+            if m.denominator:
+                rows.append({"id": h["id"], "title": f"{h['hazard_no'] or ''} {h['unit_name'] or ''}".strip(),
+                             "date": h["found_date"], "counted": bool(m.numerator),
+                             "note": f"{h['description'] or ''}（{h['status']}，期限 {h['due_date'] or '无'}）"})
+        return {"kind": "hazard", "rows": rows}
+    if read == UNITS:
+        rows = []
+        for u in facts[UNITS]:
+            m = rule([u], start, end)
+            if m.denominator:
+                rows.append({"id": u["id"], "title": u["name"], "date": "", "counted": bool(m.numerator),
+                             "note": f"{u['sector']}，{u['status']}"})
+        return {"kind": "unit", "rows": rows}
+    if read == ENFORCEMENT:
+        enforcement = facts[ENFORCEMENT]
+        if target_id == "T05":
+            rows = []
+            for u in enforcement.high_risk_units:
+                m = rule(EnforcementFacts([u], enforcement.inspections), start, end)
+                if m.denominator:
+                    rows.append({"id": u["id"], "title": u["name"], "date": "", "counted": bool(m.numerator),
+                                 "note": f"{u['status']}"})
+            return {"kind": "unit", "rows": rows}
+        rows = [{"id": i["id"], "title": i["mode"], "date": i["date"], "counted": True, "note": ""}
+                for i in enforcement.inspections if start <= i["date"] <= end]
+        return {"kind": "inspection", "rows": [r for r in rows if _mode_counts(target_id, r["title"])]}
+    if read == EMERGENCY:
+        return {"kind": "team", "rows": [
+            {"id": t.get("id", ""), "title": t.get("name") or t["type"], "date": t.get("founded") or "",
+             "counted": bool(t.get("equipment_complete")) if target_id == "T40a" else True,
+             "note": f"{t['type']}，{station_name(t['township'])}"} for t in facts[EMERGENCY].teams]}
+    if read == RECORDS:
+        kind = _BEHIND_KINDS[target_id]
+        listed = getattr(facts[RECORDS], _KIND_FACTS[kind])
+        spans = [(start, end)]
+        if target_id in ("G2", "T07", "T08", "T43"):  # and the same span of last year
+            spans.append(last_year(start, end))
+        rows = []
+        for r in listed:
+            day = r.get("paid_on") if kind == "reward" and r.get("paid_on") else r["date"]
+            if not any(first <= day <= last for first, last in spans):
+                continue
+            alone = rule(replace(facts[RECORDS], **{_KIND_FACTS[kind]: [r]}), start, end)
+            counted = bool(alone.numerator) or (alone.versus and bool(alone.denominator)) or target_id == "T43"
+            rows.append({"id": r["id"], "title": _record_title(kind, r), "date": day, "counted": counted,
+                         "note": "" if day >= start else "上年同期"})
+        return {"kind": kind, "rows": rows}
+    return {"kind": "progress", "rows": [
+        {"id": e["id"], "title": e["target_id"], "date": e["period"], "counted": True,
+         "note": f"完成值 {e['value'] or '—'}，分子 {e['numerator'] or '—'}，分母 {e['denominator'] or '—'}"
+                 f"{'，' + e['reporter'] if e['reporter'] else ''}（{station_name(e['township'])}）"}
+        for e in facts[PROGRESS].entries if e["target_id"].split(" ", 1)[0] == target_id]}
+
+
+def _mode_counts(target_id: str, mode: str) -> bool:
+    from pjdesk.core.inspection import PLANNED, RANDOM
+
+    return mode == {"T25": PLANNED, "T26": RANDOM}.get(target_id, mode)
+
+
+def _record_title(kind: str, r: Mapping) -> str:
+    if kind == "accident":
+        return f"{r['level'] or ''}事故 {r['industry'] or ''}，死亡 {r['deaths']}、失踪 {r['missing']}"
+    if kind == "fire":
+        return f"森林火灾，受害森林 {r['forest_ha100'] / 100:g} 公顷"
+    if kind == "road_check":
+        return f"骑乘 {r['riders']} 人戴头盔 {r['helmeted']}；车辆 {r['vehicles']} 辆改装 {r['modified']}"
+    if kind == "reward":
+        return f"有奖举报（{r['verified']}）"
+    if kind == "exposure":
+        return f"曝光 {r['batch'] or ''}".strip()
+    return r.get("meeting_type") or ""

@@ -28,6 +28,7 @@ from .help_dialog import install_help_menu
 KIND_PAGES = {k.page: k.name for k in KINDS.values() if k.page}
 PAGE_CLASSES = {
     "待办": ("todo_page", "TodoPage"),
+    "目标": ("targets_page", "TargetsPage"),
     "单位": ("units_page", "UnitsPage"),
     **{label: ("record_page", "RecordPage", kind) for label, kind in KIND_PAGES.items()},
     "隐患台账": ("ledger_page", "LedgerPage"),
@@ -38,8 +39,8 @@ PAGE_CLASSES = {
     "数据交换": ("exchange_page", "ExchangePage"),
     "设置": ("settings_page", "SettingsPage"),
 }
-TOWNSHIP_PAGES = ("工作台", "待办", "单位", *KIND_PAGES, "隐患台账", "报表", "数据交换", "设置")
-COUNTY_PAGES = ("工作台", "待办", "报送情况", "隐患台账", "单位", *KIND_PAGES, "汇总", "排名", "报表", "数据交换", "设置")
+TOWNSHIP_PAGES = ("工作台", "待办", "目标", "单位", *KIND_PAGES, "隐患台账", "报表", "数据交换", "设置")
+COUNTY_PAGES = ("工作台", "待办", "目标", "报送情况", "隐患台账", "单位", *KIND_PAGES, "汇总", "排名", "报表", "数据交换", "设置")
 
 
 FRAME = (8, 40)  # what a window manager's borders and title bar take, about, in pixels
