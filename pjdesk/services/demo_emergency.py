@@ -17,7 +17,6 @@ Records are written in bulk, township by township, inside the demo's transaction
 from __future__ import annotations
 
 import datetime as dt
-import random
 from collections.abc import Sequence
 
 from pjdesk.core.emergency import (
@@ -36,6 +35,8 @@ from pjdesk.core.emergency import (
     default_assessment,
 )
 from pjdesk.core.townships import station_name
+
+from .demo_rows import PlannedRows
 
 SPECIAL_PLANS = ("森林火灾", "防汛抗旱", "地质灾害", "危险化学品事故", "道路交通事故", "消防安全", "低温雨雪冰冻灾害")
 DEPARTMENT_PLANS = ("学校安全事故", "旅游安全事故", "集贸市场火灾")
@@ -71,41 +72,18 @@ EQUIPMENT = {
     VILLAGE_TEAM: (("铁锹", 20), ("手摇报警器", 2), ("应急照明灯", 6)),
     UNIT_TEAM: (("空气呼吸器", 4), ("防化服", 4), ("灭火器", 40), ("堵漏工具", 2)),
 }
-FAMILY = "王李张刘陈杨黄赵吴周徐孙胡朱高林何郭罗"
-GIVEN = "建国志强海军卫东红梅丽华文杰国庆春生秋菊德明小平"
-
-
-class DemoEmergency:
+class DemoEmergency(PlannedRows):
     """The emergency records of the demo's townships, planned from the seed and written in bulk."""
 
     def __init__(self, seed: int, today: dt.date, units: Sequence[dict]):
-        self.rng = random.Random(f"emergency-{seed}")
-        self.today = today
+        super().__init__("emergency", seed, today, (PLAN, DRILL, DRILL_PROBLEM, TEAM, TEAM_EQUIPMENT), hour=9)
         self.units = list(units)
-        self.rows: dict[str, list[dict]] = {k.name: [] for k in (PLAN, DRILL, DRILL_PROBLEM, TEAM, TEAM_EQUIPMENT)}
-        self._serial = 0
-
-    def _id(self) -> str:
-        """A UUIDv7 whose time is the demo's day, every other bit drawn: ids that sort, from the seed."""
-        bits = self.rng.getrandbits
-        ms = int(dt.datetime.combine(self.today, dt.time(9)).replace(tzinfo=dt.timezone.utc).timestamp() * 1000)
-        self._serial += 1
-        h = f"{(ms - 86_400_000 + self._serial) << 80 | 0x7 << 76 | bits(12) << 64 | 0b10 << 62 | bits(62):032x}"
-        return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
     def _days_ago(self, low: int, high: int) -> dt.date:
         return self.today - dt.timedelta(days=self.rng.randint(low, high))
 
-    def _person(self) -> str:
-        return self.rng.choice(FAMILY) + "".join(self.rng.sample(GIVEN, 2))
-
     def _phone(self) -> str:
         return f"1{self.rng.choice((38, 39, 58, 77, 80, 89))}{self.rng.randint(0, 99_999_999):08d}"
-
-    def _add(self, kind, row: dict) -> dict:
-        row = {"id": self._id(), **row}
-        self.rows[kind.name].append(row)
-        return row
 
     # --- planning -----------------------------------------------------------------------------------------------
     def plan(self) -> None:
@@ -216,15 +194,3 @@ class DemoEmergency:
                 self._add(TEAM_EQUIPMENT, {"township": code, "team_id": team["id"], "name": item,
                                            "quantity": have, "required_qty": quota})
 
-    # --- writing ------------------------------------------------------------------------------------------------
-    def write(self, store, operator: str | None) -> dict:
-        """Write what was planned (inside the demo's transaction), township by township, parents first."""
-        for kind in (PLAN, DRILL, DRILL_PROBLEM, TEAM, TEAM_EQUIPMENT):
-            groups: dict[str, list[dict]] = {}
-            for row in self.rows[kind.name]:
-                groups.setdefault(row["township"], []).append(row)
-            for code, group in groups.items():
-                store.insert_many(kind, [{k: v for k, v in row.items() if k != "township"} for row in group],
-                                  township=code, operator=operator)
-        return {"plans": len(self.rows[PLAN.name]), "drills": len(self.rows[DRILL.name]),
-                "teams": len(self.rows[TEAM.name])}

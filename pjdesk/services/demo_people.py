@@ -23,6 +23,8 @@ from pjdesk.core.dates import add_years
 from pjdesk.core.person import CERTIFICATE, PERSON, TRAINING, TRAINING_ATTENDEE
 from pjdesk.core.unit import is_high_risk_sector
 
+from .demo_rows import day_ms, seeded_id
+
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
 GIVEN = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英华建国建华志强志明海燕红梅春梅小红小平国平桂兰德明德胜亮斌波辉鹏宇浩凯"
 FOUR_SECTORS = ("非煤矿山", "危化", "烟花爆竹", "金属冶炼")
@@ -55,12 +57,8 @@ class DemoPeople:
 
     # --- drawing ------------------------------------------------------------------------------------
     def _id(self) -> str:
-        """A UUIDv7 whose time is the demo's day, every other bit drawn: ids that sort, from the seed."""
-        bits = self.rng.getrandbits
-        ms = int(dt.datetime.combine(self.today, dt.time(8)).replace(tzinfo=dt.timezone.utc).timestamp() * 1000)
         self._serial += 1
-        h = f"{(ms - 86_400_000 + self._serial) << 80 | 0x7 << 76 | bits(12) << 64 | 0b10 << 62 | bits(62):032x}"
-        return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
+        return seeded_id(self.rng, day_ms(self.today, 8) + self._serial)
 
     def _day(self, start: dt.date, end: dt.date) -> dt.date:
         span = (end - start).days

@@ -22,12 +22,13 @@ inside the demo's transaction; ids come from the seed.
 from __future__ import annotations
 
 import datetime as dt
-import random
 from collections.abc import Sequence
 
 from pjdesk.core.emergency import add_months
 from pjdesk.core.plan_records import ACCIDENT, EXPOSURE, FIRE, MEETING, REWARD, ROAD_CHECK
 from pjdesk.core.townships import station_name
+
+from .demo_rows import PlannedRows
 
 MONTHS = 24
 KINDS = (ACCIDENT, FIRE, ROAD_CHECK, REWARD, EXPOSURE, MEETING)
@@ -58,35 +59,13 @@ EXPOSURE_FACTS = (
     "非法储存烟花爆竹", "重大事故隐患逾期未整改", "拒不执行责令停产整顿决定",
 )
 CHANNELS = ("平江县融媒体中心", "平江县应急管理局微信公众号", "岳阳日报", "县安委办通报")
-FAMILY = "王李张刘陈杨黄赵吴周徐孙胡朱高林何郭罗"
-GIVEN = "建国志强海军卫东红梅丽华文杰国庆春生秋菊德明小平"
-
-
-class DemoPlanRecords:
+class DemoPlanRecords(PlannedRows):
     """The six kinds' records of the demo's townships, planned from the seed and written in bulk."""
 
     def __init__(self, seed: int, today: dt.date, units: Sequence[dict]):
-        self.rng = random.Random(f"plan-records-{seed}")
-        self.today = today
+        super().__init__("plan-records", seed, today, KINDS, hour=10)
         self.units = list(units)
-        self.rows: dict[str, list[dict]] = {k.name: [] for k in KINDS}
-        self._serial = 0
 
-    def _id(self) -> str:
-        """A UUIDv7 whose time is the demo's day, every other bit drawn: ids that sort, from the seed."""
-        bits = self.rng.getrandbits
-        ms = int(dt.datetime.combine(self.today, dt.time(10)).replace(tzinfo=dt.timezone.utc).timestamp() * 1000)
-        self._serial += 1
-        h = f"{(ms - 86_400_000 + self._serial) << 80 | 0x7 << 76 | bits(12) << 64 | 0b10 << 62 | bits(62):032x}"
-        return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
-
-    def _add(self, kind, row: dict) -> dict:
-        row = {"id": self._id(), **row}
-        self.rows[kind.name].append(row)
-        return row
-
-    def _person(self) -> str:
-        return self.rng.choice(FAMILY) + "".join(self.rng.sample(GIVEN, 2))
 
     def _day_in(self, month_start: dt.date) -> dt.date | None:
         """A day of the month, none after the demo's day (None when the month has not begun)."""
@@ -122,7 +101,8 @@ class DemoPlanRecords:
         months = self._months()
         count = rng.choices((0, 1, 2, 3), (35, 35, 20, 10))[0] + (1 if larger else 0)
         for n in range(count):
-            day = self._day_in(rng.choice(months))
+            # The 较大 one within the last twelve months (this year's 表5 and G1 have it to show).
+            day = self._day_in(rng.choice(months[-12:] if larger and n == 0 else months))
             if day is None:
                 continue
             category, summary, cause = rng.choice(ACCIDENTS)
@@ -147,7 +127,7 @@ class DemoPlanRecords:
             })
         if flood:
             summer = [m for m in months if m.month in (6, 7)]
-            day = self._day_in(summer[0]) if summer else None
+            day = self._day_in(summer[-1]) if summer else None  # the latest summer
             if day is not None:
                 village = rng.choice(villages)
                 self._add(ACCIDENT, {
@@ -253,14 +233,3 @@ class DemoPlanRecords:
                     "topics": topics,
                 })
 
-    # --- writing ------------------------------------------------------------------------------------------------
-    def write(self, store, operator: str | None) -> dict:
-        """Write what was planned (inside the demo's transaction), township by township."""
-        for kind in KINDS:
-            groups: dict[str, list[dict]] = {}
-            for row in self.rows[kind.name]:
-                groups.setdefault(row["township"], []).append(row)
-            for code, group in groups.items():
-                store.insert_many(kind, [{k: v for k, v in row.items() if k != "township"} for row in group],
-                                  township=code, operator=operator)
-        return {kind.command: len(self.rows[kind.name]) for kind in KINDS}
