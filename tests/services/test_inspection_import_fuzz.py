@@ -12,15 +12,13 @@ import random
 import time
 from pathlib import Path
 
-import openpyxl
 import pytest
-import xlwt
 
 from pjdesk.core.errors import PjdeskError
 from pjdesk.services.record_import import import_records, preview_records
 from tests.conftest import TODAY, TOWNSHIP
-from tests.services import spreadsheet_files as files
-from tests.services.test_spreadsheet_fuzz import EITHER, REFUSED, ROWS_REFUSED, assert_plain, mutated, rows
+from tests.services.fuzz_cases import Cases, damaged_files, write_sheet, write_xls
+from tests.services.test_spreadsheet_fuzz import EITHER, REFUSED, ROWS_REFUSED, assert_plain, rows
 
 SEED = 20261207
 HEADER = ["序号", "检查日期", "被检查单位", "统一社会信用代码", "检查人员", "检查方式", "检查内容", "发现问题", "处理措施"]
@@ -32,63 +30,16 @@ GOOD = [
 
 
 def sheet(path: Path, lines) -> Path:
-    book = openpyxl.Workbook()
-    ws = book.active
-    ws.title = "检查台账"
-    ws.append(["安定镇安全生产检查台账"])
-    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(HEADER))
-    ws.append(HEADER)
-    for line in lines:
-        ws.append(line)
-    book.save(path)
-    return path
-
-
-def xls_sheet(path: Path) -> Path:
-    book = xlwt.Workbook()
-    ws = book.add_sheet("检查台账")
-    for c, text in enumerate(HEADER):
-        ws.write(0, c, text)
-    for r, line in enumerate(GOOD, 1):
-        for c, value in enumerate(line):
-            if value is not None:
-                ws.write(r, c, value.isoformat() if isinstance(value, dt.date) else value)
-    book.save(str(path))
-    return path
+    return write_sheet(path, "检查台账", "安定镇安全生产检查台账", HEADER, lines)
 
 
 def build_cases(folder: Path) -> dict[str, tuple[Path, str]]:
     rng = random.Random(SEED)
     good = sheet(folder / "检查台账.xlsx", GOOD)
-    xls = xls_sheet(folder / "检查台账.xls")
-    raw, raw_xls, parts = good.read_bytes(), xls.read_bytes(), files.members(good)
-    cases: dict[str, tuple[Path, str]] = {}
-
-    def add(name: str, content: bytes | Path, expect: str, suffix: str = ".xlsx") -> None:
-        path = folder / f"{name}{suffix}"
-        if isinstance(content, Path):
-            content.rename(path)
-        else:
-            path.write_bytes(content)
-        cases[name] = (path, expect)
-
-    for i in range(6):
-        add(f"cut-short-{i}", raw[:rng.randrange(1, len(raw))], REFUSED)
-    for i in range(10):
-        add(f"bytes-flipped-{i}", mutated(raw, rng), EITHER)
-    for i in range(12):
-        add(f"sheet-xml-mutated-{i}", files.rezip(folder / "work.xlsx", {
-            **parts, files.SHEET: mutated(parts[files.SHEET], rng)}), EITHER)
-    for i in range(3):
-        add(f"xls-cut-short-{i}", raw_xls[:rng.randrange(8, len(raw_xls))], REFUSED, ".xls")
-    for i in range(6):
-        add(f"xls-bytes-flipped-{i}", mutated(raw_xls, rng), EITHER, ".xls")
-    for i in range(3):
-        add(f"random-bytes-{i}", rng.randbytes(rng.randint(10, 4000)), REFUSED)
-
-    add("zip-bomb", files.zip_bomb(good, folder / "work.xlsx"), REFUSED)
-    add("cell-at-XFD1048576", files.with_cell(good, folder / "work.xlsx", "XFD1048576"), REFUSED)
-    add("xls-cell-at-column-65536", files.xls_cell_moved(xls, folder / "work.xls", 1, 1, 65535), REFUSED, ".xls")
+    xls = write_xls(folder / "检查台账.xls", "检查台账", HEADER, GOOD)
+    cases = Cases(folder)
+    add = cases.add
+    damaged_files(cases, good, xls, rng)
 
     # What the import must refuse row by row: formulas, impossible dates, one inspector for an enforcement
     # check, a mode no office uses, every column filled with something else.
