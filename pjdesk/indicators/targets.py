@@ -134,7 +134,7 @@ class Evaluation:
         """How the value was counted, in words, with the goal (for a tooltip or a note)."""
         t, m = self.target, self.measure
         if m.detail:
-            unjudged = "（本乡镇的数计入全县，不单独考核）" if not self.judged else ""
+            unjudged = "" if self.judged else "（县级指标，由县级录入）" if t.entered else "（本乡镇的数计入全县，不单独考核）"
             return f"{m.detail}　{self.goal}{unjudged}".rstrip()
         if m.value is None:
             missing = "检查记录" if m.is_count else t.denominator
