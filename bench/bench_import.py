@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-import sqlite3
 import sys
 import time
 from pathlib import Path
@@ -106,23 +105,7 @@ def time_import(path: Path, folder: Path) -> tuple[float, float, dict]:
 
 
 def time_raw(path: Path, folder: Path, rows: int) -> float:
-    from python_calamine import CalamineWorkbook
-
-    started = time.perf_counter()
-    grid = CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).to_python(skip_empty_area=False)
-    conn = sqlite3.connect(str(folder / "raw.db"))
-    conn.execute("PRAGMA journal_mode = WAL")
-    conn.execute("PRAGMA synchronous = FULL")
-    columns = [f"c{i}" for i in range(30)]
-    conn.execute(f"CREATE TABLE t (id TEXT PRIMARY KEY, {', '.join(columns)})")
-    params = []
-    for n, row in enumerate(grid[2:2 + rows]):
-        values = [str(v) if v != "" else None for v in row][:30]
-        params.append([f"r{n}", *values, *[None] * (30 - len(values))])
-    with conn:
-        conn.executemany(f"INSERT INTO t VALUES ({', '.join('?' * 31)})", params)
-    conn.close()
-    return time.perf_counter() - started
+    return import_runs.read_and_insert(path, folder, rows, 30)[0]
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -4,12 +4,38 @@ the import nothing), then ``repeat`` imports into fresh stations and as many raw
 from __future__ import annotations
 
 import argparse
+import sqlite3
 import statistics
 import subprocess
 import sys
 import tempfile
+import time
 from collections.abc import Callable
 from pathlib import Path
+
+
+def read_and_insert(path: Path, folder: Path, rows: int, width: int) -> tuple[float, list]:
+    """The raw baseline: the sheet read by calamine (the reader the import uses) and its ``rows`` data rows,
+    under a title and a header, inserted with one executemany into a table of ``width`` text columns, in a WAL
+    database with synchronous=FULL as pjdesk's. Returns the seconds and the rows read (for a kind whose import
+    writes child rows too)."""
+    from python_calamine import CalamineWorkbook
+
+    started = time.perf_counter()
+    grid = CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).to_python(skip_empty_area=False)
+    conn = sqlite3.connect(str(folder / "raw.db"))
+    conn.execute("PRAGMA journal_mode = WAL")
+    conn.execute("PRAGMA synchronous = FULL")
+    conn.execute(f"CREATE TABLE t (id TEXT PRIMARY KEY, {', '.join(f'c{i}' for i in range(width))})")
+    data = grid[2:2 + rows]
+    params = []
+    for n, row in enumerate(data):
+        values = [str(v) if v != "" else None for v in row][:width]
+        params.append([f"r{n}", *values, *[None] * (width - len(values))])
+    with conn:
+        conn.executemany(f"INSERT INTO t VALUES ({', '.join('?' * (width + 1))})", params)
+    conn.close()
+    return time.perf_counter() - started, data
 
 
 def run(script: str, doc: str, sheet_name: str, write: Callable[[Path, int], None],
