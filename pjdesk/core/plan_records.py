@@ -34,6 +34,7 @@ from .records import (
     Problem,
     RecordKind,
 )
+from .resources import load_config
 
 # The four levels, gravest first (both regulations use the same names).
 GRAVEST, GRAVE, LARGER, ORDINARY = "特别重大", "重大", "较大", "一般"
@@ -282,3 +283,43 @@ MEETING_FIELDS = (
 MEETING = RecordKind(
     "meeting", "会议", "meeting", MEETING_FIELDS, title_field="date", command="meetings", page="会议",
     county_writes=True, defaults={"meeting_type": MEETING_TYPES[0]})
+
+
+# --- the figures the returns and the targets count (one definition each) ---------------------------------------
+def dead(accident: Mapping) -> int:
+    """亡人 of an accident: deaths and missing together, as the grading counts them."""
+    return _n(accident.get("deaths")) + _n(accident.get("missing"))
+
+
+def year_on_year(now: int, before: int) -> float | None:
+    """同比: the change from the same period last year as a fraction of it (−0.25: down a quarter); None when
+    last year had none to compare with."""
+    return (now - before) / before if before else None
+
+
+def year_on_year_text(now: int, before: int) -> str:
+    """同比 as a return prints it: 上升 12.5% / 下降 25.0% / 持平, or why there is none."""
+    change = year_on_year(now, before)
+    if change is None:
+        return "持平（均为 0）" if not now else "无法计算（去年同期为 0）"
+    if change == 0:
+        return "持平"
+    return f"{'上升' if change > 0 else '下降'} {abs(change) * 100:.1f}%"
+
+
+def forest_area_ha100(township: str) -> int | None:
+    """The township's 森林总面积 in hundredths of a hectare, as the county keeps it (resources/config/forest.json,
+    which the county edits); None where it has not been set."""
+    area = load_config("forest").get("forest_area_ha", {}).get(township)
+    return round(float(area) * 100) if area not in (None, "") else None
+
+
+def fire_damage_rate(forest_ha100: int, area_ha100: int | None) -> float | None:
+    """森林火灾受害率 as a fraction (the returns print it in ‰): 受害森林面积 ÷ 森林总面积; None when the total
+    is not set."""
+    return forest_ha100 / area_ha100 if area_ha100 else None
+
+
+def rate(part: int, whole: int) -> float | None:
+    """A plain rate (戴帽率, 改装率); None when nothing was observed."""
+    return part / whole if whole else None

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from .emergency_returns import TABLE7
 from .people_returns import TABLE6
+from .plan_returns import TABLE5, TABLE8, TABLE9
 from .spec import DATE, INT, MONEY, PERCENT, TEXT, WANYUAN, YUAN, Column, FormSpec, Ratio
 
 _GENERAL, _MAJOR = "一般隐患", "重大隐患"
@@ -160,7 +161,8 @@ LEDGER = FormSpec(
     signature_labels=("填报人（签字）", "审核人（签字）", "单位（盖章）"),
 )
 
-FORMS: dict[str, FormSpec] = {spec.code: spec for spec in (TABLE2, TABLE3, TABLE4, TABLE6, TABLE7, LEDGER)}
+FORMS: dict[str, FormSpec] = {spec.code: spec for spec in (
+    TABLE2, TABLE3, TABLE4, TABLE5, TABLE6, TABLE7, TABLE8, TABLE9, LEDGER)}
 
 
 def ranking_form(indicators: list[tuple[str, str]]) -> FormSpec:

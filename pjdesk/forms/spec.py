@@ -10,6 +10,8 @@ Values in a row, by column kind:
   MONEY    integer 分, as stored; the column's ``unit`` (元 or 万元) says how it is printed
   PERCENT  a fraction (0.925 prints 92.5%), ``None`` or "—" when undefined; a column with a ``ratio`` is
            computed here from two other keys of the row instead, so 合计 divides its own sums
+  DECIMAL  integer hundredths (hectares, as stored), printed with two decimals and summed like INT
+  PERMILLE a fraction printed in ‰ (0.00012 prints 0.12‰), like PERCENT otherwise
   DATE     an ISO date string or a ``datetime.date``
   TEXT     a string
 """
@@ -21,8 +23,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 INT, MONEY, PERCENT, DATE, TEXT = "int", "money", "percent", "date", "text"
-KINDS = (INT, MONEY, PERCENT, DATE, TEXT)
-NUMERIC_KINDS = (INT, MONEY, PERCENT)
+DECIMAL, PERMILLE = "decimal", "permille"
+KINDS = (INT, MONEY, PERCENT, DATE, TEXT, DECIMAL, PERMILLE)
+NUMERIC_KINDS = (INT, MONEY, PERCENT, DECIMAL, PERMILLE)
+RATIO_KINDS = (PERCENT, PERMILLE)
 YUAN, WANYUAN = "元", "万元"
 
 # The row label of an aggregate return (行业领域, 乡镇（街道）) and the serial of a list are columns the
@@ -58,7 +62,7 @@ class Column:
             raise ValueError(f"栏目“{self.label}”的类型 {self.kind!r} 无效，应为 {KINDS} 之一")
         if (self.kind == MONEY) != (self.unit is not None) or self.unit not in (None, YUAN, WANYUAN):
             raise ValueError(f"栏目“{self.label}”：金额栏须注明单位（元或万元），其他栏不注单位")
-        if self.ratio is not None and self.kind != PERCENT:
+        if self.ratio is not None and self.kind not in RATIO_KINDS:
             raise ValueError(f"栏目“{self.label}”：只有百分比栏可以按比值计算")
 
     @property
@@ -67,7 +71,7 @@ class Column:
 
     @property
     def summed(self) -> bool:
-        return self.in_total and self.kind in (INT, MONEY)
+        return self.in_total and self.kind in (INT, MONEY, DECIMAL)
 
 
 @dataclass(frozen=True)

@@ -15,9 +15,12 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from .spec import (
     DATE,
+    DECIMAL,
     INT,
     MONEY,
     PERCENT,
+    PERMILLE,
+    RATIO_KINDS,
     SERIAL_KEY,
     WANYUAN,
     Column,
@@ -26,7 +29,8 @@ from .spec import (
 )
 
 UNDEFINED = "—"  # a ratio with nothing to divide by
-NUMBER_FORMATS = {INT: "0", PERCENT: "0.0%", MONEY: "#,##0.00", DATE: "yyyy-mm-dd"}
+NUMBER_FORMATS = {INT: "0", PERCENT: "0.0%", MONEY: "#,##0.00", DATE: "yyyy-mm-dd", DECIMAL: "0.00",
+                  PERMILLE: '0.00"‰"'}
 FEN_PER_UNIT = {WANYUAN: 1_000_000}  # 元 otherwise: 100 分
 PERIOD_LABEL, DATE_LABEL, UNIT_LABEL = "报告期", "填报日期", "填报单位"
 PREPARER_LABEL, REVIEWER_LABEL, CODE_LABEL = "填报人", "审核人（分管领导）", "表号"
@@ -119,11 +123,15 @@ def ratio_value(column: Column, values: Mapping) -> float | None:
 def format_value(column: Column, value: object) -> Cell:
     """A value of the column's kind as stored in a spreadsheet and as printed."""
     if value is None or value == "":
-        return Cell(None, UNDEFINED) if column.kind == PERCENT else BLANK
+        return Cell(None, UNDEFINED) if column.kind in RATIO_KINDS else BLANK
     if column.kind == INT:
         return Cell(int(value), str(int(value)))
     if column.kind == PERCENT:
         return _percent(value)
+    if column.kind == PERMILLE:
+        return _permille(value)
+    if column.kind == DECIMAL:
+        return _hundredths(value)
     if column.kind == MONEY:
         return _money(value, column.unit)
     if column.kind == DATE:
@@ -183,6 +191,21 @@ def _percent(value: object) -> Cell:
         return Cell(None, UNDEFINED)
     shown = (Decimal(repr(float(value))) * 100).quantize(Decimal("0.1"), ROUND_HALF_UP)
     return Cell(float(value), f"{shown}%")
+
+
+def _permille(value: object) -> Cell:
+    """A fraction in ‰: the spreadsheet stores the ‰ figure (0.12), its format adds the sign."""
+    if value == UNDEFINED:
+        return Cell(None, UNDEFINED)
+    shown = (Decimal(repr(float(value))) * 1000).quantize(Decimal("0.01"), ROUND_HALF_UP)
+    return Cell(float(shown), f"{shown}‰")
+
+
+def _hundredths(value: object) -> Cell:
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise TypeError(f"两位小数的数值应以百分之一为单位的整数给出，收到 {value!r}")
+    amount = Decimal(value) / 100
+    return Cell(float(amount), f"{amount.quantize(Decimal('0.01'))}")
 
 
 def _money(fen: object, unit: str) -> Cell:
