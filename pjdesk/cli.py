@@ -64,7 +64,7 @@ def build_parser() -> argparse.ArgumentParser:
     build = returns.add_parser("build", help="生成某月的报表（PDF 和 Excel）",
                                example="pjdesk return build --month 2026-11 --out 报表")
     build.add_argument("--month", required=True, metavar="月份", help="报告期 YYYY-MM，如 2026-11")
-    build.add_argument("--form", default="all", metavar="报表", help="表2、表3、表4、表6、表7、台账（县级另有 排名）或 all（默认全部）")
+    build.add_argument("--form", default="all", metavar="报表", help="表2 至 表9、台账（县级另有 排名）或 all（默认全部）")
     build.add_argument("--out", required=True, metavar="文件夹", help="输出文件夹")
 
     sync = commands.add_parser("sync", help="数据交换（签名的交换文件 .pjz）", example="pjdesk sync export --out E:\\").add_subparsers(
