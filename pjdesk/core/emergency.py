@@ -92,7 +92,7 @@ def _plan_prepared(values: dict) -> dict:
 
 
 PLAN = RecordKind(
-    "plan", "应急预案", "plan", PLAN_FIELDS, plan_rules, command="plans", page="预案",
+    "plan", "应急预案", "plan", PLAN_FIELDS, plan_rules, command="plans", page="预案", page_group="应急管理",
     prepare=_plan_prepared, defaults={"level": "专项"})
 
 
@@ -157,7 +157,7 @@ def _drill_state(row: Mapping, children: Mapping[str, list[Mapping]]) -> dict:
 
 DRILL = RecordKind(
     "drill", "演练", "drill", DRILL_FIELDS, drill_rules, derived=("problem_count", "problems_done"),
-    title_field="date", state=_drill_state, command="drills", page="演练",
+    title_field="date", state=_drill_state, command="drills", page="演练", page_group="应急管理",
     defaults={"form": "实战", "content": "单项", "purpose": "检验性"},
     derived_labels={"problem_count": "问题数", "problems_done": "已整改"})
 DRILL_PROBLEM = RecordKind("drill_problem", "演练发现问题", "drill_problem", PROBLEM_FIELDS, title_field="problem",
@@ -207,7 +207,7 @@ def _team_state(row: Mapping, children: Mapping[str, list[Mapping]]) -> dict:
 
 TEAM = RecordKind(
     "team", "应急队伍", "team", TEAM_FIELDS, team_rules, derived=("equipment_complete",), state=_team_state,
-    command="teams", page="应急队伍", defaults={"type": TOWNSHIP_TEAM},
+    command="teams", page="应急队伍", page_group="应急管理", defaults={"type": TOWNSHIP_TEAM},
     derived_labels={"equipment_complete": "装备配齐"})
 TEAM_EQUIPMENT = RecordKind("team_equipment", "队伍装备", "team_equipment", EQUIPMENT_FIELDS,
                             parent=("team_id", "team"))

@@ -225,15 +225,15 @@ def certificate_defaults(values: dict) -> dict:
 
 PERSON = RecordKind(
     "person", "人员", "person", PERSON_FIELDS, person_rules, derived=("name_initials",),
-    command="people", page="人员", prepare=_canonical_person, matched_by=(("id_number",), ("unit_id", "name")),
+    command="people", page="人员", page_group="人员培训", prepare=_canonical_person, matched_by=(("id_number",), ("unit_id", "name")),
     defaults={"employment": "正式", "role_class": "一般从业人员"})
 TRAINING = RecordKind(
     "training", "培训", "training", TRAINING_FIELDS, training_rules, title_field="date",
-    derived=("attendee_count", "passed_count"), state=_training_state, command="trainings", page="培训",
+    derived=("attendee_count", "passed_count"), state=_training_state, command="trainings", page="培训", page_group="人员培训",
     derived_labels={"attendee_count": "参训人数", "passed_count": "考核合格"})
 TRAINING_ATTENDEE = RecordKind(
     "training_attendee", "参训人员", "training_attendee", ATTENDEE_FIELDS, title_field="person_id",
     parent=("training_id", "training"), defaults={"result": PASSED})
 CERTIFICATE = RecordKind(
     "certificate", "证书", "certificate", CERTIFICATE_FIELDS, certificate_rules, title_field="cert_no",
-    command="certificates", page="证书", prepare=certificate_defaults)
+    command="certificates", page="证书", page_group="人员培训", prepare=certificate_defaults)

@@ -143,7 +143,7 @@ def _accident_derive(values: Mapping) -> dict:
 
 ACCIDENT = RecordKind(
     "accident", "事故", "accident", ACCIDENT_FIELDS, accident_rules, derived=("level",), title_field="summary",
-    derive=_accident_derive, command="accidents", page="事故", defaults={"is_production": 1},
+    derive=_accident_derive, command="accidents", page="事故", page_group="专项工作", defaults={"is_production": 1},
     derived_labels={"level": "等级"})
 
 
@@ -176,7 +176,7 @@ def _fire_derive(values: Mapping) -> dict:
 
 FIRE = RecordKind(
     "fire", "森林火灾", "fire", FIRE_FIELDS, fire_rules, derived=("level",), title_field="village",
-    derive=_fire_derive, command="fires", page="森林火灾", derived_labels={"level": "等级"})
+    derive=_fire_derive, command="fires", page="森林火灾", page_group="专项工作", derived_labels={"level": "等级"})
 
 
 # --- 道路交通抽查 -----------------------------------------------------------------------------------------------------
@@ -205,7 +205,7 @@ def road_check_rules(values: Mapping, today: dt.date) -> list[Problem]:
 
 ROAD_CHECK = RecordKind(
     "road_check", "道路交通抽查", "road_check", ROAD_CHECK_FIELDS, road_check_rules, title_field="place",
-    command="road_checks", page="道路抽查", defaults={"riders": 0, "helmeted": 0, "vehicles": 0, "modified": 0})
+    command="road_checks", page="道路抽查", page_group="专项工作", defaults={"riders": 0, "helmeted": 0, "vehicles": 0, "modified": 0})
 
 
 # --- 有奖举报兑现 -----------------------------------------------------------------------------------------------------
@@ -241,7 +241,7 @@ def reward_paid(values: Mapping) -> bool:
 
 REWARD = RecordKind(
     "reward", "有奖举报", "reward", REWARD_FIELDS, reward_rules, title_field="matter", command="rewards",
-    page="有奖举报", county_writes=True, defaults={"verified": CHECKING})
+    page="有奖举报", page_group="专项工作", county_writes=True, defaults={"verified": CHECKING})
 
 
 # --- 曝光 ---------------------------------------------------------------------------------------------------------
@@ -265,7 +265,7 @@ def exposure_rules(values: Mapping, today: dt.date) -> list[Problem]:
 
 EXPOSURE = RecordKind(
     "exposure", "曝光", "exposure", EXPOSURE_FIELDS, exposure_rules, title_field="facts", command="exposures",
-    page="曝光", county_writes=True)
+    page="曝光", page_group="专项工作", county_writes=True)
 
 
 # --- 会议 ---------------------------------------------------------------------------------------------------------
@@ -281,7 +281,7 @@ MEETING_FIELDS = (
 )
 
 MEETING = RecordKind(
-    "meeting", "会议", "meeting", MEETING_FIELDS, title_field="date", command="meetings", page="会议",
+    "meeting", "会议", "meeting", MEETING_FIELDS, title_field="date", command="meetings", page="会议", page_group="专项工作",
     county_writes=True, defaults={"meeting_type": MEETING_TYPES[0]})
 
 

@@ -107,6 +107,9 @@ class RecordKind:
     # The label of the kind's own list page in the window's navigation (检查, 人员 …): the window builds the
     # generic list page for it. None for a kind shown inside another's page or on a page of its own making.
     page: str | None = None
+    # The navigation entry the page sits under, as one of its tabs (人员, 培训 and 证书 under 人员培训), so that
+    # the window's list stays short; None: an entry of its own.
+    page_group: str | None = None
     # Whether the county records this kind itself (the bureau's own 执法检查 are the county's records), by
     # hand or from a sheet. Else the county only reads what the townships send.
     county_writes: bool = False
