@@ -101,9 +101,9 @@ ACCIDENT_FIELDS = (
     Field("party_name", "未登记单位（个人）", in_list=True, max_length=100,
           help="事故单位不在单位名录中时填写（如无证经营户、个人）",
           import_names=("未登记单位（个人）", "未登记单位", "当事单位", "当事人")),
-    Field("industry", "行业", CHOICE, "industry_section", in_list=True,
+    Field("industry", "行业", CHOICE, "industry_section",
           help="国民经济行业分类（GB/T 4754）门类", import_names=("行业", "行业类别", "所属行业", "行业门类")),
-    Field("place", "地点", in_list=True, max_length=200, import_names=("地点", "事故地点", "发生地点")),
+    Field("place", "地点", max_length=200, import_names=("地点", "事故地点", "发生地点")),
     Field("category", "事故类别", CHOICE, "accident_category", required=True, in_list=True,
           help="按 GB 6441 分类", import_names=("事故类别", "事故类型", "类别")),
     Field("is_production", "生产安全事故", BOOL, in_list=True, import_names=("生产安全事故", "是否生产安全事故")),
@@ -142,7 +142,7 @@ def _accident_derive(values: Mapping) -> dict:
 
 
 ACCIDENT = RecordKind(
-    "accident", "事故", "accident", ACCIDENT_FIELDS, accident_rules, derived=("level",), title_field="summary",
+    "accident", "事故", "accident", ACCIDENT_FIELDS, accident_rules, derived=("level",), title_field="occurred",
     derive=_accident_derive, command="accidents", page="事故", page_group="专项工作", defaults={"is_production": 1},
     derived_labels={"level": "等级"})
 
@@ -175,7 +175,7 @@ def _fire_derive(values: Mapping) -> dict:
 
 
 FIRE = RecordKind(
-    "fire", "森林火灾", "fire", FIRE_FIELDS, fire_rules, derived=("level",), title_field="village",
+    "fire", "森林火灾", "fire", FIRE_FIELDS, fire_rules, derived=("level",), title_field="date",
     derive=_fire_derive, command="fires", page="森林火灾", page_group="专项工作", derived_labels={"level": "等级"})
 
 
@@ -204,7 +204,7 @@ def road_check_rules(values: Mapping, today: dt.date) -> list[Problem]:
 
 
 ROAD_CHECK = RecordKind(
-    "road_check", "道路交通抽查", "road_check", ROAD_CHECK_FIELDS, road_check_rules, title_field="place",
+    "road_check", "道路交通抽查", "road_check", ROAD_CHECK_FIELDS, road_check_rules, title_field="date",
     command="road_checks", page="道路抽查", page_group="专项工作", defaults={"riders": 0, "helmeted": 0, "vehicles": 0, "modified": 0})
 
 
@@ -240,7 +240,7 @@ def reward_paid(values: Mapping) -> bool:
 
 
 REWARD = RecordKind(
-    "reward", "有奖举报", "reward", REWARD_FIELDS, reward_rules, title_field="matter", command="rewards",
+    "reward", "有奖举报", "reward", REWARD_FIELDS, reward_rules, title_field="received", command="rewards",
     page="有奖举报", page_group="专项工作", county_writes=True, defaults={"verified": CHECKING})
 
 
@@ -264,7 +264,7 @@ def exposure_rules(values: Mapping, today: dt.date) -> list[Problem]:
 
 
 EXPOSURE = RecordKind(
-    "exposure", "曝光", "exposure", EXPOSURE_FIELDS, exposure_rules, title_field="facts", command="exposures",
+    "exposure", "曝光", "exposure", EXPOSURE_FIELDS, exposure_rules, title_field="date", command="exposures",
     page="曝光", page_group="专项工作", county_writes=True)
 
 
