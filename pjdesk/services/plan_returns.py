@@ -141,7 +141,9 @@ def table8(session: Session, month: Month, township: str | None = None) -> Built
                                                 _per_township(before), _per_township(teams))
         rows = [{"label": _label(code), **_fire_figures(code, of_month(code), of_year(code), of_last(code),
                                                          of_teams(code))} for code in _roster()]
-        total = {"change": rules.year_on_year(len(ytd), len(before))}
+        # 森林总面积 of the county: of the townships it is set for (blank when none is).
+        total = {"change": rules.year_on_year(len(ytd), len(before)),
+                 "area": sum(r["area"] for r in rows if r["area"]) or None}
         return COUNTY_TABLE8, rows, total, ()
     rows = [{"date": f["date"], "village": f["village"], "burned": f["burned_ha100"] or 0,
              "forest": f["forest_ha100"] or 0, "cause": f["cause"] or "", "level": f["level"],
