@@ -4,9 +4,9 @@ Which entry stands for a period ending on day E: the latest period of E's year t
 month, or a quarter: 2026-Q4 entered in October stands for October to December), among the entries a station
 counts. For a target of the quarter or the month, only an entry of E's quarter or month.
 
-Whose entries count: a township-level row's figure is the township's own; the county's is its own entry if it
-made one, else the townships' entries added up (the two counts of a rate, or the figures). A county-level
-row's figure is the county's entry, shown on a township as the county's (sent down with its rows).
+Whose entries count: on a township, its own entry; for a county-level row without one, the county's (sent
+down with the county's rows), shown and not judged. On the county, its own entry if it made one, else the
+townships' entries added up (the two counts of a rate, or the figures).
 """
 
 from __future__ import annotations
@@ -57,14 +57,20 @@ def entered_measure(facts: ProgressFacts | None, target: Target, start: str, end
         return Measure(None, None, detail="暂无数据：未录入目标进展")
     mine = [e for e in facts.entries if target_of(e["target_id"]) == target.id and _stands_for(e, target, end)]
     county = [e for e in mine if e["township"] == facts.county]
-    if target.scope == COUNTY_SCOPE or facts.township is None and county:
-        return _measure(target, [_latest(county)] if county else [], "县级")
-    own = [e for e in mine if e["township"] == (facts.township or e["township"]) and e["township"] != facts.county]
-    by_township: dict[str, list[Mapping]] = {}
-    for e in own:
-        by_township.setdefault(e["township"], []).append(e)
-    latest = [_latest(rows) for _, rows in sorted(by_township.items())]
-    return _measure(target, latest, "" if facts.township else f"{len(latest)} 个乡镇录入合计")
+    if facts.township is None:  # the county: its own entry, else the townships' added up
+        if county:
+            return _measure(target, [_latest(county)], "县级")
+        by_township: dict[str, list[Mapping]] = {}
+        for e in mine:
+            by_township.setdefault(e["township"], []).append(e)
+        latest = [_latest(rows) for _, rows in sorted(by_township.items())]
+        return _measure(target, latest, f"{len(latest)} 个乡镇录入合计")
+    own = [e for e in mine if e["township"] == facts.township]
+    if own:
+        return _measure(target, [_latest(own)], "")
+    if target.scope == COUNTY_SCOPE and county:  # the county's figure, shown on the township
+        return _measure(target, [_latest(county)], "县级")
+    return _measure(target, [], "")
 
 
 def _measure(target: Target, entries: list[Mapping], whose: str) -> Measure:

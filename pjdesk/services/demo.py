@@ -57,6 +57,7 @@ from .demo_emergency import DemoEmergency
 from .demo_inspections import DemoInspections
 from .demo_people import DemoPeople
 from .demo_plan_records import DemoPlanRecords
+from .demo_progress import DemoProgress, mark_units
 from .documents import documents_folder
 from .session import Session
 
@@ -699,6 +700,7 @@ def load_demo(session: Session, *, seed: int = 1, hazards: int | None = None, pr
         raise PjdeskError(f"演示数据的隐患条数应在 0 到 {MAX_HAZARDS:,} 之间")
     world = DemoWorld(seed, session.today(), station.code, session.operator or "演示")
     units = world.make_units(unit_count(n_hazards, len(world.townships)))
+    mark_units(units)  # 双重预防, 一会三卡, 入园新建 and 三同时, from each unit's id
     store, operator = session.store, session.operator
     # The same seed, size and day make the same ids: this set is here already (deleted ones count too, as
     # their ids stay taken). Another seed is another set, added beside it.
@@ -751,6 +753,9 @@ def load_demo(session: Session, *, seed: int = 1, hazards: int | None = None, pr
         plan_records = DemoPlanRecords(seed, session.today(), units)  # accidents, fires, road checks, rewards …
         plan_records.plan()
         counts.update(plan_records.write(store, operator))
+        reported = DemoProgress(seed, session.today(), [t.code for t in world.townships], station.is_county)
+        reported.plan()  # 目标进展: the township-level rows by quarter (and on the county, the county's)
+        counts.update(reported.write(store, operator))
         _report(progress, total, total)
         if station.is_county:
             # One report a township and month: a second demo (another seed) finds the months already there.

@@ -175,7 +175,7 @@ def test_the_change_log_has_an_insert_for_every_record(demo):
         "SELECT kind, COUNT(DISTINCT record_id) FROM change_log WHERE op = 'insert' GROUP BY kind").fetchall())
     kinds = ("unit", "hazard", "hazard_event", "inspection", "inspection_item", "inspection_officer", "document",
              "attachment", "person", "training", "training_attendee", "certificate", "plan", "drill", "drill_problem",
-             "team", "team_equipment", "accident", "fire", "road_check", "reward", "exposure", "meeting")
+             "team", "team_equipment", "accident", "fire", "road_check", "reward", "exposure", "meeting", "progress")
     assert logged == {k: session.store.db.execute(f"SELECT COUNT(*) FROM {k}").fetchone()[0] for k in kinds}
     assert (logged["unit"], logged["hazard"], logged["hazard_event"]) == \
         (counts["units"], counts["hazards"], counts["events"])
@@ -202,7 +202,7 @@ def test_progress_counts_up_to_the_total(demo):
 WRITTEN_WHEN = (*TIMESTAMPS, "pdf_sha256", "xlsx_sha256")
 TABLES = ("unit", "hazard", "hazard_event", "inspection", "inspection_item", "inspection_officer", "document",
           "attachment", "person", "training", "training_attendee", "certificate", "plan", "drill", "drill_problem",
-          "team", "team_equipment", "accident", "fire", "road_check", "reward", "exposure", "meeting")
+          "team", "team_equipment", "accident", "fire", "road_check", "reward", "exposure", "meeting", "progress")
 
 
 def _snapshot(session):

@@ -145,18 +145,20 @@ def test_per_mille_with_a_forest_area(recorded, monkeypatch):
 
 def test_entered_rows_latest_period_of_the_year(township):
     s = township
-    add(s, "progress", target_id="T36 新建生物防火隔离带", period="2026-Q3", value="12.5", reporter="林业站")
-    add(s, "progress", target_id="T36 新建生物防火隔离带", period="2026-11", value="130")
-    add(s, "progress", target_id="T31 新调整监管人员培训率", period="2026-10", numerator="9", denominator="10")
+    add(s, "progress", target_id="T31 新调整监管人员培训率", period="2026-Q3", numerator="3", denominator="5",
+        reporter="应急办")
+    add(s, "progress", target_id="T31 新调整监管人员培训率", period="2026-11", value="100", numerator="10",
+        denominator="10")
+    add(s, "progress", target_id="T36 新建生物防火隔离带", period="2026-10", value="4.5")
     nov, aug, june = status(s, Month(2026, 11)), status(s, Month(2026, 8)), status(s, Month(2026, 6))
-    assert (nov["T36"].measure.value, nov["T36"].status, nov["T36"].met) == (130, "已录入", True)
-    assert (aug["T36"].measure.value, aug["T36"].met) == (12.5, False)
-    assert "林业站" in aug["T36"].reckoning and "2026-Q3" in aug["T36"].reckoning
-    assert june["T36"].measure.value is None and june["T36"].status == "暂无数据"
-    assert (nov["T31"].measure.numerator, nov["T31"].measure.denominator, nov["T31"].met) == (9, 10, False)
-    assert nov["T31"].shown == "90.0%"
-    entry = next(e for e in targets_json(s, Month(2026, 11)) if e["id"] == "T36")
-    assert entry["value"] == 130 and entry["note"].startswith("已录入")
+    assert (nov["T31"].measure.value, nov["T31"].status, nov["T31"].met) == (1.0, "已录入", True)
+    assert (aug["T31"].measure.numerator, aug["T31"].measure.denominator, aug["T31"].met) == (3, 5, False)
+    assert aug["T31"].shown == "60.0%" and "应急办" in aug["T31"].reckoning and "2026-Q3" in aug["T31"].reckoning
+    assert june["T31"].measure.value is None and june["T31"].status == "暂无数据"
+    # A county figure (122.8 km in the county): the township's 4.5 km is shown and adds to it, not judged.
+    assert (nov["T36"].measure.value, nov["T36"].status, nov["T36"].met) == (4.5, "已录入", None)
+    entry = next(e for e in targets_json(s, Month(2026, 11)) if e["id"] == "T31")
+    assert entry["value"] == 1.0 and entry["note"].startswith("已录入")
 
 
 def test_a_bad_entry_is_refused(township):

@@ -64,7 +64,7 @@ def test_every_row_of_the_plan_with_its_status(qtbot, recorded):  # noqa: F811
     outcome = save_record(recorded, KINDS["progress"], {"target_id": "T36 新建生物防火隔离带", "period": "2026-11",
                                                         "value": "130"})
     page.refresh_for(outcome.changed)
-    assert cells(page, "T36")[0][4:] == ["130", "—", "—", "≥122.8km", "已录入"]
+    assert cells(page, "T36")[0][4:] == ["130", "—", "—", "全县目标 ≥122.8km", "已录入"]
 
 
 def test_the_county_chooses_a_township_and_edits_the_figures(qtbot, tmp_path, answer_dialog):
