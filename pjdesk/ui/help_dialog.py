@@ -37,8 +37,7 @@ def show_help(window) -> None:
     """The guide, at the section of the page the window shows."""
     if window.help_dialog is None:
         window.help_dialog = HelpDialog(window)
-    page = window.pages[window.nav.currentRow()] if window.nav.currentRow() >= 0 else None
-    window.help_dialog.show_section(page)
+    window.help_dialog.show_section(window.current_page_name())
     window.help_dialog.show()
     window.help_dialog.raise_()
     window.help_dialog.activateWindow()

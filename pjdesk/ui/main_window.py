@@ -24,8 +24,15 @@ from .help_dialog import install_help_menu
 # officer sees first (the ledger page counts the whole ledger; the 报表 page loads the PDF engine).
 # Each page: its module and class, imported when it is first shown, and the record kind it lists if any. Every
 # kind that declares a ``page`` gets the generic list page (record_page.RecordPage) under that label, in the
-# order the kinds are registered, where KIND_PAGES stands below: a new kind needs no line here.
+# order the kinds are registered, where KIND_ENTRIES stands below: a new kind needs no line here. A kind that
+# names a ``page_group`` has its page as a tab of that entry (PAGE_GROUPS), so that the list stays short.
 KIND_PAGES = {k.page: k.name for k in KINDS.values() if k.page}
+PAGE_GROUPS: dict[str, tuple[str, ...]] = {}
+for _kind in KINDS.values():
+    if _kind.page and _kind.page_group:
+        PAGE_GROUPS[_kind.page_group] = (*PAGE_GROUPS.get(_kind.page_group, ()), _kind.page)
+GROUP_OF = {page: group for group, pages in PAGE_GROUPS.items() for page in pages}
+KIND_ENTRIES = tuple(dict.fromkeys(GROUP_OF.get(label, label) for label in KIND_PAGES))
 PAGE_CLASSES = {
     "待办": ("todo_page", "TodoPage"),
     "目标": ("targets_page", "TargetsPage"),
@@ -39,8 +46,9 @@ PAGE_CLASSES = {
     "数据交换": ("exchange_page", "ExchangePage"),
     "设置": ("settings_page", "SettingsPage"),
 }
-TOWNSHIP_PAGES = ("工作台", "待办", "目标", "单位", *KIND_PAGES, "隐患台账", "报表", "数据交换", "设置")
-COUNTY_PAGES = ("工作台", "待办", "目标", "报送情况", "隐患台账", "单位", *KIND_PAGES, "汇总", "排名", "报表", "数据交换", "设置")
+TOWNSHIP_PAGES = ("工作台", "待办", "目标", "单位", *KIND_ENTRIES, "隐患台账", "报表", "数据交换", "设置")
+COUNTY_PAGES = ("工作台", "待办", "目标", "报送情况", "隐患台账", "单位", *KIND_ENTRIES, "汇总", "排名", "报表", "数据交换",
+                "设置")
 
 
 FRAME = (8, 40)  # what a window manager's borders and title bar take, about, in pixels
@@ -48,6 +56,11 @@ FRAME = (8, 40)  # what a window manager's borders and title bar take, about, in
 
 def pages_for(station) -> tuple[str, ...]:
     return COUNTY_PAGES if station.is_county else TOWNSHIP_PAGES
+
+
+def page_names(entries) -> tuple[str, ...]:
+    """Every page of the navigation ``entries``, a group's tabs in its place."""
+    return tuple(name for entry in entries for name in PAGE_GROUPS.get(entry, (entry,)))
 
 
 class MainWindow(QMainWindow):
@@ -64,7 +77,8 @@ class MainWindow(QMainWindow):
                                "QListWidget::item:selected { background: #1a5fb4; color: white; }")
         self.stack = QStackedWidget()
         self.pages = pages_for(station)
-        self._pages: dict[str, QWidget | None] = dict.fromkeys(self.pages)
+        self._pages: dict[str, QWidget | None] = dict.fromkeys(page_names(self.pages))
+        self._pages.update(dict.fromkeys(e for e in self.pages if e in PAGE_GROUPS))
         self.dashboard = DashboardPage(session)
         self.dashboard.open_ledger.connect(self.open_ledger)
         self.dashboard.open_hazard.connect(self.open_hazard)
@@ -121,6 +135,9 @@ class MainWindow(QMainWindow):
 
     # --- pages, built on first use ------------------------------------------------------------------------
     def page(self, name: str) -> QWidget:
+        """The page ``name`` (an entry of the navigation or a tab of one), built if it has not been."""
+        if name in GROUP_OF:
+            return self.page(GROUP_OF[name]).page(name)
         page = self._pages[name]
         if page is None:
             page = self._build_page(name)
@@ -135,6 +152,10 @@ class MainWindow(QMainWindow):
     def _build_page(self, name: str) -> QWidget:
         import importlib
 
+        if name in PAGE_GROUPS:
+            from .page_tabs import PageTabs
+
+            return PageTabs(PAGE_GROUPS[name], self._build_tab)
         module, cls, *kind = PAGE_CLASSES[name]
         page = getattr(importlib.import_module(f"{__package__}.{module}"), cls)(
             self.session, *(KINDS[k] for k in kind))
@@ -142,6 +163,10 @@ class MainWindow(QMainWindow):
             page.show_hazards.connect(self.open_ledger)
         if hasattr(page, "changed"):
             page.changed.connect(self._changed)
+        return page
+
+    def _build_tab(self, name: str) -> QWidget:
+        page = self._pages[name] = self._build_page(name)
         return page
 
     def built(self, name: str) -> QWidget | None:
@@ -165,7 +190,18 @@ class MainWindow(QMainWindow):
         return self.page("设置")
 
     def show_page(self, name: str) -> None:
-        self.nav.setCurrentRow(self.pages.index(name))
+        """Show the page ``name``: an entry of the navigation, or a tab of one (its entry chosen, then the tab)."""
+        self.nav.setCurrentRow(self.pages.index(GROUP_OF.get(name, name)))
+        if name in GROUP_OF:
+            self.page(GROUP_OF[name]).show_page(name)
+
+    def current_page_name(self) -> str | None:
+        """The page shown: the entry chosen in the navigation, or the tab shown of a group."""
+        row = self.nav.currentRow()
+        if row < 0:
+            return None
+        entry = self.pages[row]
+        return self.page(entry).current_name() if entry in PAGE_GROUPS else entry
 
     def _show_page(self, row: int) -> None:
         page = self.page(self.pages[row])

@@ -67,14 +67,20 @@ class ReportsPage(QWidget):
             self.month_box.addItem(month.label, month.key)
         self.month_box.setCurrentIndex(1 if self.month_box.count() > 1 else 0)  # last month: the one to report
         self.form_buttons = QButtonGroup(self)
-        forms_box = QVBoxLayout()
-        for i, (code, title) in enumerate(return_service.available_forms(session).items()):
-            button = QRadioButton(f"{code}　{title}")
+        # Two columns: the work plan's returns (表1 … 表9, 台账, 排名) one under another would make the page
+        # taller than a 1366×768 screen leaves. The whole title is in the tip; the button says the short one.
+        forms_box = QGridLayout()
+        forms_box.setHorizontalSpacing(12)
+        available = return_service.available_forms(session)
+        rows = (len(available) + 1) // 2
+        for i, (code, title) in enumerate(available.items()):
+            button = QRadioButton(f"{code}　{_short(title)}")
+            button.setToolTip(f"{code}　{title}")
             button.setObjectName(f"form_{code}")
             button.setProperty("form", code)
             button.setChecked(i == 0)
             self.form_buttons.addButton(button)
-            forms_box.addWidget(button)
+            forms_box.addWidget(button, i % rows, i // rows)
         self.reviewer = QLineEdit(return_service.reviewer(session))
         self.reviewer.setObjectName("reviewer")
         self.reviewer.setPlaceholderText("分管领导姓名")
@@ -315,3 +321,11 @@ def frozen_when(snapshot: dict, today: dt.date) -> str:
     moment = dt.datetime.strptime(return_service.frozen_time(snapshot), "%Y-%m-%d %H:%M")
     day = f"{moment.month}月{moment.day}日 {moment:%H:%M}"
     return day if moment.year == today.year else f"{moment.year}年{day}"
+
+
+def _short(title: str) -> str:
+    """A return's title without the words every one of them ends with (…统计表, …月报): what tells it apart."""
+    for tail in ("统计表（汇总）", "统计表", "专项表", "月报（综合）", "月报"):
+        if title.endswith(tail) and len(title) > len(tail) + 1:
+            return title[: -len(tail)]
+    return title

@@ -39,7 +39,7 @@ def test_the_reports_page_builds_table4(qtbot, window, session, unit):
     window.show_page("报表")
     page = window.reports
     button = page.findChild(QRadioButton, "form_表4")
-    assert button is not None and "监管执法统计表" in button.text()
+    assert button is not None and "监管执法" in button.text() and "监管执法统计表" in button.toolTip()
     button.setChecked(True)
     qtbot.mouseClick(page.build_button, Qt.LeftButton)
     qtbot.waitUntil(lambda: page.built is not None, timeout=15000)
