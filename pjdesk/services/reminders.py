@@ -16,13 +16,9 @@ from pjdesk.core.person import CERTIFICATE
 from pjdesk.core.qualifications import CERTIFICATE_DUE, DUE_WITHIN_DAYS, UNCERTIFIED_OPERATOR
 from pjdesk.core.reminders import ReminderSource, reminder_sources
 from pjdesk.core.unit import UNIT
-from pjdesk.forms.certificate_notice import certificate_notice
-from pjdesk.forms.document_pdf import render_document_pdf
-from pjdesk.forms.document_xlsx import render_document_xlsx
 from pjdesk.storage.database import plain_errors
 from pjdesk.storage.reminders import count_reminders, due_reminders
 
-from .documents import issuer
 from .session import Session
 
 JSON_KEYS = ("kind", "record", "unit", "person", "reason", "due")
@@ -98,6 +94,14 @@ def build_certificate_notice(session: Session, unit_id: str, out_dir: str | Path
     """The 证书到期提醒 of one unit as of today, written as PDF and XLSX to ``out_dir`` (named
     证书到期提醒-单位-日期): its certificates falling due within 60 days or lapsed, and its special operators
     without a valid certificate."""
+    # The document engine (reportlab, openpyxl) only when a notice is printed: the 工作台 counts reminders at
+    # start-up, and importing it then would cost the window 0.6 s before its first paint.
+    from pjdesk.forms.certificate_notice import certificate_notice
+    from pjdesk.forms.document_pdf import render_document_pdf
+    from pjdesk.forms.document_xlsx import render_document_xlsx
+
+    from .documents import issuer
+
     unit = session.store.get(UNIT, unit_id)
     if unit is None or unit["deleted"]:
         raise PjdeskError("没有这个单位")

@@ -1,0 +1,25 @@
+"""The window starts without the document engine: reportlab, openpyxl and xlsxwriter load when a return, a
+document or an export is first drawn, not with the window (they cost start-up 0.6 s before its first paint)."""
+
+import os
+import subprocess
+import sys
+
+RENDERERS = ("reportlab", "openpyxl", "xlsxwriter")
+
+
+def test_the_main_window_and_its_first_page_load_no_renderer():
+    code = ("import sys\n"
+            "import pjdesk.ui.app, pjdesk.ui.main_window, pjdesk.services.session\n"
+            f"print(','.join(sorted(m for m in {RENDERERS!r} if m in sys.modules)))\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
+                          env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "", f"loaded at start-up: {done.stdout.strip()}"
+
+
+def test_the_renderers_are_still_there_when_asked_for():
+    from pjdesk import forms
+
+    assert callable(forms.render_pdf) and callable(forms.render_xlsx) and callable(forms.register_cjk_font)
+    assert callable(forms.render_document_pdf) and callable(forms.render_document_xlsx)
