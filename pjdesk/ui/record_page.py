@@ -496,10 +496,14 @@ class RecordPage(QWidget):
         layouts.save_column_layout(self.session, self.view_name, self.column_layout())
 
     def _stretch_column(self) -> int:
-        """The column that takes the width left: the first long text, else the title, else the first."""
+        """The column that takes the width left: the first long text, else the title, else the first; a date
+        that titles the record leaves the width to the first text (a 地点) instead."""
         keys = [c.key for c in self.model.columns]
         wide = next((f.name for f in self.kind.fields if f.in_list and f.type == LONGTEXT), None)
-        for key in (wide, self.kind.title_field):
+        title = self.kind.title_field
+        if any(f.name == title and f.type == DATE for f in self.kind.fields):
+            wide = wide or next((f.name for f in self.kind.fields if f.in_list and f.type == TEXT), None)
+        for key in (wide, title):
             if key in keys:
                 return keys.index(key)
         return 0
