@@ -15,6 +15,7 @@ from .emergency_returns import TABLE7
 from .people_returns import TABLE6
 from .plan_returns import TABLE5, TABLE8, TABLE9
 from .spec import DATE, INT, MONEY, PERCENT, TEXT, WANYUAN, YUAN, Column, FormSpec, Ratio
+from .table1_returns import TABLE1
 
 _GENERAL, _MAJOR = "一般隐患", "重大隐患"
 
@@ -162,7 +163,7 @@ LEDGER = FormSpec(
 )
 
 FORMS: dict[str, FormSpec] = {spec.code: spec for spec in (
-    TABLE2, TABLE3, TABLE4, TABLE5, TABLE6, TABLE7, TABLE8, TABLE9, LEDGER)}
+    TABLE1, TABLE2, TABLE3, TABLE4, TABLE5, TABLE6, TABLE7, TABLE8, TABLE9, LEDGER)}
 
 
 def ranking_form(indicators: list[tuple[str, str]]) -> FormSpec:

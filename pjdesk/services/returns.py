@@ -33,15 +33,16 @@ from .emergency import table7
 from .people_rates import table6
 from .plan_returns import table5, table8, table9
 from .session import Outcome, Session
+from .table1 import table1
 
-FORM_CODES = tuple(FORMS)  # 表2 … 表9, 台账
+FORM_CODES = tuple(FORMS)  # 表1 … 表9, 台账
 RANKING = "排名"  # the county's monthly ranking of the townships (pjdesk.services.ranking)
 RANKING_TITLE = "乡镇（街道）安全生产工作月度排名表"
 COUNTY_TABLE2 = replace(FORMS["表2"], code="表2（汇总）", title="隐患排查治理统计表（汇总）", row_label="乡镇（街道）")
 COUNTY_TABLE4 = replace(FORMS["表4"], code="表4（汇总）", title="监管执法统计表（汇总）", row_label="乡镇（街道）",
                         row_label_width=8)
 # Read their own facts (inspections and documents; people; drills; accidents and fires), not month_facts.
-ENFORCEMENT_FORMS = ("表4", "表5", "表6", "表7", "表8")
+ENFORCEMENT_FORMS = ("表1", "表4", "表5", "表6", "表7", "表8")
 
 
 @dataclass(frozen=True)
@@ -131,6 +132,8 @@ def fill_form(session: Session, form: str, month: Month, facts: list[dict] | Non
         spec, rows, total, notes = table6(session, month, township)
     elif form == "表7":
         spec, rows, total, notes = table7(session, month, township)
+    elif form == "表1":
+        spec, rows, total, notes = table1(session, month, township)
     elif form in ("表5", "表8"):
         spec, rows, total, notes = (table5 if form == "表5" else table8)(session, month, township)
     elif form == "表9":

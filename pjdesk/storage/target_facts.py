@@ -76,3 +76,45 @@ def progress_of_year(store: Store, year: int, *, townships: tuple[str, ...] | No
         params.update({f"t{i}": code for i, code in enumerate(townships)})
     return store._rows("SELECT id, township, target_id, period, value, numerator, denominator, note, reporter,"
                        f" updated_at FROM progress WHERE {' AND '.join(where)} ORDER BY period, updated_at", params)
+
+
+def counts_between(store: Store, table: str, column: str, *, start: str, end: str,
+                   township: str | None = None) -> dict[str, int]:
+    """Township → how many live records of ``table`` are dated (``column``) from ``start`` to ``end``."""
+    where, params = [f"deleted = 0 AND {column} BETWEEN :start AND :end"], {"start": start, "end": end}
+    if township:
+        where.append("township = :township")
+        params["township"] = township
+    return {r["township"]: r["n"] for r in store._rows(
+        f"SELECT township, COUNT(*) AS n FROM {table} WHERE {' AND '.join(where)} GROUP BY township", params)}
+
+
+BANNED = "取缔"
+
+
+def units_banned(store: Store, *, after: str, by: str, township: str | None = None) -> list[dict]:
+    """The live units whose 经营状态 became 取缔 between the change-log stamps ``after`` and ``by``: 取缔 as
+    recorded by ``by`` and not as recorded by ``after`` (a unit entered as 取缔 counts when it was entered)."""
+    from .inspection_facts import _statuses_recorded
+
+    where, params = "deleted = 0 AND status = :banned", {"banned": BANNED}
+    if township:
+        where += " AND township = :township"
+        params["township"] = township
+    units = store._rows(f"SELECT id, township, name, created_at FROM unit WHERE {where}", params)
+    ids = [u["id"] for u in units]
+    then, now = _statuses_recorded(store, ids, after), _statuses_recorded(store, ids, by)
+    first_logged = _first_stamps(store, ids)
+    return [u for u in units if now.get(u["id"]) == BANNED
+            and not (then.get(u["id"]) == BANNED and first_logged.get(u["id"], by) < after)]
+
+
+def _first_stamps(store: Store, ids: list[str]) -> dict[str, str]:
+    out = {}
+    for at in range(0, len(ids), 500):
+        chunk = ids[at:at + 500]
+        for record_id, stamp in store.db.conn.execute(
+                f"SELECT record_id, MIN(hlc) FROM change_log WHERE record_id IN ({','.join('?' * len(chunk))})"
+                " GROUP BY record_id", chunk):
+            out[record_id] = stamp
+    return out

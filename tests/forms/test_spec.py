@@ -31,7 +31,7 @@ def texts(cells) -> list[str]:
 
 
 def test_registry_holds_the_forms_by_code():
-    assert set(FORMS) == {"表2", "表3", "表4", "表5", "表6", "表7", "表8", "表9", "台账"}
+    assert set(FORMS) == {"表1", "表2", "表3", "表4", "表5", "表6", "表7", "表8", "表9", "台账"}
     assert FORMS["表2"] is TABLE2 and FORMS["表3"] is TABLE3 and FORMS["台账"] is LEDGER
     assert all(spec.orientation == "landscape" for spec in FORMS.values())
 

@@ -157,7 +157,7 @@ def test_the_same_numbers_in_the_xlsx_cells_and_the_pdf_text(session, ledger, tm
 
 def test_cli_style_build_writes_every_form(session, ledger, tmp_path):
     built = returns.build_returns(session, Month(2026, 11), list(returns.FORM_CODES), tmp_path)
-    assert [b.form for b in built] == ["表2", "表3", "表4", "表5", "表6", "表7", "表8", "表9", "台账"]
+    assert [b.form for b in built] == ["表1", "表2", "表3", "表4", "表5", "表6", "表7", "表8", "表9", "台账"]
     assert all(b.pdf.exists() and b.xlsx.exists() for b in built)
 
 

@@ -7,6 +7,7 @@ import re
 from pypdf import PdfReader
 from PySide6.QtCore import Qt
 from PySide6.QtPrintSupport import QPrinter
+from PySide6.QtWidgets import QRadioButton
 
 from pjdesk.services import hazards
 from pjdesk.ui.main_window import MainWindow
@@ -24,6 +25,8 @@ def test_build_preview_print_and_freeze(qtbot, session, unit, tmp_path, answer_d
     assert page.month_box.currentText() == "2026年10月"  # last month: the one to report
     assert not page.print_button.isEnabled()
     page.reviewer.setText("李局长")
+    assert page.findChild(QRadioButton, "form_表1").isChecked(), "表1, the comprehensive month, comes first"
+    page.findChild(QRadioButton, "form_表2").setChecked(True)
     qtbot.mouseClick(page.build_button, Qt.LeftButton)
     qtbot.waitUntil(lambda: page.built is not None, timeout=15000)
     assert page.document.pageCount() == 1
