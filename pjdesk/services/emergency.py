@@ -17,13 +17,13 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from pjdesk import forms  # renderers resolved when a drill document is printed
 from pjdesk.core import emergency as rules
 from pjdesk.core.emergency import DRILL, PLAN, TEAM
 from pjdesk.core.errors import PjdeskError
 from pjdesk.core.periods import Month
 from pjdesk.core.townships import station_name, townships
 from pjdesk.core.unit import UNIT
-from pjdesk.forms import render_document_pdf, render_document_xlsx
 from pjdesk.forms.drill_documents import DRILL_DOCUMENTS, drill_document
 from pjdesk.forms.emergency_returns import COUNTY_TABLE7, TABLE7
 from pjdesk.forms.spec import FormSpec
@@ -130,8 +130,8 @@ def print_drill_document(session: Session, doc_type: str, drill_id: str, out_dir
     stem = re.sub(r'[\\/:*?"<>|\s]', "_", f"{doc_type}-{drill['date']}-{(unit or {}).get('name') or township}")[:120]
     with plain_errors(f"打印{doc_type}"):
         out.mkdir(parents=True, exist_ok=True)
-        pdf = render_document_pdf(filled, out / f"{stem}.pdf")
-        xlsx = render_document_xlsx(filled, out / f"{stem}.xlsx")
+        pdf = forms.render_document_pdf(filled, out / f"{stem}.pdf")
+        xlsx = forms.render_document_xlsx(filled, out / f"{stem}.xlsx")
     return PrintedDrillDocument(doc_type, pdf, xlsx, stem)
 
 

@@ -11,6 +11,7 @@ RENDERERS = ("reportlab", "openpyxl", "xlsxwriter")
 def test_the_main_window_and_its_first_page_load_no_renderer():
     code = ("import sys\n"
             "import pjdesk.ui.app, pjdesk.ui.main_window, pjdesk.services.session\n"
+            "import pjdesk.services.targets  # the 工作台's targets, drawn right after the first paint\n"
             f"print(','.join(sorted(m for m in {RENDERERS!r} if m in sys.modules)))\n")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
                           env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
