@@ -59,13 +59,14 @@ EXPOSURE_FACTS = (
     "非法储存烟花爆竹", "重大事故隐患逾期未整改", "拒不执行责令停产整顿决定",
 )
 CHANNELS = ("平江县融媒体中心", "平江县应急管理局微信公众号", "岳阳日报", "县安委办通报")
+
+
 class DemoPlanRecords(PlannedRows):
     """The six kinds' records of the demo's townships, planned from the seed and written in bulk."""
 
     def __init__(self, seed: int, today: dt.date, units: Sequence[dict]):
         super().__init__("plan-records", seed, today, KINDS, hour=10)
         self.units = list(units)
-
 
     def _day_in(self, month_start: dt.date) -> dt.date | None:
         """A day of the month, none after the demo's day (None when the month has not begun)."""
