@@ -72,6 +72,8 @@ EQUIPMENT = {
     VILLAGE_TEAM: (("铁锹", 20), ("手摇报警器", 2), ("应急照明灯", 6)),
     UNIT_TEAM: (("空气呼吸器", 4), ("防化服", 4), ("灭火器", 40), ("堵漏工具", 2)),
 }
+
+
 class DemoEmergency(PlannedRows):
     """The emergency records of the demo's townships, planned from the seed and written in bulk."""
 
