@@ -28,8 +28,8 @@ COLUMNS = (
     Column("rewards_received", "受理", INT, _REWARDS, width=3),
     Column("rewards_paid", "兑现", INT, _REWARDS, width=3),
     Column("accidents", "起数", INT, _ACCIDENTS, width=3),
-    Column("deaths", "死亡（含失踪）", INT, _ACCIDENTS, width=4),
-    Column("versus", "同比（上年同期）", TEXT, _ACCIDENTS, width=8),
+    Column("deaths", "死亡（含失踪）", INT, _ACCIDENTS, width=4.5),
+    Column("versus", "同比（上年同期）", TEXT, _ACCIDENTS, width=11),
 )
 
 NOTES = (
@@ -39,7 +39,7 @@ NOTES = (
     "打非治违：取缔＝经营状态在统计期内改为“取缔”的单位数；停产＝检查中责令停产整顿的家次。",
     "宣传/培训场次、演练场次：日期在统计期内的培训、演练记录数。",
     "有奖举报：受理＝受理日期在统计期内的举报数；兑现＝兑现日期在统计期内的举报数。",
-    "生产安全事故：发生日期在统计期内、标为生产安全事故的起数和死亡（含失踪）人数；同比与上年同期比较，上年同期无任何记录时注明“无记录”。",
+    "生产安全事故：发生日期在统计期内、标为生产安全事故的起数和死亡（含失踪）人数；同比为与上年同期相比的增减（起、人），两年均无事故的填“均为0”，上年同期无任何记录时注明“无记录”。",
 )
 
 TABLE1 = FormSpec(

@@ -106,10 +106,16 @@ def _figures(hazards, inspections, documents, accidents, rewards, start: str, en
         "rewards_paid": sum(1 for r in rewards if r["paid_on"] and start <= r["paid_on"] <= end),
         "accidents": len(this),
         "deaths": dead(this),
-        "versus": (f"{len(this) - len(before):+d} 起、{dead(this) - dead(before):+d} 人"
-                   f"（上年 {len(before)} 起 {dead(before)} 人）") if known else "上年同期无记录",
+        "versus": _versus(this, before) if known else "上年同期无记录",
         **counts,
     }
     f["found"] = f["found_general"] + f["found_major"]
     f["fixed"] = f["fixed_general"] + f["fixed_major"]
     return f
+
+
+def _versus(this: list, before: list) -> str:
+    """同比 in a few characters: the change in accidents and dead, and last year's figures."""
+    if not this and not before:
+        return "均为0"
+    return f"{len(this) - len(before):+d}起{dead(this) - dead(before):+d}人（上年{len(before)}起{dead(before)}人）"

@@ -80,12 +80,12 @@ def test_township_month_and_year_by_hand(november, tmp_path):
         "inspections": 2, "inspections_high_risk": 1, "found_general": 1, "found_major": 1, "fixed_general": 1,
         "fixed_major": 0, "documents": 2, "referrals": 1, "banned": 1, "stopped": 1, "trainings": 1, "drills": 1,
         "rewards_received": 1, "rewards_paid": 1, "accidents": 1, "deaths": 1}
-    assert month["versus"] == "+0 起、+1 人（上年 1 起 0 人）"
+    assert month["versus"] == "+0起+1人（上年1起0人）"
     assert {k: year[k] for k in COUNTED} == {
         "inspections": 3, "inspections_high_risk": 2, "found_general": 2, "found_major": 1, "fixed_general": 2,
         "fixed_major": 0, "documents": 3, "referrals": 1, "banned": 1, "stopped": 1, "trainings": 2, "drills": 1,
         "rewards_received": 2, "rewards_paid": 1, "accidents": 2, "deaths": 1}
-    assert year["versus"] == "+1 起、+1 人（上年 1 起 0 人）"
+    assert year["versus"] == "+1起+1人（上年1起0人）"
     text = pdf_text(built.pdf)
     assert "安全生产工作月报（综合）" in text and "安定镇" in text and "2026年11月" in text
     assert "50.0%" in text and "66.7%" in text
@@ -93,7 +93,7 @@ def test_township_month_and_year_by_hand(november, tmp_path):
     values = [[c for c in row if c is not None] for row in sheet.iter_rows(values_only=True)]
     month_row = next(r for r in values if r and r[0] == "本月")
     assert month_row[1:7] == [2, 1, 1, 1, 1, 0]
-    assert "+0 起、+1 人（上年 1 起 0 人）" in month_row
+    assert "+0起+1人（上年1起0人）" in month_row
     # October: nothing but the year's earlier records; 同比 against October last year.
     october = returns.fill_form(november, "表1", Month(2026, 10)).rows[0]
     assert (october["inspections"], october["banned"], october["accidents"]) == (0, 0, 0)
@@ -125,7 +125,7 @@ def test_county_summary_by_township(tmp_path, november):
     rows = {r["label"]: r for r in built.filled.rows}
     assert len(rows) == 26 and rows["安定镇"]["inspections"] == 2 and rows["三市镇"]["inspections"] == 0
     assert rows["安定镇"]["banned"] == 1 and rows["安定镇"]["accidents"] == 1
-    assert built.filled.total["versus"] == "+0 起、+1 人（上年 1 起 0 人）"
+    assert built.filled.total["versus"] == "+0起+1人（上年1起0人）"
     text = pdf_text(built.pdf)
     assert "（汇总）" in text and "全县本年累计：检查3家次" in text
     county.close()
