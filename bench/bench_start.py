@@ -20,7 +20,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-from common import demo_station, heading, median_time, report, summary  # noqa: E402
+from common import demo_station, heading, median_time, program_env, report, summary  # noqa: E402
 
 BARE = """
 import os, sys, time
@@ -57,7 +57,7 @@ def rss_mb():
 
 def run(script: str, *args: str) -> tuple[float, list[str]]:
     """Seconds from spawning the process to its 'ready' line, and its output lines."""
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    env = program_env()
     start = time.perf_counter()
     process = subprocess.Popen([sys.executable, "-c", RSS + script, *args], stdout=subprocess.PIPE, text=True,
                                env=env, stderr=subprocess.DEVNULL)
