@@ -96,6 +96,7 @@ def _measure(target: Target, entries: list[Mapping], whose: str) -> Measure:
         numerator = denominator = value = None
     if value is None:
         return Measure(None, None, detail="暂无数据：录入的目标进展无法汇总（请录入分子和分母）")
+    value = round(value, 9)  # a sum of decimals as typed (20 + 30.5), without the float's tail
     shown = f"{value * 100:.1f}%" if rate else f"{value:g}{target.unit}"
     counts = f"（{target.numerator} {numerator:g} ÷ {target.denominator} {denominator:g}）" if denominator else ""
     latest = _latest(entries)

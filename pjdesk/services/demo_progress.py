@@ -72,8 +72,8 @@ class DemoProgress(PlannedRows):
                 whole = self.rng.randint(8, 40) if share > 1 else self.rng.randint(20, 120)
                 row["numerator"], row["denominator"] = str(round(whole * min(1.0, done + 0.1))), str(whole)
             elif target.target:
-                row["value"] = f"{target.target / share * done:.1f}" if target.unit in ("km", "m³") else str(
-                    round(target.target * done))
+                row["value"] = f"{target.target / share * done:.1f}" if target.unit in ("km", "m³") else (
+                    f"{target.target * done:.2f}" if target.target % 1 else str(round(target.target * done)))
             else:  # a count the plan wants at 0 (accidents, dams), or T45's 1–2 model enterprises
                 row["value"] = "2" if target.id == "T45" else "0"
             self._add(PROGRESS, row)
