@@ -42,6 +42,9 @@ class Field:
     required: bool = False
     group: str = "基本信息"
     in_list: bool = False
+    # A list column that starts hidden (searched, exported and offered in the 列 menu all the same): what a
+    # 1366-pixel screen has no room for beside what a clerk reads first.
+    list_hidden: bool = False
     help: str = ""
     ref: str | None = None  # REF: the kind referred to; CHILDREN: the child kind (its rows, edited as a table)
     only_when: tuple[str, str] | None = None  # shown and checked only when field == value

@@ -32,7 +32,7 @@ UNIT_FIELDS = (
     Field("new_in_park", "入园新建企业", BOOL, group="安全管理", help="新建并进入园区的企业（目标 T30）"),
     Field("three_simultaneous", "“三同时”符合", BOOL, group="安全管理",
           help="安全设施与主体工程同时设计、同时施工、同时投入使用（目标 T30）"),
-    Field("village", "所在村（社区）", in_list=True, max_length=50,
+    Field("village", "所在村（社区）", in_list=True, list_hidden=True, max_length=50,
           import_names=("所在村（社区）", "所在村", "村（社区）", "所属村（社区）")),
     Field("address", "地址", max_length=200, import_names=("地址", "单位地址", "详细地址", "经营地址")),
     Field("principal", "主要负责人", in_list=True, max_length=30, group="联系",

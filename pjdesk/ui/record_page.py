@@ -25,7 +25,7 @@ import html
 import importlib
 import importlib.util
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QFontMetrics, QKeySequence, QShortcut
@@ -417,7 +417,11 @@ class RecordPage(QWidget):
             columns.append(Column(name, kind.derived_labels.get(name, "编号"), widths.text("430626101-2026-A0001")))
         for f in kind.fields:
             if f.in_list:
-                columns.append(_field_column(f, widths))
+                column = replace(_field_column(f, widths), shown=not f.list_hidden)
+                if f.name == kind.title_field and f.type == TEXT:
+                    # The name a clerk reads a row by (a unit's, a person's): room for a whole usual one.
+                    column = replace(column, width=max(column.width, widths.text("某" * 11)))
+                columns.append(column)
         for name, label in kind.derived_labels.items():
             if name not in kind.assigned:
                 columns.append(_derived_column(name, label, widths, text=name in kind.searched))

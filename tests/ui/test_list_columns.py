@@ -98,3 +98,17 @@ def test_the_ledger_remembers_its_columns_and_elides_long_text(qtbot, session):
     index = again.model.index(0, column)
     assert again.table.textElideMode() == Qt.ElideRight
     assert again.model.data(index, Qt.ToolTipRole) == long_text.strip()
+
+
+def test_a_column_declared_list_hidden_starts_hidden_and_is_offered(qtbot, session):
+    """所在村（社区） is searched and exported, but on a 1366-pixel screen the unit's name has its room first."""
+    from pjdesk.core.unit import UNIT
+
+    page = RecordPage(session, UNIT)
+    qtbot.addWidget(page)
+    assert "所在村（社区）" not in labels_shown(page) and labels_shown(page)[0] == "单位名称"
+    assert "所在村（社区）" in page.search.placeholderText()
+    menu_action(page, "所在村（社区）").toggle()
+    assert "所在村（社区）" in labels_shown(page)
+    name = [c.key for c in page.model.columns].index("name")
+    assert page.model.columns[name].width >= page.fontMetrics().horizontalAdvance("某" * 11)
