@@ -221,3 +221,22 @@ def test_the_county_edits_travel_down(tmp_path, township):
     t23 = next(e for e in target_status(township, Month(2026, 11), every_row=True) if e.target.id == "T23")
     assert (t23.target.target, t23.target.weight) == (95, 2)
     county.close()
+
+
+def test_targets_json_on_a_demo_station_lists_every_row(township):
+    """A demo township: every row of the plan in one form; the rows its records compute have figures (none a
+    placeholder), the entered ones its 目标进展 or 暂无数据 saying why."""
+    from pjdesk.indicators import rules, targets
+    from pjdesk.services.demo import load_demo
+
+    load_demo(township, seed=1)
+    entries = targets_json(township, Month(2026, 11))
+    assert [e["id"] for e in entries] == [t.id for t in targets()]
+    assert {e["id"].rstrip("ab") for e in entries} == {"G1", "G2", "M1", *(f"T{n:02d}" for n in range(1, 53))}
+    computed = set(rules())
+    without = {e["id"] for e in entries if e["id"] in computed and e["value"] is None}
+    # 回头看 items due, 森林总面积 (county data, not set) and last year's fires: nothing to count from.
+    assert without <= {"T01", "T42", "T43"}, without
+    for e in entries:
+        assert e["note"] and (e["value"] is not None or e["note"].startswith("暂无数据")), e
+    assert {e["id"] for e in entries if e["note"].startswith("已录入")} >= {"T29", "T31", "T36", "T37", "T38", "T39"}
