@@ -156,6 +156,40 @@ def program_env() -> dict[str, str]:
     return env
 
 
+def raw_same_tables_copy(template: Path, written: Path, folder: Path, tables: list[str]) -> float:
+    """Raw sqlite3 writing what an operation wrote: every row of ``tables`` in the station ``written`` (after
+    the operation) inserted into a copy of ``template`` (the same station before it: the same tables, indexes
+    and full-text triggers) in one transaction with the station's pragmas, each table by executemany into a
+    staging table and one INSERT … SELECT (a plain executemany under an FTS5 trigger writes a segment per
+    row). The rows are read before the clock starts. Returns the seconds."""
+    shutil.copytree(template, folder, ignore=shutil.ignore_patterns("backups"))
+    source = sqlite3.connect(written / "pjdesk.db")
+    base = sqlite3.connect(template / "pjdesk.db")
+    data = {}
+    for table in tables:
+        columns = [r[1] for r in source.execute(f"PRAGMA table_info({table})")]
+        kept = {r[0] for r in base.execute(f"SELECT rowid FROM {table}")}
+        data[table] = (columns, [r[1:] for r in source.execute(f"SELECT rowid, * FROM {table}") if r[0] not in kept])
+    source.close()
+    base.close()
+    conn = sqlite3.connect(folder / "pjdesk.db", isolation_level=None)
+    conn.execute("PRAGMA journal_mode = WAL")
+    conn.execute("PRAGMA synchronous = FULL")
+    start = time.perf_counter()
+    conn.execute("BEGIN")
+    for table, (columns, rows) in data.items():
+        listed, marks = ", ".join(columns), ", ".join("?" * len(columns))
+        conn.execute(f"CREATE TEMP TABLE raw_stage AS SELECT {listed} FROM main.{table} WHERE 0")
+        conn.executemany(f"INSERT INTO temp.raw_stage ({listed}) VALUES ({marks})", rows)
+        conn.execute(f"INSERT INTO main.{table} ({listed}) SELECT {listed} FROM temp.raw_stage ORDER BY rowid")
+        conn.execute("DROP TABLE temp.raw_stage")
+    conn.execute("COMMIT")
+    elapsed = time.perf_counter() - start
+    conn.close()
+    shutil.rmtree(folder)
+    return elapsed
+
+
 # --- reporting ------------------------------------------------------------------------------------------------
 def heading(text: str) -> None:
     print(f"\n{text}")
