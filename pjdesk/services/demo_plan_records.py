@@ -142,8 +142,9 @@ class DemoPlanRecords(PlannedRows):
 
     def _fires(self, code: str, villages: list[str]) -> None:
         rng = self.rng
+        # At least one in two years (a township's demo shows every kind), most of them small.
         dry = [m for m in self._months() if m.month in (2, 3, 4, 10, 11, 12)]
-        for month in rng.sample(dry, min(len(dry), rng.choices((0, 1, 2, 3), (30, 35, 25, 10))[0])):
+        for month in rng.sample(dry, min(len(dry), rng.choices((1, 2, 3), (50, 35, 15))[0])):
             day = self._day_in(month)
             if day is None:
                 continue
