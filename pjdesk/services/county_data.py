@@ -67,6 +67,11 @@ def targets_payload(session: Session) -> dict:
     edits = session.store.setting(EDITS_SETTING)
     if edits:
         payload["edits"] = json.loads(edits)
+    from .forest_areas import county_figures  # each township's 森林总面积 (T42, 表8)
+
+    forest = county_figures(session)
+    if forest:
+        payload["forest_area_ha"] = forest
     return payload
 
 

@@ -19,6 +19,7 @@ from pjdesk.forms.spec import FormSpec
 from pjdesk.storage import emergency_facts, plan_facts
 from pjdesk.storage.period_facts import hazards_as_of
 
+from .forest_areas import forest_areas
 from .session import Session
 
 Built = tuple[FormSpec, list[dict], dict | None, tuple[str, ...]]
@@ -118,9 +119,9 @@ def table5(session: Session, month: Month, township: str | None = None) -> Built
 
 # --- 表8 ----------------------------------------------------------------------------------------------------------
 def _fire_figures(code: str | None, month_rows: list[dict], ytd: list[dict], before: list[dict],
-                  teams: list[dict]) -> dict:
+                  teams: list[dict], areas: dict[str, float]) -> dict:
     forest = sum(f["forest_ha100"] or 0 for f in ytd)
-    area = rules.forest_area_ha100(code) if code else None
+    area = round(areas[code] * 100) if code in areas else None
     forest_teams = [t for t in teams if t["type"] == FOREST_TEAM]
     return {
         "month_count": len(month_rows), "ytd_count": len(ytd), "last_count": len(before),
@@ -136,11 +137,12 @@ def table8(session: Session, month: Month, township: str | None = None) -> Built
     scope = _scope(session, township)
     this_month, ytd, before = _read(session, "fire", month, scope)
     teams = emergency_facts.teams(session.store, founded_by=month.end.isoformat(), township=scope)
+    areas = forest_areas(session)  # 森林总面积 as the county sets them
     if scope is None:
         of_month, of_year, of_last, of_teams = (_per_township(this_month), _per_township(ytd),
                                                 _per_township(before), _per_township(teams))
         rows = [{"label": _label(code), **_fire_figures(code, of_month(code), of_year(code), of_last(code),
-                                                         of_teams(code))} for code in _roster()]
+                                                         of_teams(code), areas)} for code in _roster()]
         # 森林总面积 of the county: of the townships it is set for (blank when none is).
         total = {"change": rules.year_on_year(len(ytd), len(before)),
                  "area": sum(r["area"] for r in rows if r["area"]) or None}
@@ -148,7 +150,7 @@ def table8(session: Session, month: Month, township: str | None = None) -> Built
     rows = [{"date": f["date"], "village": f["village"], "burned": f["burned_ha100"] or 0,
              "forest": f["forest_ha100"] or 0, "cause": f["cause"] or "", "level": f["level"],
              "deaths": f["deaths"] or 0, "serious": f["serious"] or 0} for f in this_month]
-    f = _fire_figures(scope, this_month, ytd, before, teams)
+    f = _fire_figures(scope, this_month, ytd, before, teams, areas)
     damage = rules.fire_damage_rate(f["ytd_forest"], f["area"])
     rate_text = (f"受害率 {damage * 1000:.2f}‰（森林总面积 {f['area'] / 100:.2f} 公顷）" if damage is not None
                  else "受害率无法计算（县里尚未设定本乡镇森林总面积）")

@@ -195,12 +195,10 @@ def record_facts(session: Session, start: str, end: str, township: str | None) -
 
 
 def forest_areas(session: Session) -> dict[str, float]:
-    """Each township's 森林总面积 (ha) that the county has set (pjdesk.core.plan_records.forest_area_ha100, the
-    same figure 表8 divides by)."""
-    from pjdesk.core.plan_records import forest_area_ha100
+    """Each township's 森林总面积 (ha) that the county has set (the same figure 表8 divides by)."""
+    from .forest_areas import forest_areas as areas
 
-    areas = {t.code: forest_area_ha100(t.code) for t in townships()}
-    return {code: ha100 / 100 for code, ha100 in areas.items() if ha100}
+    return areas(session)
 
 
 def _stamp_after(day: str) -> str:
