@@ -59,6 +59,7 @@ from .demo_people import DemoPeople
 from .demo_plan_records import DemoPlanRecords
 from .demo_progress import DemoProgress, mark_units
 from .documents import documents_folder
+from .forest_areas import demo_forest_areas
 from .session import Session
 
 DEFAULT_HAZARDS = 3000  # a township of about 280 units over five years
@@ -763,6 +764,7 @@ def load_demo(session: Session, *, seed: int = 1, hazards: int | None = None, pr
             for report_row in world.report_history(REPORT_MONTHS):
                 if report_row["bundle_id"] not in reported:
                     sync_store.record_import(store, **report_row)
+            demo_forest_areas(session, seed)  # each township's 森林总面积, as a county's 森林资源调查 gives them
     return counts
 
 
@@ -1108,6 +1110,11 @@ class DemoWorld:
             tags.append("打非治违")
         if hazard["found_date"] < "2024-01-01" and self.chance(0.03):
             tags.append("专项整治回头看")
+        elif (unit["is_high_risk"] and hazard["found_date"] >= self.iso(self.today - 365)
+              and int(hazard["id"][-4:], 16) % 12 == 0):
+            # The year's 潜在风险重大隐患回头看 at high-risk units (T01). Chosen by the id, not drawn from the
+            # stream, so that every other record of a seed stays as it was.
+            tags.append("潜在风险重大隐患回头看")
         return "|".join(t for t in tags if t in self.hazard_tags)
 
     # --- lifecycle --------------------------------------------------------------------------------------

@@ -48,6 +48,16 @@ def forest_areas(session: Session) -> dict[str, float]:
     return {**shipped, **county_figures(session)}
 
 
+def demo_forest_areas(session: Session, seed: int) -> None:
+    """The county demo's figures: 4,000 to 22,000 ha a township (平江县 is about two thirds forest), from the
+    seed; a township already set keeps its figure."""
+    import random
+
+    rng = random.Random(f"forest-{seed}")
+    drawn = {t.code: round(rng.uniform(4_000, 22_000), 1) for t in townships()}
+    session.store.set_settings({FOREST_SETTING: json.dumps({**drawn, **county_figures(session)}, sort_keys=True)})
+
+
 def set_forest_area(session: Session, code: str, hectares: float | None) -> dict[str, float]:
     """County only: keep a township's area (None: back to the default); returns the figures in force."""
     if not session.require_station().is_county:
