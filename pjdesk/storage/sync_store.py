@@ -202,10 +202,10 @@ def apply_changes(store: Store, changes: list[dict]) -> Applied:
     # Read before the bundle's rows join the log: its own inserts are not "held back", they are in hand.
     held_back = _held_back(store)
     earlier = _logged_records(store, sorted({c["record_id"] for c in fresh})) | held_back
-    store.db.conn.executemany(
+    store.db.conn.executemany(  # rows made as they are written: a large bundle's encoded fields never all at once
         f"INSERT INTO change_log({', '.join(CHANGE_COLUMNS)}) VALUES ({', '.join('?' * len(CHANGE_COLUMNS))})",
-        [(c["id"], c["device"], c["dseq"], c["hlc"], c.get("operator"), c["kind"], c["record_id"], c["township"],
-          c["op"], _json(c["fields"]), c.get("base")) for c in fresh])
+        ((c["id"], c["device"], c["dseq"], c["hlc"], c.get("operator"), c["kind"], c["record_id"], c["township"],
+          c["op"], _json(c["fields"]), c.get("base")) for c in fresh))
     if store.clock is not None:
         # Whatever this station writes next must order after everything it has seen.
         store.clock.observe(max(c["hlc"] for c in fresh))
@@ -351,25 +351,38 @@ def _materialise(store: Store, history: Mapping[str, list[dict]], result: Applie
     for record_id, rows in history.items():
         by_kind[rows[0]["kind"]].append(record_id)  # a kind this pjdesk does not know stays in the log only
     for kind in kind_order():
-        folded = [_fold(kind, history[i]) for i in by_kind.get(kind.name, [])]
-        waiting = [f for f in folded if f is not None]
-        ready: list[_Folded] = []
-        while waiting:  # rounds only for a kind that refers to its own records (a parent written this round)
-            now = _with_references(store, kind, waiting)
-            if not now:
-                break
-            _upsert(store, kind, [f.row for f in now])
-            ready += now
-            done = {f.row["id"] for f in now}
-            waiting = [f for f in waiting if f.row["id"] not in done]
-            if not any(f.ref == kind.name for f in kind.refs()):
-                break
-        written = [f.row["id"] for f in ready]
-        if waiting or held_back:
-            _hold_back(store, kind, [f.row["id"] for f in waiting], [i for i in written if i in held_back])
-        result.conflicts += _keep_conflicts(store, kind, [f for f in ready if f.conflicts])
-        result.changed[kind.name].update(written)
+        ids = by_kind.get(kind.name, [])
+        # A kind that refers to its own records is folded whole (its rounds need every record of the bundle);
+        # any other a chunk at a time, so that a large bundle's folded rows are never all in memory at once.
+        step = len(ids) if any(f.ref == kind.name for f in kind.refs()) else FOLD_CHUNK
+        for start in range(0, len(ids), max(step, 1)):
+            _materialise_some(store, kind, [history[i] for i in ids[start:start + step]], result, held_back)
     _refresh_states(store, result)
+
+
+FOLD_CHUNK = 5000  # records folded and written at a time
+
+
+def _materialise_some(store: Store, kind: RecordKind, histories: list[list[dict]], result: Applied,
+                      held_back: set[str]) -> None:
+    folded = [_fold(kind, rows) for rows in histories]
+    waiting = [f for f in folded if f is not None]
+    ready: list[_Folded] = []
+    while waiting:  # rounds only for a kind that refers to its own records (a parent written this round)
+        now = _with_references(store, kind, waiting)
+        if not now:
+            break
+        _upsert(store, kind, [f.row for f in now])
+        ready += now
+        done = {f.row["id"] for f in now}
+        waiting = [f for f in waiting if f.row["id"] not in done]
+        if not any(f.ref == kind.name for f in kind.refs()):
+            break
+    written = [f.row["id"] for f in ready]
+    if waiting or held_back:
+        _hold_back(store, kind, [f.row["id"] for f in waiting], [i for i in written if i in held_back])
+    result.conflicts += _keep_conflicts(store, kind, [f for f in ready if f.conflicts])
+    result.changed[kind.name].update(written)
 
 
 def _refresh_states(store: Store, result: Applied) -> None:
@@ -479,7 +492,7 @@ def _upsert(store: Store, kind: RecordKind, rows: list[dict]) -> None:
     conn.execute(f"CREATE TEMP TABLE IF NOT EXISTS {stage} AS SELECT {listed} FROM main.{kind.table} WHERE 0")
     conn.execute(f"DELETE FROM temp.{stage}")
     conn.executemany(f"INSERT INTO temp.{stage} ({listed}) VALUES ({', '.join('?' * len(columns))})",
-                     [values(r) for r in rows])
+                     map(values, rows))
     updates = ", ".join(f"{c} = excluded.{c}" for c in columns if c != "id")
     try:
         conn.execute(f"INSERT INTO main.{kind.table} ({listed}) SELECT {listed} FROM temp.{stage} WHERE true"
