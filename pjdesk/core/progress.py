@@ -18,6 +18,7 @@ import re
 from collections.abc import Mapping
 
 from .records import CHOICE, ERROR, LONGTEXT, Field, Problem, RecordKind
+from .resources import load_config
 
 PERIOD = re.compile(r"(\d{4})-(?:(0[1-9]|1[0-2])|Q([1-4]))")
 
@@ -87,6 +88,23 @@ def progress_rules(values: Mapping, today: dt.date) -> list[Problem]:
     return problems
 
 
+def townships_enter(target_id: str | None) -> bool:
+    """Whether a township enters its own figure of the row: a township-level row, or a county row the
+    townships' parts add up to (``entered_by`` townships: firebreaks, water), as resources/config/targets.json
+    says. An unknown id: no (the choice is checked on its own)."""
+    row = next((t for t in load_config("targets")["targets"] if t["id"] == target_id), None)
+    return row is not None and (row.get("level", "township") != "county" or row.get("entered_by") == "townships")
+
+
+def station_rules(values: Mapping, county: bool) -> list[Problem]:
+    """A township enters only the rows that are its own (its staff trained, the firebreaks it built): a county
+    figure (a department's statistics, the ranking) is the county's to enter."""
+    target = target_of(values.get("target_id"))
+    if not county and target and not townships_enter(target):
+        return [Problem("target_id", f"{target} 是县级指标，由县级录入，乡镇无需填报", ERROR)]
+    return []
+
+
 def _prepared(values: dict) -> dict:
     if values.get("period"):
         values["period"] = values["period"].strip().upper().replace("q", "Q")
@@ -98,4 +116,4 @@ def _prepared(values: dict) -> dict:
 
 PROGRESS = RecordKind(
     "progress", "目标进展", "progress", FIELDS, progress_rules, title_field="target_id", command="progress",
-    page="目标进展", prepare=_prepared, county_writes=True)
+    page="目标进展", prepare=_prepared, county_writes=True, station_rules=station_rules)

@@ -103,6 +103,9 @@ class RecordKind:
     defaults: Mapping[str, object] = field(default_factory=dict)
     # Hook: values made canonical before they are checked and stored (a credit code in capitals).
     prepare: Callable[[dict], dict] | None = None
+    # Hook: the checks that depend on where the record is entered, (values, at the county) → problems: a township
+    # may not enter the figure of a county-level target.
+    station_rules: Callable[[Mapping, bool], list[Problem]] | None = None
     # Derived columns a list shows, with their headings (the state: 状态, 检查人员 …), in order.
     derived_labels: Mapping[str, str] = field(default_factory=dict)
     # Derived text columns a search looks in too (an inspection's inspectors' names).

@@ -33,6 +33,9 @@ class Target:
     level: str = "township"  # "county": the county's figure only (a county total, or one only the county enters)
     weight: float = 1  # the target's weight in the county's assessment (county data, sent down)
     source: str = "computed"  # "entered": its figure comes from 目标进展 (pjdesk.indicators.progress_targets)
+    # Who enters an entered row: "" whoever its level says (a county row, the county); "townships": each
+    # township its own part, added up at the county (the firebreaks and water a township built).
+    entered_by: str = ""
 
     @property
     def scope(self) -> str:

@@ -1101,10 +1101,18 @@ _SYNONYMS = {
 
 
 def _choice(vocabulary_name: str, value: object) -> str | None:
+    """The choice a cell names: as written (spaces and full-width forms aside), by the code it begins with
+    (T36 for “T36 新建生物防火隔离带”), or by a synonym the import knows."""
     text = folded(value)
     choices = vocabulary(vocabulary_name)
     if text in choices:
         return text
+    by_form = {folded(c): c for c in choices}
+    if text in by_form:
+        return by_form[text]
+    coded = [c for c in choices if " " in c and folded(c.split(" ", 1)[0]) == text]
+    if len(coded) == 1:
+        return coded[0]
     for word, choice in _SYNONYMS.get(vocabulary_name, ()):
         if word in text and choice in choices:
             return choice
@@ -1298,6 +1306,7 @@ class _RowReader:
         self.session, self.preview, self.spec = session, preview, preview.spec
         self.kind = self.spec.kind
         self.today = session.today()
+        self.county = session.require_station().is_county
         self.store = session.store
         spec = self.spec
         self.units = (_UnitBook(queries.township_units(session.store, preview.township), preview, self.today, chosen,
@@ -1585,6 +1594,8 @@ class _RowReader:
             whole[spec.unit_ref.name] = unit.key
         # Already what normalise() would store: stripped text, no empty values.
         problems = validate(kind, whole, self.today)
+        if kind.station_rules:
+            problems += kind.station_rules(whole, self.county)
         reasons += [p.message for p in errors(problems)]
         incomplete = [p.message for p in problems if p.level == INCOMPLETE]
         # A rule's own words may say when it is marked (保存后标为“待补充”); an import says it was taken.

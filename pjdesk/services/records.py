@@ -216,6 +216,8 @@ def check_record(session: Session, kind: RecordKind, values: Mapping, record_id:
     """Every problem of the record as it would be stored: for a dialog to show at each field."""
     values = _prepared(kind, values)
     problems = validate(kind, values, session.today())
+    if kind.station_rules:
+        problems += kind.station_rules(values, session.require_station().is_county)
     township = session.require_station().code
     for f in kind.fields:
         if f.unique and values.get(f.name):

@@ -172,6 +172,15 @@ def test_a_bad_entry_is_refused(township):
         assert said in str(refused.value)
 
 
+def test_a_township_enters_only_its_own_rows(township):
+    """A county figure (a department's statistics) is the county's to enter; a township's own rows, and its
+    part of a county total the townships add up to (its firebreaks), are its own. The import checks the same."""
+    with pytest.raises(ValidationError, match="T09 是县级指标，由县级录入"):
+        add(township, "progress", target_id="T09 建筑业百亿元产值死亡率", period="2026-Q3", value="0.5")
+    add(township, "progress", target_id="T36 新建生物防火隔离带", period="2026-10", value="4.5")
+    add(township, "progress", target_id="T31 新调整监管人员培训率", period="2026-11", value="100")
+
+
 def test_county_rows_and_sums_of_townships(tmp_path):
     county = init_station(tmp_path / "county", code=COUNTY, operator="县局", county=True,
                           today=lambda: dt.date(2026, 12, 10))
@@ -240,3 +249,20 @@ def test_targets_json_on_a_demo_station_lists_every_row(township):
     for e in entries:
         assert e["note"] and (e["value"] is not None or e["note"].startswith("暂无数据")), e
     assert {e["id"] for e in entries if e["note"].startswith("已录入")} >= {"T29", "T31", "T36", "T37", "T38", "T39"}
+
+
+def test_a_sheet_of_entries_names_its_rows_as_written_or_by_their_code(township, tmp_path):
+    """目标进展 from a sheet: “T36 新建生物防火隔离带” or just T31; a county row is refused by row on a township."""
+    import openpyxl
+
+    from pjdesk.services.record_import import preview_records
+
+    book = openpyxl.Workbook()
+    book.active.append(["指标", "期间", "完成值"])
+    for row in (["T09 建筑业百亿元产值死亡率", "2026-10", "0.5"], ["T36　新建生物防火隔离带", "2026-10", "3"],
+                ["T31", "2026-10", "80"]):
+        book.active.append(row)
+    book.save(tmp_path / "进展.xlsx")
+    preview = preview_records(township, "progress", tmp_path / "进展.xlsx")
+    assert preview.records == 2
+    assert [(r.row, r.reason) for r in preview.refused] == [(2, "T09 是县级指标，由县级录入，乡镇无需填报")]
