@@ -26,7 +26,8 @@ from pjdesk.core.periods import Month
 from pjdesk.core.resources import load_config
 from pjdesk.core.townships import county_name, townships
 from pjdesk.forms import FilledForm, ranking_form
-from pjdesk.indicators import Measure, rules
+from pjdesk.indicators import HAZARDS, Measure, rules
+from pjdesk.indicators.targets import reads
 from pjdesk.storage.period_facts import hazards_as_of
 
 from .reporting import DUE, MISSING
@@ -37,6 +38,7 @@ from .unreported import unreported_townships
 CONFIG_KEY = "ranking_config"
 INTERVIEW = "约谈"
 SENT_MONTHS = 3  # the rankings a county bundle carries: the last months ended
+HAZARD_INDICATORS = ("general_fix_rate", "major_on_time_rate")  # the ledger's own two rates (表2's counts)
 UNREPORTED_LAST, UNREPORTED_OUTSIDE = "last", "outside"  # where a township that has not reported is placed
 UNREPORTED_PLACES = {UNREPORTED_LAST: "排在末位（并列），计入约谈", UNREPORTED_OUTSIDE: "不参加排名，注明未报送"}
 
@@ -102,7 +104,21 @@ class Ranking:
 
 # --- configuration -----------------------------------------------------------------------------------------
 def default_config() -> RankingConfig:
-    return _config(load_config("ranking"))
+    """The county's defaults (resources/config/ranking.json), and every other rate of the plan a township is
+    judged on as an indicator it may weigh (0 until it does)."""
+    base = _config(load_config("ranking"))
+    listed = {i.id for i in base.indicators}
+    return replace(base, indicators=(*base.indicators, *(i for i in rankable() if i.id not in listed)))
+
+
+def rankable() -> list[Indicator]:
+    """The plan's rates that pjdesk computes for each township, the higher the better (not a year-on-year
+    change, not a county total): each may be an indicator of the ranking."""
+    from pjdesk.indicators.targets import targets
+
+    computed = rules()
+    return [Indicator(t.id, t.name, 0.0) for t in targets() if t.id in computed and t.level != "county"
+            and t.unit == "%" and t.comparator in ("=", ">=") and "同比" not in t.name]
 
 
 def ranking_config(session: Session) -> RankingConfig:
@@ -166,19 +182,29 @@ def rank_month(session: Session, month: Month) -> Ranking:
     for h in facts:
         by_township.setdefault(h["township"], []).append(h)
     missing = unreported_townships(session, month)
+    # Indicators that are not the hazards' (training, enforcement, teams …): every township's rows of the plan.
+    evaluated: dict[str, dict[str, Measure]] = {}
+    if any(i.id not in HAZARD_INDICATORS and reads(i.id) != HAZARDS for i in config.counted):
+        from .targets import township_status
+
+        evaluated = {code: {e.target.id: e.measure for e in rows}
+                     for code, rows in township_status(session, month).items()}
     standings = []
     for t in townships():
         if t.code in missing:  # the figures held are an older month's: neither shown nor scored
             measures = {i.id: Measure(None, 0) for i in config.indicators}
             standings.append(Standing(t.code, t.name, measures, None, unreported=missing[t.code]))
             continue
-        measures = indicator_measures(by_township.get(t.code, []), month, end.isoformat(), config)
+        measures = indicator_measures(by_township.get(t.code, []), month, end.isoformat(), config,
+                                      evaluated.get(t.code, {}))
         standings.append(Standing(t.code, t.name, measures, score(measures, config)))
     return Ranking(month, config, place(standings, config))
 
 
-def indicator_measures(facts: list[dict], month: Month, end: str, config: RankingConfig) -> dict[str, Measure]:
-    """Each indicator's two counts for one township's hazards, from 1 January to ``end``."""
+def indicator_measures(facts: list[dict], month: Month, end: str, config: RankingConfig,
+                       evaluated: Mapping[str, Measure] | None = None) -> dict[str, Measure]:
+    """Each indicator's two counts for one township, from 1 January to ``end``: from its hazards (``facts``),
+    or for another rate of the plan from its evaluated rows (``evaluated``, target id → measure)."""
     counts = table2_counts(facts, month)
     start = month.year_start.isoformat()
     targets = rules()
@@ -188,8 +214,10 @@ def indicator_measures(facts: list[dict], month: Month, end: str, config: Rankin
             measures[indicator.id] = Measure(counts["general_fixed_ytd"], counts["general_found_ytd"])
         elif indicator.id == "major_on_time_rate":
             measures[indicator.id] = Measure(counts["major_closed_on_time"], counts["major_due"])
-        else:
+        elif reads(indicator.id) == HAZARDS:
             measures[indicator.id] = targets[indicator.id](facts, start, end)
+        else:
+            measures[indicator.id] = (evaluated or {}).get(indicator.id) or Measure(None, 0)
     return measures
 
 

@@ -7,10 +7,12 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
+    QFrame,
     QGroupBox,
     QHBoxLayout,
     QLabel,
     QMessageBox,
+    QScrollArea,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -38,9 +40,19 @@ class RankingPage(MonthFormPage):
 
         editor = QGroupBox("排名指标与权重")
         editor.setObjectName("ranking_weights")
-        form = QFormLayout(editor)
+        # Every rate of the plan may be weighed: the list of them scrolls, what applies to all stays below it.
+        listed = QWidget()
+        form = QFormLayout(listed)
         form.setRowWrapPolicy(QFormLayout.DontWrapRows)
         form.setLabelAlignment(Qt.AlignLeft | Qt.AlignVCenter)
+        scroll = QScrollArea()
+        scroll.setObjectName("ranking_indicators")
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
+        scroll.setWidget(listed)
+        outer = QVBoxLayout(editor)
+        outer.addWidget(scroll, 1)
         for indicator in ranking_service.default_config().indicators:
             box = QSpinBox()
             box.setObjectName(f"weight_{indicator.id}")
@@ -50,6 +62,9 @@ class RankingPage(MonthFormPage):
             label = QLabel(indicator.name)
             label.setWordWrap(True)
             form.addRow(label, box)
+        form = QFormLayout()
+        form.setRowWrapPolicy(QFormLayout.DontWrapRows)
+        outer.addLayout(form)
         self.interview = QSpinBox()
         self.interview.setObjectName("interview_places")
         self.interview.setRange(0, 10)
@@ -82,9 +97,8 @@ class RankingPage(MonthFormPage):
         side_panel.setMaximumWidth(SIDE_WIDTH)
         side = QVBoxLayout(side_panel)
         side.setContentsMargins(0, 0, 0, 0)
-        side.addWidget(editor)
+        side.addWidget(editor, 1)
         side.addWidget(self.outcome)
-        side.addStretch(1)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(16, 10, 16, 10)
         layout.setSpacing(16)

@@ -128,3 +128,26 @@ def test_the_rankings_sent_down_cover_the_last_three_months(county):
     top = sent["months"]["2026-10"][0]
     assert (top["name"], top["rank"], top["score"], top["measures"]["general_fix_rate"]) == ("三市镇", 1, 100.0, [1, 1])
     assert sent["config"]["interview"] == 3
+
+
+def test_any_rate_of_the_plan_may_rank_the_townships(tmp_path):
+    """The county weighs a rate that is not the ledger's (T48: the township has built its 乡镇应急队伍): the
+    townships are scored on it as the 目标 page counts it, and an indicator it did not weigh counts nothing."""
+    from pjdesk.core.emergency import TEAM
+    from pjdesk.services.records import save_record
+
+    offered = {i.id for i in ranking.default_config().indicators}
+    assert {"T05", "T17", "T48", "T52"} <= offered and not {"T43", "G1", "T25"} & offered  # rates, higher better
+    county = init_station(tmp_path / "county", code="430626", operator="县局", county=True, today=lambda: TODAY)
+    anding = township_with(tmp_path, "430626101", [("2026-10-02", "2026-10-09")])
+    sanshi = township_with(tmp_path, "430626102", [("2026-10-03", "2026-10-08")])
+    save_record(anding, TEAM, {"name": "安定镇应急救援队", "type": "乡镇应急队伍", "founded": "2026-05-01"})
+    for town in (anding, sanshi):
+        [result] = sync.import_bundles(county, [sync.export_bundle(town, tmp_path / "usb")], trust_new=True)
+        assert result.status == "accepted", result.message
+    weights = {i.id: 0 for i in ranking.default_config().indicators} | {"T48": 100}
+    ranking.set_ranking_config(county, weights, 0)
+    placed = {s.name: (s.rank, s.score) for s in ranking.rank_month(county, OCTOBER).standings if s.score is not None}
+    assert placed == {"安定镇": (1, 100.0), "三市镇": (2, 0.0)}
+    with pytest.raises(PjdeskError, match="没有这些排名指标：G1"):
+        ranking.set_ranking_config(county, {"G1": 10}, 3)
