@@ -16,8 +16,9 @@ It is read for a county of 200,000 people within a second, so the query is shape
 - the units are read once into a small table (8,000 rows for a county) rather than looked up in ``unit``
   for every person;
 - a person's certificates are a bit mask of the types of the vocabulary (SUM of DISTINCT bits), not text;
-  the booleans and the two masks are packed into one integer ``facts``, so that 187,598 people are sorted
-  into their groups on five short keys, and the packing is undone once per group in Python;
+  the booleans and the two masks are packed into one integer ``facts``, and with the places of the person's
+  values in the vocabularies into one key, so that 187,598 people are sorted into their groups on their
+  township and one integer; the packing is undone once per group in Python (people_counts);
 - the persons are scanned in table order (NOT INDEXED): an index of the township's list that matches the
   first keys of the grouping would save the sort only to cost a random read of every person.
 """
