@@ -80,3 +80,39 @@ def damaged_files(cases: Cases, good: Path, xls: Path, rng: random.Random) -> No
     add("zip-bomb", files.zip_bomb(good, folder / "work.xlsx"), REFUSED)
     add("cell-at-XFD1048576", files.with_cell(good, folder / "work.xlsx", "XFD1048576"), REFUSED)
     add("xls-cell-at-column-65536", files.xls_cell_moved(xls, folder / "work.xls", 1, 1, 65535), REFUSED, ".xls")
+
+
+def assert_each_refused_or_read(station, kind: str, cases: Cases) -> None:
+    """Every case, previewed: refused with a plain Chinese message (the whole file, or its rows by sheet row
+    number) or read; none takes 10 s; none that must be refused is imported; the station is unchanged. The
+    cases that may go either way include both outcomes."""
+    import time
+
+    import pytest
+
+    from pjdesk.core.errors import PjdeskError
+    from pjdesk.services.record_import import import_records, preview_records
+    from tests.services.test_spreadsheet_fuzz import ROWS_REFUSED, assert_plain, rows
+
+    before = rows(station)
+    seen = {}
+    for name, (path, expect) in cases.items():
+        started = time.monotonic()
+        try:
+            preview = preview_records(station, kind, path)
+        except PjdeskError as e:
+            seen[name] = REFUSED
+            assert_plain(str(e), path)
+        else:
+            seen[name] = ROWS_REFUSED if preview.refused else "read"
+            if preview.refused:
+                assert_plain(preview.refusal(), path)
+                assert all(issue.row > preview.header_row for issue in preview.refused)
+        seconds = time.monotonic() - started
+        assert seconds < 10, f"{name}: {seconds:.1f} s"
+        if expect != EITHER:
+            assert seen[name] == expect, name
+            with pytest.raises(PjdeskError):  # the import as a whole, which would write
+                import_records(station, kind, path)
+        assert rows(station) == before, name
+    assert {seen[n] for n, (_, expect) in cases.items() if expect == EITHER} >= {REFUSED, "read"}

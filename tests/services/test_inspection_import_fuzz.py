@@ -9,16 +9,20 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-import time
 from pathlib import Path
 
 import pytest
 
-from pjdesk.core.errors import PjdeskError
-from pjdesk.services.record_import import import_records, preview_records
+from pjdesk.services.record_import import preview_records
 from tests.conftest import TODAY, TOWNSHIP
-from tests.services.fuzz_cases import Cases, damaged_files, write_sheet, write_xls
-from tests.services.test_spreadsheet_fuzz import EITHER, REFUSED, ROWS_REFUSED, assert_plain, rows
+from tests.services.fuzz_cases import (
+    Cases,
+    assert_each_refused_or_read,
+    damaged_files,
+    write_sheet,
+    write_xls,
+)
+from tests.services.test_spreadsheet_fuzz import EITHER, REFUSED, ROWS_REFUSED
 
 SEED = 20261207
 HEADER = ["序号", "检查日期", "被检查单位", "统一社会信用代码", "检查人员", "检查方式", "检查内容", "发现问题", "处理措施"]
@@ -89,28 +93,7 @@ def test_the_good_sheet_is_read_whole(cases, station):
 
 
 def test_every_case_is_refused_with_a_message_or_read(cases, station):
-    before = rows(station)
-    seen = {}
-    for name, (path, expect) in cases.items():
-        started = time.monotonic()
-        try:
-            preview = preview_records(station, "inspections", path)
-        except PjdeskError as e:
-            seen[name] = REFUSED
-            assert_plain(str(e), path)
-        else:
-            seen[name] = ROWS_REFUSED if preview.refused else "read"
-            if preview.refused:
-                assert_plain(preview.refusal(), path)
-                assert all(issue.row > preview.header_row for issue in preview.refused)
-        seconds = time.monotonic() - started
-        assert seconds < 10, f"{name}: {seconds:.1f} s"
-        if expect != EITHER:
-            assert seen[name] == expect, name
-            with pytest.raises(PjdeskError):  # the import as a whole, which would write
-                import_records(station, "inspections", path)
-        assert rows(station) == before, name
-    assert {seen[n] for n, (_, expect) in cases.items() if expect == EITHER} >= {REFUSED, "read"}
+    assert_each_refused_or_read(station, "inspections", cases)
 
 
 def test_the_impossible_values_are_each_named_by_their_row(cases, station):
