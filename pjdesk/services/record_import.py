@@ -25,12 +25,11 @@ hold refuses its row, and every date must lie in the range pjdesk.core.dates all
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import functools
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
@@ -679,7 +678,7 @@ def apply_records(session: Session, preview: ImportPreview, *, progress: Progres
         backup = backup_file(store.db, session.data_dir / "backups", reason="before-import", now=session.now())
     who, township = session.operator, station.code
     written: dict[str, list[str]] = {name: [] for name in _written_kinds(spec)}
-    with collector_paused(), _page_cache(store, total), store.transaction():
+    with collector_paused(), store.page_cache(_cache_kib(total)), store.transaction():
         unit_ids = store.insert_many(UNIT, [u.values for u in units], township=township, operator=who)
         written.setdefault(UNIT.name, []).extend(unit_ids)
         ids = {u.key: i for u, i in zip(units, unit_ids, strict=True)}
@@ -736,18 +735,10 @@ _CHUNK = 1000
 _CACHE_KIB_PER_RECORD, _CACHE_KIB_MAX = 1, 64 * 1024
 
 
-@contextlib.contextmanager
-def _page_cache(store, records: int) -> Iterator[None]:
-    """A page cache big enough for the import's transaction. A kind's table carries a dozen list indexes, each
-    written in the order of its own column, not the rows': with the default 2 MiB cache, 50,000 people spill
-    and re-read index pages through the WAL all along the transaction (half the import's time)."""
-    kib = min(max(records * _CACHE_KIB_PER_RECORD, 2000), _CACHE_KIB_MAX)
-    before = store.db.execute("PRAGMA cache_size").fetchone()[0]
-    store.db.execute(f"PRAGMA cache_size = {-kib}")
-    try:
-        yield
-    finally:
-        store.db.execute(f"PRAGMA cache_size = {int(before)}")
+def _cache_kib(records: int) -> int:
+    """A page cache big enough for the import's transaction (with the default 2 MiB, 50,000 people spilled
+    and re-read index pages all along it: half the import's time)."""
+    return min(max(records * _CACHE_KIB_PER_RECORD, 2000), _CACHE_KIB_MAX)
 
 
 def _chunks(items: list, size: int) -> Iterable[list]:
