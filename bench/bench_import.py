@@ -24,6 +24,7 @@ import time
 from pathlib import Path
 
 import import_runs
+from import_runs import credit_code, text_date
 
 BUDGET_S = 5.0
 TODAY = dt.date(2026, 11, 29)
@@ -36,21 +37,8 @@ PROBLEMS = ["灭火器压力不足", "安全出口堵塞", "消防通道堆放�
             "未建立隐患排查台账", "员工未进行三级安全教育", "脚手架连墙件缺失", "液化气钢瓶无检验标志"]
 PLACES = ["仓库", "车间", "配电房", "厨房", "楼梯间", "储罐区", "办公楼", "宿舍", "门店", "施工现场"]
 PEOPLE = ["王五", "赵六", "钱七", "孙八", "周九", "吴十", "郑一", "冯二"]
-ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 
 
-def credit_code(rng: random.Random) -> str:
-    from stdnum.cn import uscc
-
-    body = "91430626" + "".join(rng.choice(ALPHABET) for _ in range(9))
-    return body + uscc.calc_check_digit(body)
-
-
-def text_date(day: dt.date, rng: random.Random) -> object:
-    """Ledgers mix real date cells with dates typed as text in every form."""
-    form = rng.randrange(6)
-    return [day, day.isoformat(), f"{day.year}/{day.month}/{day.day}", f"{day.year}.{day.month}.{day.day}",
-            f"{day.year}年{day.month}月{day.day}日", day.strftime("%Y%m%d")][form]
 
 
 def write_ledger(path: Path, rows: int, seed: int = 7) -> None:

@@ -24,6 +24,7 @@ import time
 from pathlib import Path
 
 import import_runs
+from import_runs import credit_code, text_date
 
 BUDGET_S = 5.0
 TODAY = dt.date(2026, 11, 29)
@@ -36,21 +37,8 @@ PROBLEMS = ["未发现问题", "灭火器压力不足", "安全出口堵塞", "�
             "储罐区防雷检测过期", "特种作业人员无证上岗", "安全警示标志缺失", "液化气钢瓶无检验标志"]
 MEASURES = ["现场责令整改", "下达责令限期整改指令书", "督促企业立即整改", "约谈主要负责人", "无"]
 PEOPLE = ["张三", "李四", "王五", "赵六", "钱七", "孙八", "周九", "吴十"]
-ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 
 
-def credit_code(rng: random.Random) -> str:
-    from stdnum.cn import uscc
-
-    body = "91430626" + "".join(rng.choice(ALPHABET) for _ in range(9))
-    return body + uscc.calc_check_digit(body)
-
-
-def text_date(day: dt.date, rng: random.Random) -> object:
-    """Sheets mix real date cells with dates typed as text in every form."""
-    form = rng.randrange(6)
-    return [day, day.isoformat(), f"{day.year}/{day.month}/{day.day}", f"{day.year}.{day.month}.{day.day}",
-            f"{day.year}年{day.month}月{day.day}日", day.strftime("%Y%m%d")][form]
 
 
 def write_sheet(path: Path, rows: int, seed: int = 11) -> None:

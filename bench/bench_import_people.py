@@ -19,6 +19,7 @@ import time
 from pathlib import Path
 
 import import_runs
+from import_runs import credit_code
 
 BUDGET_S = 10.0
 TODAY = dt.date(2026, 11, 29)
@@ -28,14 +29,7 @@ ROLES = ["一般从业人员", "一般从业人员", "一般从业人员", "操�
 EMPLOYMENT = ["正式", "正式", "正式", "劳务派遣", "灵活用工", "合同工"]
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程"
 GIVEN = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超霞平刚华国志海燕红梅春兰德胜亮斌波辉鹏宇浩凯"
-ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 
-
-def credit_code(rng: random.Random) -> str:
-    from stdnum.cn import uscc
-
-    body = "91430626" + "".join(rng.choice(ALPHABET) for _ in range(9))
-    return body + uscc.calc_check_digit(body)
 
 
 def write_sheet(path: Path, rows: int, seed: int = 12) -> None:

@@ -4,6 +4,8 @@ the import nothing), then ``repeat`` imports into fresh stations and as many raw
 from __future__ import annotations
 
 import argparse
+import datetime as dt
+import random
 import sqlite3
 import statistics
 import subprocess
@@ -12,6 +14,23 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+
+ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"  # the characters of a credit code's body
+
+
+def credit_code(rng: random.Random) -> str:
+    """A valid 统一社会信用代码 of a 平江县 company (its check digit computed), drawn from ``rng``."""
+    from stdnum.cn import uscc
+
+    body = "91430626" + "".join(rng.choice(ALPHABET) for _ in range(9))
+    return body + uscc.calc_check_digit(body)
+
+
+def text_date(day: dt.date, rng: random.Random) -> object:
+    """A date as sheets hold them: a date cell, or text typed in any of the usual forms."""
+    form = rng.randrange(6)
+    return [day, day.isoformat(), f"{day.year}/{day.month}/{day.day}", f"{day.year}.{day.month}.{day.day}",
+            f"{day.year}年{day.month}月{day.day}日", day.strftime("%Y%m%d")][form]
 
 
 def read_and_insert(path: Path, folder: Path, rows: int, width: int) -> tuple[float, list]:
