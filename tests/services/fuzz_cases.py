@@ -116,3 +116,21 @@ def assert_each_refused_or_read(station, kind: str, cases: Cases) -> None:
                 import_records(station, kind, path)
         assert rows(station) == before, name
     assert {seen[n] for n, (_, expect) in cases.items() if expect == EITHER} >= {REFUSED, "read"}
+
+
+def fuzz_station(tmp_path_factory):
+    """A township station the cases are previewed on (never written: the fuzz tests check it stays so)."""
+    from pjdesk.services.session import init_station
+    from tests.conftest import TODAY, TOWNSHIP
+
+    session = init_station(tmp_path_factory.mktemp("station") / "station", code=TOWNSHIP, operator="张三",
+                           today=lambda: TODAY)
+    yield session
+    session.close()
+
+
+def assert_many_of_every_kind(cases: Cases) -> None:
+    from tests.services.test_spreadsheet_fuzz import ROWS_REFUSED
+
+    assert len(cases) >= 45
+    assert {expect for _, expect in cases.values()} == {REFUSED, ROWS_REFUSED, EITHER}
