@@ -17,11 +17,7 @@ def due_reminders(store: Store, sources: Iterable[ReminderSource], *, today: dt.
     of the unit and person (None without one)."""
     found = []
     for source in sources:
-        params = source.window(today)
-        own = ""
-        if township:
-            own = "WHERE r.township = :township"
-            params["township"] = township
+        params, own = _window(source, today, township)
         columns = ", ".join(f"r.{c}" for c in COLUMNS)
         rows = store._rows(
             f"SELECT {columns}, u.name AS unit, p.name AS person FROM ({source.sql}) r"
@@ -37,10 +33,14 @@ def count_reminders(store: Store, sources: Iterable[ReminderSource], *, today: d
     """How many reminders ``due_reminders`` would list, counted in SQL (for the 工作台's card)."""
     total = 0
     for source in sources:
-        params = source.window(today)
-        own = ""
-        if township:
-            own = "WHERE r.township = :township"
-            params["township"] = township
+        params, own = _window(source, today, township)
         total += store.db.conn.execute(f"SELECT COUNT(*) FROM ({source.sql}) r {own}", params).fetchone()[0]
     return total
+
+
+def _window(source: ReminderSource, today: dt.date, township: str | None) -> tuple[dict, str]:
+    """A source's parameters for ``today`` and the clause that keeps one township's reminders (if given)."""
+    params = source.window(today)
+    if not township:
+        return params, ""
+    return {**params, "township": township}, "WHERE r.township = :township"
