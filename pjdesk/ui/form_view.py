@@ -36,7 +36,7 @@ from pjdesk.core.periods import Month
 from pjdesk.services import form_output
 from pjdesk.services import returns as return_service
 
-from .pdf_printing import paper_of_pdf, print_dialog_for, start_printing
+from .pdf_printing import print_dialog_for, print_from
 from .saving import ask_save_path, say_saved
 from .tasks import run_task
 from .widgets import make_button
@@ -281,18 +281,8 @@ class FormView(QWidget):
         """
         if self.filled is None or self.printing is not None or not self._load_document():
             return None
-        if not configured:
-            paper_of_pdf(printer, self.document)
-        self.print_button.setEnabled(False)
-        self.last_print = None
-
-        def done(result) -> None:
-            self.printing, self.last_print = None, result
-            self.print_button.setEnabled(self.filled is not None)
-
-        self.printing = start_printing(self, self.pdf_file(), printer, self.filled.spec.title,
-                                       done=done)
-        return self.printing
+        return print_from(self, self.pdf_file(), printer, self.filled.spec.title, self.document,
+                          configured=configured, can_print_again=lambda: self.filled is not None)
 
     def save_as(self, kind: str, path: str | Path | None = None) -> Path | None:
         """Write the form as ``kind`` (pdf or xlsx) to ``path``, or where the user chooses."""

@@ -47,7 +47,7 @@ from pjdesk.services import records as record_service
 
 from .dialog_room import fit_dialog
 from .pdf_preview import PdfPreview
-from .pdf_printing import paper_of_pdf, print_dialog_for, start_printing
+from .pdf_printing import print_dialog_for, print_from
 from .record_form import VALUE, DateField
 from .saving import ask_save_path, say_saved
 
@@ -459,17 +459,8 @@ class DocumentPreview(QDialog):
         returns the thread, and ``last_print`` says what it did once it is done."""
         if self.printing is not None:
             return None
-        if not configured:
-            paper_of_pdf(printer, self.document)
-        self.print_button.setEnabled(False)
-
-        def done(result) -> None:
-            self.printing, self.last_print = None, result
-            self.print_button.setEnabled(True)
-
-        self.printing = start_printing(self, self.issued.pdf, printer, self.issued.doc_type,
-                                       current_page=self.view.current_page(), done=done)
-        return self.printing
+        return print_from(self, self.issued.pdf, printer, self.issued.doc_type, self.document,
+                          configured=configured, current_page=self.view.current_page())
 
     def save_as(self, kind: str, path: str | None = None) -> str | None:
         source = self.issued.pdf if kind == "pdf" else self.issued.xlsx

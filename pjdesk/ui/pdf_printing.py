@@ -257,3 +257,21 @@ def _tell(parent: QWidget, message: str) -> None:
     window = parent.window()
     if isinstance(window, QMainWindow):
         window.statusBar().showMessage(message, 15000)
+
+
+def print_from(owner: QWidget, path: Path, printer: QPrinter, what: str, document, *, configured: bool,
+               current_page: int = 0, can_print_again: Callable[[], bool] = lambda: True):
+    """What a preview's 打印 does: ``printer`` given the PDF's own paper unless a dialog ``configured`` it, the
+    owner's ``print_button`` off while ``path`` prints in the background, then ``owner.printing`` cleared and
+    ``owner.last_print`` the result. Returns the thread (also ``owner.printing``)."""
+    if not configured:
+        paper_of_pdf(printer, document)
+    owner.print_button.setEnabled(False)
+    owner.last_print = None
+
+    def done(result) -> None:
+        owner.printing, owner.last_print = None, result
+        owner.print_button.setEnabled(can_print_again())
+
+    owner.printing = start_printing(owner, path, printer, what, current_page=current_page, done=done)
+    return owner.printing

@@ -37,7 +37,7 @@ from pjdesk.core.periods import Month
 from pjdesk.services import returns as return_service
 
 from .pdf_preview import PdfPreview
-from .pdf_printing import paper_of_pdf, print_dialog_for, start_printing
+from .pdf_printing import print_dialog_for, print_from
 from .saving import ask_save_path, say_saved
 from .small_table import fill_rows, small_table
 from .tasks import run_task
@@ -198,18 +198,9 @@ class ReportsPage(QWidget):
         A printer no dialog ``configured`` gets the PDF's own page size and orientation."""
         if self.shown_pdf is None or self.printing is not None:
             return None
-        if not configured:
-            paper_of_pdf(printer, self.document)
-        self.print_button.setEnabled(False)
-        self.last_print = None
-
-        def done(result) -> None:
-            self.printing, self.last_print = None, result
-            self.print_button.setEnabled(self.shown_pdf is not None)
-
-        self.printing = start_printing(self, self.shown_pdf, printer, self.caption.text().split("　共")[0],
-                                       current_page=self.preview.current_page(), done=done)
-        return self.printing
+        return print_from(self, self.shown_pdf, printer, self.caption.text().split("　共")[0], self.document,
+                          configured=configured, current_page=self.preview.current_page(),
+                          can_print_again=lambda: self.shown_pdf is not None)
 
     def save_as(self, kind: str) -> None:
         if not self.built:
