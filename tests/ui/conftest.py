@@ -76,6 +76,18 @@ def answer_dialog(qtbot):
         raise failures[0]
 
 
+@pytest.fixture
+def window(qtbot, session):
+    """The station's window as a clerk has it on a 1366×768 screen, shown (a test module may define its own)."""
+    from pjdesk.ui.main_window import MainWindow
+
+    w = MainWindow(session)
+    qtbot.addWidget(w)
+    w.resize(1366, 768)
+    w.show()
+    return w
+
+
 def type_into(widget, text: str) -> None:
     """Type text as key events, one character at a time (QTest.keyClicks handles ASCII only, not 汉字)."""
     from PySide6.QtCore import QEvent, Qt

@@ -8,20 +8,10 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
-from pjdesk.ui.main_window import MainWindow
 from tests.services.test_people_import import CERTS, CODE, LI, ROSTER, SIGN_IN, WANG, WRONG, ZHANG, sheet
 
 UNIT = "平江县安定化工有限公司"
 ZHAO = "430626198808080019"
-
-
-@pytest.fixture
-def window(qtbot, session):
-    w = MainWindow(session)
-    qtbot.addWidget(w)
-    w.resize(1366, 768)
-    w.show()
-    return w
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ from __future__ import annotations
 import pytest
 
 from pjdesk.services.records import delete_record, kind_named, save_record
-from pjdesk.ui.main_window import MainWindow
 
 PEOPLE, TRAININGS, CERTIFICATES = kind_named("people"), kind_named("trainings"), kind_named("certificates")
 
@@ -18,15 +17,6 @@ def people(session, unit):
         return save_record(session, PEOPLE, {"name": name, "id_number": number, "unit_id": unit, "employment": "正式",
                                              "role_class": "特种作业人员"}).id
     return person("张三", "430626199001011236"), person("李四", "430626198507150028")
-
-
-@pytest.fixture
-def window(qtbot, session):
-    w = MainWindow(session)
-    qtbot.addWidget(w)
-    w.resize(1366, 768)
-    w.show()
-    return w
 
 
 def text_of(window, person_id):

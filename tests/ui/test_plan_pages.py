@@ -3,24 +3,13 @@ its decimals and its 等级, an accident's 等级 follows its casualties, and a 
 
 from __future__ import annotations
 
-import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialogButtonBox
 
 from pjdesk.core.plan_records import FIRE
 from pjdesk.services.records import get_record
-from pjdesk.ui.main_window import MainWindow
 from tests.ui.conftest import type_into
 from tests.ui.test_ledger_flow import choose
-
-
-@pytest.fixture
-def window(qtbot, session):
-    w = MainWindow(session)
-    qtbot.addWidget(w)
-    w.resize(1366, 768)
-    w.show()
-    return w
 
 
 def save(dialog) -> None:

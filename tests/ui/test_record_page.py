@@ -19,7 +19,6 @@ from pjdesk.services import hazards, sync
 from pjdesk.services.records import get_record, record_history, save_record
 from pjdesk.services.session import init_station
 from pjdesk.services.units import save_unit
-from pjdesk.ui.main_window import MainWindow
 from pjdesk.ui.record_page import RecordPage
 from tests.conftest import TODAY
 from tests.ui.conftest import type_into
@@ -31,15 +30,6 @@ OFFICERS = [{"name": "赵六", "cert_no": "43060021"}, {"name": "钱七", "cert_
 @pytest.fixture
 def brickworks(session):
     return save_unit(session, {"name": "平江县安定红星砖厂", "sector": "工贸其他", "village": "红星村"}).id
-
-
-@pytest.fixture
-def window(qtbot, session):
-    w = MainWindow(session)
-    qtbot.addWidget(w)
-    w.resize(1366, 768)
-    w.show()
-    return w
 
 
 def cell_editor(table, row: int, name: str):
