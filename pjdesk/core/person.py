@@ -184,7 +184,7 @@ def training_rules(values: Mapping, today: dt.date) -> list[Problem]:
         return [Problem("hours", f"学时 {hours} 过大（一次培训最多 200 学时），请核对")]
     people = [a.get("person_id") for a in values.get("attendees") or () if a.get("person_id")]
     if len(people) != len(set(people)):
-        return [Problem("attendees", "同一人员在参训人员中出现了两次")]
+        return [Problem("attendees", "同一人员在参训人员中出现了两次，请删去重复的一行")]
     return []
 
 

@@ -228,7 +228,7 @@ def reward_rules(values: Mapping, today: dt.date) -> list[Problem]:
     if received and paid and paid < received:
         problems.append(Problem("paid_on", "兑现日期不能早于受理日期", ERROR))
     if _n(values.get("amount")) and verified in (UNFOUNDED, CHECKING):
-        problems.append(Problem("amount", f"核实结果为{verified}的举报不予奖励", ERROR))
+        problems.append(Problem("amount", f"核实结果为{verified}的举报不予奖励，请清空奖励金额", ERROR))
     if paid and not _n(values.get("amount")):
         problems.append(Problem("amount", "已兑现的请填写奖励金额", ERROR))
     return problems

@@ -74,7 +74,7 @@ def progress_rules(values: Mapping, today: dt.date) -> list[Problem]:
     if period and months is None:
         problems.append(Problem("period", "期间应写成月份 YYYY-MM（如 2026-11）或季度 YYYY-Qn（如 2026-Q4）", ERROR))
     elif months and (months[0], months[1]) > (today.year, today.month):
-        problems.append(Problem("period", f"期间 {period} 还没到", ERROR))
+        problems.append(Problem("period", f"期间 {period} 还没到，请填写已过去或正在进行的月份、季度", ERROR))
     for name, label in (("value", "完成值"), ("numerator", "分子"), ("denominator", "分母")):
         if values.get(name) not in (None, "") and number(values[name]) is None:
             problems.append(Problem(name, f"{label}应为数字", ERROR))

@@ -104,7 +104,7 @@ def build_certificate_notice(session: Session, unit_id: str, out_dir: str | Path
 
     unit = session.store.get(UNIT, unit_id)
     if unit is None or unit["deleted"]:
-        raise PjdeskError("没有这个单位")
+        raise PjdeskError("没有这个单位（可能已被删除）；请点“刷新”后重新选择")
     rows = _certificate_reminders(session, unit_id)
     for row in rows:
         cert = session.store.get(CERTIFICATE, row["record"]) if row["kind"] == CERTIFICATE.name else None

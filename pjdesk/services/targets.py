@@ -102,7 +102,7 @@ def set_target_edits(session: Session, edits: Mapping[str, Mapping]) -> None:
     kept: dict[str, dict] = {}
     for target_id, edit in edits.items():
         if target_id not in known:
-            raise PjdeskError(f"没有指标“{target_id}”")
+            raise PjdeskError(f"没有指标“{target_id}”；指标编号可运行 pjdesk targets 查看")
         entry = {}
         for key, label in (("target", "目标值"), ("weight", "权重")):
             if key not in edit:
@@ -114,7 +114,7 @@ def set_target_edits(session: Session, edits: Mapping[str, Mapping]) -> None:
             try:
                 value = float(value)
             except (TypeError, ValueError):
-                raise PjdeskError(f"{target_id} 的{label}“{value}”不是数字") from None
+                raise PjdeskError(f"{target_id} 的{label}“{value}”不是数字，请填写数字") from None
             if value < 0 or value != value or value in (float("inf"),):
                 raise PjdeskError(f"{target_id} 的{label}不能为负数")
             entry[key] = value

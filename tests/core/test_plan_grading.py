@@ -116,7 +116,7 @@ def test_a_reward_is_paid_only_for_a_founded_report_and_after_it_was_received():
               "paid_on": "2026-10-20"}
     assert _problems(REWARD, reward) == []
     assert _problems(REWARD, {**reward, "paid_on": "2026-10-01"}) == ["兑现日期不能早于受理日期"]
-    assert _problems(REWARD, {**reward, "verified": "不属实"}) == ["核实结果为不属实的举报不予奖励"]
+    assert _problems(REWARD, {**reward, "verified": "不属实"}) == ["核实结果为不属实的举报不予奖励，请清空奖励金额"]
     assert _problems(REWARD, {**reward, "amount": 0}) == ["已兑现的请填写奖励金额"]
 
 
