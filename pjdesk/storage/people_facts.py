@@ -21,6 +21,10 @@ It is read for a county of 200,000 people within a second, so the query is shape
   township and one integer; the packing is undone once per group in Python (people_counts);
 - the persons are scanned in table order (NOT INDEXED): an index of the township's list that matches the
   first keys of the grouping would save the sort only to cost a random read of every person.
+
+One township's people (a township's own station, or one township of the county's file: its 表6 month by
+month) are a few thousand of the county's 200,000: then the township's roster drives all three parts, through
+the township's index, each attendance and certificate found by its person (70 ms instead of 270 ms a month).
 """
 
 from __future__ import annotations
@@ -90,9 +94,23 @@ def _certificate_names(mask: int) -> tuple[str, ...]:
 def _people_sql(minimum: TrainingMinimum, township: str | None, where: str = "") -> str:
     """Every person 在册 on :day (of ``township``, or all) with the facts the rates read, as a query: its
     ``certs`` and ``certs_due`` are masks of _certificate_types()."""
-    own = "AND p.township = :township" if township else ""
     bit = _certificate_bit_sql("c")
     hired_in_year = "(p.hired IS NOT NULL AND p.hired >= :year_start)"
+    if township:  # the township's persons lead (see the module's docstring)
+        roster, own = "FROM person p INDEXED BY person_township", "AND p.township = :township"
+        attendances = (f"""FROM person r INDEXED BY person_township
+        JOIN training_attendee a ON a.person_id = r.id AND a.deleted = 0 AND a.result = '{PASSED}'
+        JOIN training t ON t.id = a.training_id
+        WHERE r.township = :township AND r.deleted = 0 AND t.deleted = 0 AND t.date BETWEEN :year_start AND :day""")
+        certificates = """FROM person r INDEXED BY person_township JOIN certificate c ON c.person_id = r.id
+        WHERE r.township = :township AND r.deleted = 0 AND c.deleted = 0"""
+    else:
+        roster, own = "FROM person p NOT INDEXED", ""
+        attendances = (f"""FROM training t INDEXED BY training_year
+        JOIN training_attendee a ON a.training_id = t.id AND a.deleted = 0 AND a.result = '{PASSED}'
+        WHERE t.deleted = 0 AND t.date BETWEEN :year_start AND :day""")
+        certificates = """FROM certificate c
+        WHERE c.deleted = 0"""
     return f"""
     WITH units AS MATERIALIZED (
         SELECT id, name, sector, COALESCE(is_high_risk, 0) AS high_risk, {_ordinal_sql("sector", _SECTOR)} AS sector_code
@@ -100,16 +118,13 @@ def _people_sql(minimum: TrainingMinimum, township: str | None, where: str = "")
     ),
     trained AS (
         SELECT a.person_id, SUM(COALESCE(t.hours, 0)) AS hours
-        FROM training t INDEXED BY training_year
-        JOIN training_attendee a ON a.training_id = t.id AND a.deleted = 0 AND a.result = '{PASSED}'
-        WHERE t.deleted = 0 AND t.date BETWEEN :year_start AND :day
+        {attendances}
         GROUP BY a.person_id
     ),
     certified AS (
         SELECT c.person_id, SUM(DISTINCT {bit}) AS certs,
                COALESCE(SUM(DISTINCT CASE WHEN {lapse_date_sql("c")} <= :soon THEN {bit} END), 0) AS certs_due
-        FROM certificate c
-        WHERE c.deleted = 0 AND {valid_on_sql("c", ":day")}
+        {certificates} AND {valid_on_sql("c", ":day")}
         GROUP BY c.person_id
     ),
     people AS (
@@ -120,7 +135,7 @@ def _people_sql(minimum: TrainingMinimum, township: str | None, where: str = "")
                COALESCE(t.hours, 0) AS hours,
                ({required_hours_sql(minimum, "p.role_class", "u.sector", hired_in_year)}) AS required,
                COALESCE(c.certs, 0) AS certs, COALESCE(c.certs_due, 0) AS certs_due
-        FROM person p NOT INDEXED
+        {roster}
         LEFT JOIN units u ON u.id = p.unit_id
         LEFT JOIN trained t ON t.person_id = p.id
         LEFT JOIN certified c ON c.person_id = p.id

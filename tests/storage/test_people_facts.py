@@ -86,3 +86,25 @@ def test_values_no_vocabulary_holds_are_grouped_as_they_are(station):
     assert {(g["role_class"], g["employment"], g["sector"]) for g in groups if g["sector"] != "危化"} == {
         ("安全员\x1f旧称", "正式", "矿山（旧）"), (None, "临时工", "矿山（旧）"), ("班组长", "劳务派遣", "矿山（旧）"),
         ("主要负责人", "正式", None)}
+
+
+def test_one_townships_people_are_the_stations_people_of_that_township(station):
+    """A township's facts are read from its own roster (people_facts' second shape of the query): they are the
+    station's facts of that township, whichever township recorded a person's training or certificate."""
+    session, people = station
+    conn = session.store.db.conn
+    # A county's file: a person of another township in the same training, a certificate and a training
+    # recorded by another township, and a deleted person of this one.
+    conn.execute("UPDATE person SET township = '430626102' WHERE id = ?", (people[1],))
+    conn.execute("UPDATE certificate SET township = '430626102' WHERE person_id = ?", (people[2],))
+    conn.execute("UPDATE training SET township = '430626102'")
+    conn.execute("UPDATE person SET deleted = 1 WHERE id = ?", (people[4],))
+    conn.commit()
+    everyone = people_counts(session.store, **DAY)
+    assert {g["township"] for g in everyone} == {TOWNSHIP, "430626102"}
+    for township in (TOWNSHIP, "430626102"):
+        own = people_counts(session.store, **DAY, township=township)
+        assert as_counter(own) == as_counter(g for g in everyone if g["township"] == township)
+        assert people_rows(session.store, **DAY, township=township) == [
+            r for r in people_rows(session.store, **DAY) if r["township"] == township]
+    assert sum(g["people"] for g in people_counts(session.store, **DAY, township=TOWNSHIP)) == 6
