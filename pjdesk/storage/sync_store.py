@@ -182,42 +182,62 @@ class Applied:
 
 
 def apply_changes(store: Store, changes: list[dict]) -> Applied:
-    """Add the changes not yet in the log and bring the record tables up to date. Inside a transaction.
+    """Add the changes not yet in the log and bring the record tables up to date. Inside a transaction."""
+    return apply_chunks(store, [changes])
 
-    A change whose id is already in the log must be that same change: one that differs (another stamp,
-    record or content under the same device and sequence number) is a forgery or a device set up twice, and
-    refuses the whole bundle, naming it, instead of being skipped without a word."""
+
+def apply_chunks(store: Store, chunks: Iterable[list[dict]]) -> Applied:
+    """``apply_changes`` for changes that come a chunk at a time (a large bundle is read so, never whole).
+
+    Each chunk is checked and logged as it comes; the records it touches are noted, and folded once every chunk
+    is in the log, each from its whole history read back, a few thousand records at a time. Memory is bounded
+    by the chunk, and the tables, log and conflicts are the same however the changes are cut: a record whose
+    changes fall in two chunks is folded once, from all of them.
+
+    A change whose id is already in the log (or earlier in the bundle) must be that same change: one that
+    differs (another stamp, record or content under the same device and sequence number) is a forgery or a
+    device set up twice, and refuses the whole bundle, naming it, instead of being skipped without a word."""
     assert store.db.conn.in_transaction, "apply_changes outside Store.transaction()"
-    present = _present(store, [c["id"] for c in changes])
-    for change in changes:
+    # Read before the bundle's rows join the log: its own inserts are not "held back", they are in hand.
+    held_back = _held_back(store)
+    touched: dict[str, dict[str, None]] = defaultdict(dict)  # kind → its records, in the order first met
+    result = Applied()
+    for chunk in chunks:
+        result.new_changes += _log_chunk(store, chunk, touched)
+    if not result.new_changes:
+        return result
+    for record_id, kind_name in held_back.items():
+        touched[kind_name].setdefault(record_id)
+    _materialise(store, touched, result, held_back)
+    return result
+
+
+def _log_chunk(store: Store, chunk: list[dict], touched: dict[str, dict[str, None]]) -> int:
+    """Write the chunk's changes not yet in the log; note the records they touch. Returns how many were new."""
+    present = _present(store, [c["id"] for c in chunk])
+    fresh: dict[str, dict] = {}
+    for change in chunk:
         held_row = present.get(change["id"])
-        if held_row is not None and held_row != _identity(change):
+        if held_row is None and change["id"] in fresh:
+            held_row = _identity(fresh[change["id"]])
+        if held_row is None:
+            fresh[change["id"]] = change
+        elif held_row != _identity(change):
             raise PjdeskError(
                 f"文件中的变更 {change['id']} 与本机已有的同号变更不一致（同一设备的同一序号却内容不同）："
                 "可能是伪造的文件，或两台电脑用了同一个设备身份。整个文件未导入，请联系县级核查")
-    fresh = list({c["id"]: c for c in changes if c["id"] not in present}.values())
-    result = Applied(new_changes=len(fresh))
     if not fresh:
-        return result
-    # Read before the bundle's rows join the log: its own inserts are not "held back", they are in hand.
-    held_back = _held_back(store)
-    earlier = _logged_records(store, sorted({c["record_id"] for c in fresh})) | held_back
-    store.db.conn.executemany(  # rows made as they are written: a large bundle's encoded fields never all at once
+        return 0
+    store.db.conn.executemany(  # rows made as they are written: the chunk's encoded fields never all at once
         f"INSERT INTO change_log({', '.join(CHANGE_COLUMNS)}) VALUES ({', '.join('?' * len(CHANGE_COLUMNS))})",
         ((c["id"], c["device"], c["dseq"], c["hlc"], c.get("operator"), c["kind"], c["record_id"], c["township"],
-          c["op"], _json(c["fields"]), c.get("base")) for c in fresh))
+          c["op"], _json(c["fields"]), c.get("base")) for c in fresh.values()))
     if store.clock is not None:
         # Whatever this station writes next must order after everything it has seen.
-        store.clock.observe(max(c["hlc"] for c in fresh))
-    # A record first seen in this bundle folds from the rows in hand; only the others are read back.
-    history = _history(store, earlier)
-    for change in fresh:
-        if change["record_id"] not in earlier:
-            history[change["record_id"]].append(change)
-    for rows in history.values():
-        rows.sort(key=lambda r: (r["hlc"], r["id"]))
-    _materialise(store, history, result, held_back)
-    return result
+        store.clock.observe(max(c["hlc"] for c in fresh.values()))
+    for change in fresh.values():
+        touched[change["kind"]].setdefault(change["record_id"])
+    return len(fresh)
 
 
 def _column_in(store: Store, select: str, values: list[str]) -> set:
@@ -287,9 +307,10 @@ def held_back_waits(store: Store, limit: int = 2000) -> dict[str, set[str]]:
     return waits
 
 
-def _held_back(store: Store) -> set[str]:
-    """Records whose insert is in the log but not yet in their table: they wait for what they refer to."""
-    return {r[0] for r in store.db.execute("SELECT record_id FROM sync_held_back")}
+def _held_back(store: Store) -> dict[str, str]:
+    """Records whose insert is in the log but not yet in their table (id → kind): they wait for what they
+    refer to."""
+    return dict(store.db.execute("SELECT record_id, kind FROM sync_held_back").fetchall())
 
 
 def _hold_back(store: Store, kind: RecordKind, waiting: list[str], written: list[str]) -> None:
@@ -300,11 +321,6 @@ def _hold_back(store: Store, kind: RecordKind, waiting: list[str], written: list
     for start in range(0, len(written), CHUNK):
         chunk = written[start:start + CHUNK]
         conn.execute(f"DELETE FROM sync_held_back WHERE record_id IN ({','.join('?' * len(chunk))})", chunk)
-
-
-def _logged_records(store: Store, record_ids: list[str]) -> set[str]:
-    """Which of these records the log already has changes of (before the bundle's rows are added)."""
-    return _column_in(store, "SELECT DISTINCT record_id FROM change_log WHERE record_id IN", record_ids)
 
 
 def _history(store: Store, record_ids: Iterable[str]) -> dict[str, list[dict]]:
@@ -343,20 +359,23 @@ def kind_order() -> list[RecordKind]:
     return order
 
 
-def _materialise(store: Store, history: Mapping[str, list[dict]], result: Applied, held_back: set[str]) -> None:
-    """Write the records folded from their histories (each in HLC order), referred-to kinds first; a record
-    whose references have not arrived is held back (and listed), one that was held back and now can be
-    written leaves the list. Then the state of every parent whose record or children were written."""
-    by_kind: dict[str, list[str]] = defaultdict(list)
-    for record_id, rows in history.items():
-        by_kind[rows[0]["kind"]].append(record_id)  # a kind this pjdesk does not know stays in the log only
-    for kind in kind_order():
-        ids = by_kind.get(kind.name, [])
+def _materialise(store: Store, touched: Mapping[str, Mapping[str, None]], result: Applied,
+                 held_back: Mapping[str, str]) -> None:
+    """Write the records folded from their histories (each read back from the log, in HLC order), referred-to
+    kinds first; a record whose references have not arrived is held back (and listed), one that was held back
+    and now can be written leaves the list. Then the state of every parent whose record or children were
+    written."""
+    for kind in kind_order():  # a kind this pjdesk does not know stays in the log only
+        ids = list(touched.get(kind.name, ()))
         # A kind that refers to its own records is folded whole (its rounds need every record of the bundle);
-        # any other a chunk at a time, so that a large bundle's folded rows are never all in memory at once.
+        # any other a chunk at a time, so that a large bundle's histories are never all in memory at once.
         step = len(ids) if any(f.ref == kind.name for f in kind.refs()) else FOLD_CHUNK
         for start in range(0, len(ids), max(step, 1)):
-            _materialise_some(store, kind, [history[i] for i in ids[start:start + step]], result, held_back)
+            part = ids[start:start + step]
+            history = _history(store, part)
+            for rows in history.values():
+                rows.sort(key=lambda r: (r["hlc"], r["id"]))
+            _materialise_some(store, kind, [history[i] for i in part if i in history], result, held_back)
     _refresh_states(store, result)
 
 
@@ -364,7 +383,7 @@ FOLD_CHUNK = 5000  # records folded and written at a time
 
 
 def _materialise_some(store: Store, kind: RecordKind, histories: list[list[dict]], result: Applied,
-                      held_back: set[str]) -> None:
+                      held_back: Mapping[str, str]) -> None:
     folded = [_fold(kind, rows) for rows in histories]
     waiting = [f for f in folded if f is not None]
     ready: list[_Folded] = []
