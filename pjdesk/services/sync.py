@@ -23,7 +23,7 @@ from pjdesk.core.kinds import KINDS
 from pjdesk.core.townships import COUNTY_CODE, station_name, township, townships
 from pjdesk.storage import sync_store
 from pjdesk.sync import BundleRefused, DeviceKey, fingerprint, load_or_create_key, open_bundle, write_bundle
-from pjdesk.sync.bundle import CHANGES_DIR, Contents, county_member, encode_changes, encode_document
+from pjdesk.sync.bundle import CHANGES_DIR, Bundle, Contents, county_member, encode_changes, encode_document
 from pjdesk.sync.keys import public_key_bytes
 
 from .attachments import export_files, receive_files
@@ -300,11 +300,11 @@ def _import(session: Session, path: Path, trust_new: bool, before_write: Callabl
         public, newcomer = _sender_key(session, station, sender, trust_new)
         bundle.check_signature(public)
         contents = bundle.read_contents()
-        changes = contents.changes
+        scan = _scan_changes(session, sender, bundle)
         _check_receiver(station, bundle.receiver)
-        _check_clock(session, bundle, contents)
-        relayed = _relayed_devices(session, sender, bundle.manifest, contents)
-        _check_authority(session, sender, contents)
+        _check_clock(session, bundle, scan.latest)
+        relayed = _relayed_devices(session, sender, bundle.manifest, scan.devices)
+        _check_authority(session, sender, scan, contents)
         check_documents(contents.county)
         acks = _acks(bundle.manifest)
         previous = sync_store.imported(store, bundle.bundle_id)
@@ -320,12 +320,13 @@ def _import(session: Session, path: Path, trust_new: bool, before_write: Callabl
             for device in relayed:
                 sync_store.register_device(store, device, trusted_at=session.now_text(),
                                            trusted_by=f"经设备“{_device_name(sender)}”转交")
-            applied = sync_store.apply_changes(store, changes)
+            # Read again, a chunk at a time: a refusal at any chunk rolls back what the ones before it wrote.
+            applied = sync_store.apply_chunks(store, bundle.changes())
             kept = keep_documents(session, contents.county, stamp=bundle.stamp or "", made_at=created_at,
                                   received_at=session.now_text())
             sync_store.record_acks(store, {sender["station"], sender["device"]}, acks)
             sync_store.record_import(store, bundle.bundle_id, sender=sender, file_name=path.name, at=session.now_text(),
-                                     by=session.operator, changes=len(changes), new_changes=applied.new_changes,
+                                     by=session.operator, changes=scan.count, new_changes=applied.new_changes,
                                      created_at=created_at, gaps=gaps)
             # Last before the commit: each live attachment it brings needs its file (附件缺失 refuses the bundle);
             # the files are written whole now, so no committed record names a missing one (see receive_files).
@@ -333,7 +334,7 @@ def _import(session: Session, path: Path, trust_new: bool, before_write: Callabl
     finally:
         bundle.close()
     message = f"已导入：来自 {_station_name(sender['station'])}（设备“{_device_name(sender)}”），" \
-              f"{applied.new_changes} 条新变更（共 {len(changes)} 条）"
+              f"{applied.new_changes} 条新变更（共 {scan.count} 条）"
     if applied.conflicts:
         message += f"；{applied.conflicts} 处冲突待确认"
     if gaps:
@@ -395,11 +396,48 @@ def _check_receiver(station: Station, receiver: dict) -> None:
 CLOCK_SLACK_MS = 24 * 3600 * 1000
 
 
-def _check_clock(session: Session, bundle, contents: Contents) -> None:
+@dataclass
+class _Scan:
+    """What the checks before anything is written need of a bundle's change rows, gathered in one pass as they
+    are read a chunk at a time (a large bundle is never held whole): of the rows only each new record's first
+    claim is kept, and the first row each check refuses, so that the checks refuse what they did on a list."""
+
+    count: int = 0
+    latest: str = ""  # stamps are fixed-width text that orders as time does: the latest is the greatest
+    devices: dict[str, dict[str, None]] = field(default_factory=dict)  # device → townships its rows write
+    clash: tuple[tuple[str, str], tuple[str, str], str] | None = None  # held, claimed, record
+    foreign: dict | None = None  # the first row a township's key may not write
+
+
+def _scan_changes(session: Session, sender: dict, bundle: Bundle) -> _Scan:
+    """Every change row read and checked once, before anything is written (``Bundle.changes``), and what the
+    checks need of them. Ownership is read from what this station already holds (the record's first change
+    here), never from what a row says of itself; a record new here is the bundle's first claim on it."""
+    scan = _Scan()
+    claims: dict[str, tuple[str, str]] = {}
+    shared: dict[tuple[str, str], tuple[str, str]] = {}  # one tuple per kind and township, not one per record
+    township_key = sender["role"] != COUNTY
+    for chunk in bundle.changes():
+        scan.count += len(chunk)
+        scan.latest = max(scan.latest, max(c["hlc"] for c in chunk))
+        owners = sync_store.record_owners(session.store, (c["record_id"] for c in chunk))
+        for change in chunk:
+            scan.devices.setdefault(change["device"], {}).setdefault(change["township"])
+            claimed = (change["kind"], change["township"])
+            claimed = shared.setdefault(claimed, claimed)
+            held = owners.get(change["record_id"]) or claims.setdefault(change["record_id"], claimed)
+            if held != claimed and scan.clash is None:
+                scan.clash = (held, claimed, change["record_id"])
+            if township_key and scan.foreign is None and (
+                    change["township"] != sender["station"] or change["kind"] in COUNTY_OWNED_KINDS):
+                scan.foreign = {k: change[k] for k in ("township", "kind", "record_id")}
+    return scan
+
+
+def _check_clock(session: Session, bundle, latest: str) -> None:
     """Refuse stamps more than a day ahead of this PC's clock: taken in, one would become every later stamp's
     floor here (the HLC never runs backwards), and a year-2286 stamp would win every edit for ever."""
-    # Stamps are fixed-width text that orders as time does: the latest is the greatest string.
-    stamps = [max((c["hlc"] for c in contents.changes), default=""), bundle.stamp or ""]
+    stamps = [latest, bundle.stamp or ""]
     if not any(stamps):
         return
     latest = parse_stamp(max(stamps))[0]
@@ -414,7 +452,7 @@ def _check_clock(session: Session, bundle, contents: Contents) -> None:
         f"{who}的电脑日期时间设错了。请让对方改正电脑日期时间后重新导出；如果是本机日期不对，请先改正本机日期")
 
 
-def _relayed_devices(session: Session, sender: dict, manifest: dict, contents: Contents) -> list[dict]:
+def _relayed_devices(session: Session, sender: dict, manifest: dict, devices: dict[str, dict[str, None]]) -> list[dict]:
     """Check the devices whose rows the sender relays (a laptop's rows through the station PC, a township's
     rows coming back from the county); return those to register here.
 
@@ -429,7 +467,7 @@ def _relayed_devices(session: Session, sender: dict, manifest: dict, contents: C
         if isinstance(entry, dict) and isinstance(entry.get("device"), str):
             listed[entry["device"]] = entry
     register = []
-    for device_id in sorted({c["device"] for c in contents.changes} - {own}):
+    for device_id in sorted(set(devices) - {own}):
         known = sync_store.device(session.store, device_id)
         if known is None:
             entry = listed.get(device_id)
@@ -442,10 +480,10 @@ def _relayed_devices(session: Session, sender: dict, manifest: dict, contents: C
                 f"{_station_name(sender['station'])} 的文件含有{_station_name(known['station'])}设备 {device_id} 的数据："
                 "乡镇只能转交本乡镇设备的数据，整个文件未导入")
         if known["role"] == TOWNSHIP:
-            for change in contents.changes:
-                if change["device"] == device_id and change["township"] != known["station"]:
+            for written in devices[device_id]:  # in the order the rows name them: the first wrong one is named
+                if written != known["station"]:
                     raise BundleRefused(f"设备 {device_id} 属于{_station_name(known['station'])}，"
-                                        f"文件却以它的名义写{_station_name(change['township'])}的数据，整个文件未导入")
+                                        f"文件却以它的名义写{_station_name(written)}的数据，整个文件未导入")
     return register
 
 
@@ -466,35 +504,30 @@ def _is_registration(entry: dict) -> bool:
         return False
 
 
-def _check_authority(session: Session, sender: dict, contents: Contents) -> None:
+def _check_authority(session: Session, sender: dict, scan: _Scan, contents: Contents) -> None:
     """A township's key writes only that township's rows; county-owned data comes only from the county; and
-    no key moves a record to another township or kind. Ownership is read from what this station already
-    holds (the record's first change here), never from what a row says of itself."""
-    owners = sync_store.record_owners(session.store, (c["record_id"] for c in contents.changes))
-    seen: dict[str, tuple[str, str]] = {}
-    for change in contents.changes:
-        claimed = (change["kind"], change["township"])
-        held = owners.get(change["record_id"]) or seen.setdefault(change["record_id"], claimed)
-        if held != claimed:
-            label = _kind_label(held[0])
-            written = (f"另一类记录（{_kind_label(claimed[0])}）" if held[1] == claimed[1]
-                       else f"{_station_name(claimed[1])}的数据")
-            raise BundleRefused(
-                f"文件试图改动{_station_name(held[1])}的{label}记录 {change['record_id']}（文件中写作{written}）："
-                "记录的归属不能通过数据交换改变，整个文件未导入")
+    no key moves a record to another township or kind (as ``_scan_changes`` found them)."""
+    if scan.clash:
+        held, claimed, record_id = scan.clash
+        label = _kind_label(held[0])
+        written = (f"另一类记录（{_kind_label(claimed[0])}）" if held[1] == claimed[1]
+                   else f"{_station_name(claimed[1])}的数据")
+        raise BundleRefused(
+            f"文件试图改动{_station_name(held[1])}的{label}记录 {record_id}（文件中写作{written}）："
+            "记录的归属不能通过数据交换改变，整个文件未导入")
     if sender["role"] == COUNTY:
         return
     if contents.county:
         members = "、".join(county_member(name) for name in sorted(contents.county))
         raise BundleRefused(f"{_station_name(sender['station'])} 的文件含有只能由县级下发的数据（{members}），"
                             "乡镇不能发送县级名册、目标任务或排名")
-    for change in contents.changes:
-        if change["township"] != sender["station"]:
-            raise BundleRefused(f"{_station_name(sender['station'])} 的文件含有其他站点"
-                                f"（{_station_name(change['township'])}）的记录 {change['record_id']}，"
-                                "乡镇只能写本乡镇的数据，整个文件未导入")
-        if change["kind"] in COUNTY_OWNED_KINDS:
-            raise BundleRefused(f"{_station_name(sender['station'])} 的文件含有只能由县级下发的数据（{change['kind']}）")
+    change = scan.foreign
+    if change and change["township"] != sender["station"]:
+        raise BundleRefused(f"{_station_name(sender['station'])} 的文件含有其他站点"
+                            f"（{_station_name(change['township'])}）的记录 {change['record_id']}，"
+                            "乡镇只能写本乡镇的数据，整个文件未导入")
+    if change:
+        raise BundleRefused(f"{_station_name(sender['station'])} 的文件含有只能由县级下发的数据（{change['kind']}）")
 
 
 def _acks(manifest: dict) -> dict[str, int]:
