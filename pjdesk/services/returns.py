@@ -42,7 +42,8 @@ COUNTY_TABLE2 = replace(FORMS["表2"], code="表2（汇总）", title="隐患排
 COUNTY_TABLE4 = replace(FORMS["表4"], code="表4（汇总）", title="监管执法统计表（汇总）", row_label="乡镇（街道）",
                         row_label_width=8)
 # Read their own facts (inspections and documents; people; drills; accidents and fires), not month_facts.
-ENFORCEMENT_FORMS = ("表1", "表4", "表5", "表6", "表7", "表8")
+# (表1 reads both: month_facts, shared with the other forms of the month, and its own.)
+ENFORCEMENT_FORMS = ("表4", "表5", "表6", "表7", "表8")
 
 
 @dataclass(frozen=True)
@@ -133,7 +134,7 @@ def fill_form(session: Session, form: str, month: Month, facts: list[dict] | Non
     elif form == "表7":
         spec, rows, total, notes = table7(session, month, township)
     elif form == "表1":
-        spec, rows, total, notes = table1(session, month, township)
+        spec, rows, total, notes = table1(session, month, township, facts)
     elif form in ("表5", "表8"):
         spec, rows, total, notes = (table5 if form == "表5" else table8)(session, month, township)
     elif form == "表9":

@@ -24,15 +24,17 @@ from .targets import _stamp_after
 REFERRAL = "案件移送书"
 
 
-def table1(session: Session, month: Month, township: str | None = None) -> tuple[
+def table1(session: Session, month: Month, township: str | None = None, hazards: list[dict] | None = None) -> tuple[
         FormSpec, list[dict], dict | None, tuple[str, ...]]:
     """表1's spec, rows, 合计 (None: summed) and notes: a township's 本月 and 本年累计, or on the county
-    without ``township`` a row per township of the roster for the month."""
+    without ``township`` a row per township of the roster for the month. ``hazards``: the month's hazards as
+    they stood at its end, when the caller has read them for the month's other forms (returns.month_facts)."""
     station = session.require_station()
     scope = (township or None) if station.is_county else station.code
     m_start, end, y_start = month.start.isoformat(), month.end.isoformat(), month.year_start.isoformat()
     store = session.store
-    hazards = hazards_as_of(store, year_start=y_start, end=end, township=scope)
+    if hazards is None:
+        hazards = hazards_as_of(store, year_start=y_start, end=end, township=scope)
     inspections = inspections_between(store, start=y_start, end=end, township=scope)
     documents = {span: documents_between(store, start=span, end=end, township=scope) for span in (m_start, y_start)}
     since = f"{month.year - 1:04d}-01-01"
