@@ -16,10 +16,11 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape, portrait
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import KeepTogether, LongTable, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import KeepTogether, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from .files import date_pdf, write_replacing
 from .fonts import register_cjk_font, text_width
+from .pdf_table import GridTable
 from .pdf_text import TextBlock, break_lines
 from .spec import DATE, SERIAL_KEY, FilledForm
 from .table import FormTable, build_table, footer_label, header_block, note_lines
@@ -91,7 +92,7 @@ def _header_block(filled: FilledForm, font: str, width: float) -> Table:
     return table
 
 
-def _table(table: FormTable, font: str, size: float, width: float) -> LongTable:
+def _table(table: FormTable, font: str, size: float, width: float) -> GridTable:
     widths = _column_widths(table, font, size, width)
     depth = table.header_rows
     rows = [[""] * len(table.columns) for _ in range(depth)]
@@ -104,7 +105,7 @@ def _table(table: FormTable, font: str, size: float, width: float) -> LongTable:
         rows.append([TextBlock(cell.text, font, size, align=_align(column).lower(), bold=True) if cell.text else ""
                      for cell, column in zip(table.total, table.columns, strict=True)])
     # LongTable stops measuring rows once a page is full, so a 600-row ledger is not re-measured per page.
-    flowable = LongTable(rows, colWidths=widths, repeatRows=depth)
+    flowable = GridTable(rows, colWidths=widths, repeatRows=depth)
     flowable.setStyle(TableStyle(_table_style(table, font, size)))
     return flowable
 
