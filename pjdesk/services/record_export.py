@@ -35,7 +35,7 @@ from pjdesk.storage import record_io
 from pjdesk.storage import records as record_queries
 from pjdesk.storage.records import RecordQuery
 
-from .ledger_export import IN_MEMORY_ROWS, Book, Column, written_beside
+from .ledger_export import Book, Column, written_beside
 from .personal_data import log_export, mask_rows
 from .record_import import spec_for
 from .session import Session
@@ -82,14 +82,13 @@ def export_records(session: Session, kind: RecordKind | str, path: str | Path, q
     parts = _parts(kind, spec, county=station.is_county)
     columns = tuple(p.column for p in parts)
     today = session.today()
-    with written_beside(path) as temporary:
-        book = Book(temporary, title=f"{station.name}{spec.sheet_noun}", operator=session.operator,
-                    streamed=total > IN_MEMORY_ROWS, columns=columns, sheet_name=spec.sheet_noun[:31],
-                    landscape=sum(c.width for c in columns) > 110)
+    written = 0
+    with written_beside(path) as temporary, Book(
+            temporary, title=f"{station.name}{spec.sheet_noun}", operator=session.operator, day=today, columns=columns,
+            sheet_name=spec.sheet_noun[:31], landscape=sum(c.width for c in columns) > 110) as book:
         book.begin(f"填报单位：{station.label}　　导出日期：{today.isoformat()}　　共 {total} 条")
         order = kind.title_field if kind.title_field in kind.field_names() and \
             kind.field(kind.title_field).type == DATE else "rowid"
-        written = 0
         while written < total:
             if cancelled and cancelled():
                 raise PjdeskError("已取消导出")
@@ -103,7 +102,6 @@ def export_records(session: Session, kind: RecordKind | str, path: str | Path, q
                 book.write_row({str(i): part.value(row, context) for i, part in enumerate(parts)})
             if progress:
                 progress(written, total)
-        book.close()
     log_export(session, kind, written, path.name)
     return written
 
