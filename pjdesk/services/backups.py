@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from pjdesk.core.clock import Clock
@@ -23,17 +24,24 @@ def backup_folder(session: Session) -> Path:
 
 
 def list_backups(session: Session) -> list[dict]:
+    """Newest first: ``reason`` says why it was made (导入前 …), ``label`` what a clerk reads (an increment is
+    导入前（增量）: restorable like the others, as long as the full backup it stands on is kept)."""
     rows = []
     for path in storage_backup.list_backups(backup_folder(session)):
         stem = path.name.removeprefix("pjdesk-")
+        increment = stem.startswith(storage_backup.INCREMENT + "-")
+        stem = stem.removeprefix(storage_backup.INCREMENT + "-")
         reason = next((label for key, label in REASONS.items() if stem.startswith(key + "-")), "")
-        rows.append({"path": path, "reason": reason, "size": path.stat().st_size,
+        rows.append({"path": path, "reason": reason, "label": f"{reason}（增量）" if increment else reason,
+                     "increment": increment, "size": path.stat().st_size,
                      "time": dt.datetime.fromtimestamp(path.stat().st_mtime)})
     return rows
 
 
 REASONS = {"daily": "每日自动", "before-migration": "升级前", "before-import": "导入前", "manual": "手动",
            "restore": "恢复前"}
+# Backups made often, of a station that changed little since the day's first full backup: an increment on it.
+INCREMENTAL = frozenset({"before-import"})
 
 
 def backup_now(session: Session, reason: str = "manual", *, progress: Progress | None = None,
@@ -49,10 +57,14 @@ def backup_now(session: Session, reason: str = "manual", *, progress: Progress |
 
 def start_backup(session: Session, reason: str) -> storage_backup.SnapshotCopy:
     """A backup of the station as it is now, copied in the background while the caller writes (see
-    SnapshotCopy): ``finish_backup`` it before committing what it guards, ``discard`` it when nothing was."""
+    SnapshotCopy): ``finish_backup`` it before committing what it guards, ``discard`` it when nothing was.
+
+    Before an import it is an increment on today's newest full backup the station descends from (the daily
+    one, made at the day's first start, or an earlier one of the day): what changed since, not the whole file.
+    With no such full backup, it is a full copy, which later batches of the day stand on."""
     with plain_errors("备份"):
         return storage_backup.SnapshotCopy(session.store.path, backup_folder(session), reason=reason,
-                                           now=session.now())
+                                           now=session.now(), since=session.today() if reason in INCREMENTAL else None)
 
 
 def finish_backup(copy: storage_backup.SnapshotCopy) -> Path:
@@ -83,7 +95,7 @@ def restore_backup(session: Session, path: str | Path, *, progress: Progress | N
         raise PjdeskError(f"“{path.name}”是另一个站点（{info['station_code']}）的备份，不能恢复到 {station.label}。")
     stopped = "已取消恢复，数据未改动。"
     backup_now(session, "restore", progress=_watched(_share(progress, 0, 50), cancelled, stopped))
-    with plain_errors("恢复"):
+    with plain_errors("恢复"), _refused(path):
         storage_backup.restore_into(session.store.db, path, _watched(_share(progress, 50, 100), cancelled, stopped))
     upgrade_schema(session.store)
     session.store.attach_device(station.device)
@@ -116,12 +128,21 @@ def restore_data_dir(data_dir: str | Path | None, backup: str | Path, *, clock: 
     info = _checked(path)
     if not info["station_code"]:
         raise PjdeskError(f"“{path.name}”里没有设置站点，不能用来恢复。请选择另一个备份。")
-    with plain_errors("恢复"):
+    with plain_errors("恢复"), _refused(path):
         folder.mkdir(parents=True, exist_ok=True)
         storage_backup.restore_to_file(path, target, progress)
     open_session(folder, clock=clock).close()  # brings a backup from before the last upgrade up to date
     return Outcome(None, {"unit": frozenset(), "hazard": frozenset()},
                    (f"已恢复：单位 {info['units']} 家，隐患 {info['hazards']} 条。",))
+
+
+@contextlib.contextmanager
+def _refused(path: Path) -> Iterator[None]:
+    """An increment that does not fit its base once applied (storage says why, in Chinese): the data is as it was."""
+    try:
+        yield
+    except ValueError as e:
+        raise PjdeskError(f"不能从“{path.name}”恢复：{e}。数据未改动，请选择另一个备份。") from e
 
 
 def _checked(path: Path) -> dict:

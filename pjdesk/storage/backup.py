@@ -1,4 +1,11 @@
-"""Rolling backups of the station file, made with SQLite's online backup (consistent while open).
+"""Rolling backups of the station file, made with SQLite's online backup (consistent while open), and the
+increments that stand on one of them.
+
+A full backup is a copy of the whole file. An increment (``pjdesk-increment-<reason>-…db``) holds only what
+changed since a full backup of the same day (its base): the rows of the append-only tables past the base's last
+row, the rows of every record touched by them (and their parents, whose state is derived from their
+children), and the small tables no log covers, whole. The base plus the increment is the station as it was,
+table for table; a restore builds that file first, checks it, then copies it in as it would a full backup.
 
 Backup files are read and written through SQLite only, never with a plain file handle (see ``open_store``).
 """
@@ -6,15 +13,21 @@ Backup files are read and written through SQLite only, never with a plain file h
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 import os
 import sqlite3
 import threading
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from sqlite_utils import Database
 
-KEEP = {"daily": 14, "before-migration": 5, "before-import": 10}
+from pjdesk.core.kinds import KINDS
+
+INCREMENT = "increment"  # the prefix of an increment's reason: pjdesk-increment-before-import-….db
+KEEP = {"daily": 14, "before-migration": 5, "before-import": 10, f"{INCREMENT}-before-import": 10}
 STEPS = 50  # progress reports per copy; each step copies a fiftieth of the pages (at least 64, a quarter MB)
 
 Progress = Callable[[int, int], None]
@@ -49,28 +62,54 @@ class SnapshotCopy:
     backup is meant to guard (a write committed before the copy is whole would have no backup behind it if
     the copy then failed), and ``discard`` if it gives up.
 
+    With ``since`` (a day), the copy is an increment on the newest full backup of that day that the snapshot
+    descends from (same station, same schema, its append-only tables a prefix of the snapshot's); with no such
+    base, or where what changed cannot be told from it, the copy is whole. ``increment`` says which was made.
+
     The copy is written as ``….db.partial`` and renamed once whole: a copy cut short by a crash is never
     listed as a backup.
     """
 
-    def __init__(self, path: Path, folder: Path, *, reason: str, now: dt.datetime):
+    def __init__(self, path: Path, folder: Path, *, reason: str, now: dt.datetime, since: dt.date | None = None):
         self.reason, self.folder = reason, folder
         self.target = _target(folder, reason, now)
-        self._partial = self.target.with_name(self.target.name + ".partial")
+        self.increment = False
+        self._partial = _partial(self.target)
+        self._increment_target = _target(folder, f"{INCREMENT}-{reason}", now)
         self._error: BaseException | None = None
+        self._dest: sqlite3.Connection | None = None
+        self._base: _Base | None = None
+        candidates = _fulls_of(folder, since) if since else []
         self._source = sqlite3.connect(str(path), timeout=15, isolation_level=None, check_same_thread=False)
         try:
+            if candidates:  # attached before the transaction (SQLite attaches nothing inside one)
+                self._remove_partials()
+                self._source.execute("ATTACH DATABASE ? AS inc", [str(_partial(self._increment_target))])
             self._source.execute("BEGIN")
-            self._source.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()  # the snapshot starts here
-            self._dest = sqlite3.connect(str(self._partial), check_same_thread=False)
+            self._source.execute("SELECT COUNT(*) FROM main.sqlite_master").fetchone()  # the snapshot starts here
+            self._base = _find_base(self._source, candidates)
         except BaseException:
-            self._source.close()
+            self._close()
             raise
         self._thread = threading.Thread(target=self._run, name="pjdesk-backup", daemon=True)
         self._thread.start()
 
     def _run(self) -> None:
         try:
+            if self._base is not None:
+                self._source.execute("SAVEPOINT increment")
+                try:
+                    write_increment(self._source, self._base)
+                    self._source.execute("RELEASE increment")
+                    self._source.execute("COMMIT")  # the increment is written whole (and synced) here
+                    self.increment = True
+                    return
+                except (NotIncremental, sqlite3.Error):
+                    # What changed cannot be told from the base (or the increment could not be written): the
+                    # copy is made whole, from the same snapshot. A full disk fails that too, and says so.
+                    self._source.execute("ROLLBACK TO increment")
+                    self._source.execute("RELEASE increment")
+            self._dest = sqlite3.connect(str(self._partial), check_same_thread=False)
             self._source.backup(self._dest)  # sqlite3 lets other threads run while it copies
         except BaseException as e:  # re-raised by finish(), in the caller's thread
             self._error = e
@@ -80,21 +119,222 @@ class SnapshotCopy:
         self._thread.join()
         self._close()
         if self._error is not None:
-            self._partial.unlink(missing_ok=True)
+            self._remove_partials()
             raise self._error
-        os.replace(self._partial, self.target)
-        _rotate(self.folder, self.reason)
-        return self.target
+        made, target = (_partial(self._increment_target), self._increment_target) if self.increment else \
+            (self._partial, self.target)
+        os.replace(made, target)
+        self._remove_partials()
+        _rotate(self.folder, f"{INCREMENT}-{self.reason}" if self.increment else self.reason)
+        return target
 
     def discard(self) -> None:
         """Wait for the copy and delete it: nothing was written that it would guard."""
         self._thread.join()
         self._close()
-        self._partial.unlink(missing_ok=True)
+        self._remove_partials()
 
     def _close(self) -> None:
-        self._dest.close()
+        if self._dest is not None:
+            self._dest.close()
         self._source.close()  # ends the read transaction: the file's WAL may be checkpointed again
+
+    def _remove_partials(self) -> None:
+        for partial in (self._partial, _partial(self._increment_target)):
+            for leftover in (partial, partial.with_name(partial.name + "-journal")):
+                leftover.unlink(missing_ok=True)
+
+
+class NotIncremental(Exception):
+    """What changed since the base cannot be told for sure: a full copy is made instead."""
+
+
+@dataclass(frozen=True)
+class _Base:
+    """A full backup an increment stands on, and what identifies it: its size in pages and, for each
+    append-only table, its last row (the snapshot holds the same row at the same place: it descends from it)."""
+
+    path: Path
+    pages: int
+    marks: dict[str, int]
+    last_rows: dict[str, str]
+
+
+MANIFEST, PARTS, TOUCHED = "pjdesk_increment", "pjdesk_increment_tables", "pjdesk_increment_touched"
+ROWID = "pjdesk_rowid"  # each part's rows keep their rowid (the full-text index refers to the hazards' rowids)
+INCREMENT_FORMAT = "1"
+# Append-only tables whose rows name the record they changed: those records are in the increment.
+RECORD_COLUMN = "record_id"
+
+
+def _partial(target: Path) -> Path:
+    return target.with_name(target.name + ".partial")
+
+
+def _fulls_of(folder: Path, day: dt.date) -> list[Path]:
+    """The full backups made on ``day``, newest first (the smallest increment stands on the newest)."""
+    stamp = f"{day:%Y%m%d}"
+    found = [p for p in folder.glob(f"pjdesk-*-{stamp}-*.db") if not p.name.startswith(f"pjdesk-{INCREMENT}-")
+             and p.stem[-22:-14] == stamp] if folder.is_dir() else []
+    return sorted(found, key=lambda p: p.stem[-22:], reverse=True)
+
+
+def _find_base(source: sqlite3.Connection, candidates: list[Path]) -> _Base | None:
+    """The newest candidate the snapshot in ``source`` descends from, or None."""
+    if not candidates:
+        return None
+    schema = _schema(source, "main")
+    station = _station(source, "main")
+    for path in candidates:
+        try:
+            base = _if_ancestor(path, source, schema, station)
+        except sqlite3.DatabaseError:
+            continue  # not a whole backup (one still being written, or damaged): not a base
+        if base is not None:
+            return base
+    return None
+
+
+def _if_ancestor(path: Path, source: sqlite3.Connection, schema: list, station: str | None) -> _Base | None:
+    conn = _read_only(path)
+    try:
+        if _schema(conn, "main") != schema or _station(conn, "main") != station or station is None:
+            return None
+        marks, last_rows = {}, {}
+        for table in _append_only(conn, "main"):
+            mark = conn.execute(f'SELECT MAX(rowid) FROM main."{table}"').fetchone()[0] or 0
+            row = conn.execute(f'SELECT * FROM main."{table}" WHERE rowid = ?', [mark]).fetchone()
+            if source.execute(f'SELECT * FROM main."{table}" WHERE rowid = ?', [mark]).fetchone() != row:
+                return None  # the station's log does not continue this backup's (a restore came between)
+            marks[table], last_rows[table] = mark, repr(row)
+        return _Base(path, conn.execute("PRAGMA page_count").fetchone()[0], marks, last_rows)
+    finally:
+        conn.close()
+
+
+def _schema(conn: sqlite3.Connection, schema: str) -> list:
+    return sorted(conn.execute(f"SELECT type, name, tbl_name, sql FROM {schema}.sqlite_master"), key=repr)
+
+
+def _station(conn: sqlite3.Connection, schema: str) -> str | None:
+    row = conn.execute(f"SELECT value FROM {schema}.settings WHERE key = 'station_code'").fetchone()
+    return row[0] if row else None
+
+
+def _plain_tables(conn: sqlite3.Connection, schema: str) -> list[str]:
+    """The tables that hold data: not SQLite's own, not a virtual table (full-text search) nor its shadow
+    tables, which the triggers on the record tables keep up to date."""
+    rows = conn.execute(f"SELECT name, sql FROM {schema}.sqlite_master WHERE type = 'table'"
+                        " AND name NOT LIKE 'sqlite_%' ORDER BY name").fetchall()
+    virtual = [name for name, sql in rows if sql.upper().startswith("CREATE VIRTUAL TABLE")]
+    return [name for name, _ in rows if name not in virtual and not any(name.startswith(v + "_") for v in virtual)]
+
+
+def _append_only(conn: sqlite3.Connection, schema: str) -> list[str]:
+    """Tables a trigger forbids to update and to delete from: their rows past a mark are all that is new."""
+    guarded: dict[str, set[str]] = {}
+    for table, sql in conn.execute(f"SELECT tbl_name, sql FROM {schema}.sqlite_master WHERE type = 'trigger'"):
+        text = " ".join(sql.upper().split())
+        for op in ("UPDATE", "DELETE"):
+            if f"BEFORE {op} ON" in text and "RAISE(ABORT" in text:
+                guarded.setdefault(table, set()).add(op)
+    return sorted(t for t, ops in guarded.items() if ops == {"UPDATE", "DELETE"} and t in _plain_tables(conn, schema))
+
+
+def _columns(conn: sqlite3.Connection, schema: str, table: str) -> list[str]:
+    return [r[1] for r in conn.execute(f'PRAGMA {schema}.table_info("{table}")')]
+
+
+def _has_rowid_alias(conn: sqlite3.Connection, schema: str, table: str) -> bool:
+    """An INTEGER PRIMARY KEY column is the rowid: written as itself, not as the rowid beside it."""
+    keys = [r for r in conn.execute(f'PRAGMA {schema}.table_info("{table}")') if r[5]]
+    return len(keys) == 1 and keys[0][2].upper() == "INTEGER"
+
+
+def write_increment(conn: sqlite3.Connection, base: _Base) -> None:
+    """Write into the database attached to ``conn`` as ``inc`` what ``main`` (read in the caller's
+    transaction) holds beyond ``base``. Raises NotIncremental where that cannot be told for sure."""
+    tables = _plain_tables(conn, "main")
+    if any("WITHOUT ROWID" in conn.execute("SELECT upper(sql) FROM main.sqlite_master WHERE name = ?",
+                                           [t]).fetchone()[0] for t in tables):
+        raise NotIncremental("a table without rowids")
+    appended = _append_only(conn, "main")
+    record_tables = {k.table for k in KINDS.values()} & {t for t in tables if "id" in _columns(conn, "main", t)}
+    conn.execute(f"CREATE TABLE inc.{MANIFEST} (key TEXT PRIMARY KEY, value TEXT)")
+    conn.execute(f"CREATE TABLE inc.{PARTS} (name TEXT PRIMARY KEY, mode TEXT NOT NULL, since INTEGER,"
+                 " rows INTEGER NOT NULL)")
+    conn.execute(f"CREATE TABLE inc.{TOUCHED} (id PRIMARY KEY, logged INTEGER NOT NULL)")
+    for table in appended:
+        if RECORD_COLUMN in _columns(conn, "main", table):
+            conn.execute(f"INSERT OR IGNORE INTO inc.{TOUCHED} SELECT {RECORD_COLUMN}, 1 FROM main.\"{table}\""
+                         " WHERE rowid > ?", [base.marks[table]])
+    _touch_parents(conn, base.path, record_tables)
+    for table in tables:
+        mode = "tail" if table in appended else "touched" if table in record_tables else "whole"
+        where, params = {"tail": ("rowid > ?", [base.marks.get(table, 0)]),
+                         "touched": (f"id IN (SELECT id FROM inc.{TOUCHED})", []), "whole": ("1", [])}[mode]
+        conn.execute(f'CREATE TABLE inc."{table}" AS SELECT rowid AS {ROWID}, * FROM main."{table}" WHERE 0')
+        rows = conn.execute(f'INSERT INTO inc."{table}" SELECT rowid, * FROM main."{table}" WHERE {where}'
+                            f" ORDER BY rowid", params).rowcount
+        conn.execute(f"INSERT INTO inc.{PARTS} VALUES (?, ?, ?, ?)",
+                     [table, mode, base.marks.get(table) if mode == "tail" else None, rows])
+    # Every record the log names since the base must be here (or wait for what it refers to, held back): a
+    # record id the tables do not know (a log of another form, a kind this pjdesk does not know) means the
+    # change cannot be followed to its row, and the copy is made whole.
+    logged = conn.execute(f"SELECT COUNT(*) FROM inc.{TOUCHED} WHERE logged").fetchone()[0]
+    found = sum(conn.execute(f'SELECT COUNT(*) FROM inc."{t}" JOIN inc.{TOUCHED} USING (id) WHERE logged')
+                .fetchone()[0] for t in record_tables)
+    if "sync_held_back" in tables:
+        found += conn.execute(f"SELECT COUNT(*) FROM main.sync_held_back JOIN inc.{TOUCHED} ON id = record_id"
+                              " WHERE logged").fetchone()[0]
+    if found != logged:
+        raise NotIncremental(f"{logged - found} records of the log not found")
+    manifest = {"format": INCREMENT_FORMAT, "base": base.path.name, "base_pages": str(base.pages),
+                "base_marks": json.dumps(base.marks), "base_rows": json.dumps(base.last_rows),
+                "station_code": _station(conn, "main"),
+                "units": str(conn.execute("SELECT COUNT(*) FROM main.unit WHERE deleted = 0").fetchone()[0]),
+                "hazards": str(conn.execute("SELECT COUNT(*) FROM main.hazard WHERE deleted = 0").fetchone()[0])}
+    manifest["digest"] = _digest(conn, "inc")
+    conn.executemany(f"INSERT INTO inc.{MANIFEST} VALUES (?, ?)", list(manifest.items()))
+
+
+def _touch_parents(conn: sqlite3.Connection, base: Path, record_tables: set[str]) -> None:
+    """Add the parents of the touched records, as the snapshot and as the base name them: a parent's state
+    is derived from its children and written with them, without a log row of its own."""
+    children = [(k.table, k.parent[0]) for k in KINDS.values() if k.parent and k.table in record_tables]
+    if not children:
+        return
+    before = conn.execute(f"SELECT COUNT(*) FROM inc.{TOUCHED}").fetchone()[0]
+    old = _read_only(base)
+    try:
+        while True:
+            for table, ref in children:
+                ids = [r[0] for r in conn.execute(f'SELECT id FROM main."{table}" WHERE id IN'
+                                                  f" (SELECT id FROM inc.{TOUCHED})")]
+                conn.execute(f"INSERT OR IGNORE INTO inc.{TOUCHED} SELECT {ref}, 0 FROM main.\"{table}\""
+                             f" WHERE id IN (SELECT id FROM inc.{TOUCHED}) AND {ref} IS NOT NULL")
+                for start in range(0, len(ids), 500):
+                    chunk = ids[start:start + 500]
+                    parents = old.execute(f'SELECT {ref} FROM "{table}" WHERE {ref} IS NOT NULL'
+                                          f" AND id IN ({','.join('?' * len(chunk))})", chunk).fetchall()
+                    conn.executemany(f"INSERT OR IGNORE INTO inc.{TOUCHED} VALUES (?, 0)", parents)
+            after = conn.execute(f"SELECT COUNT(*) FROM inc.{TOUCHED}").fetchone()[0]
+            if after == before:  # a parent may itself be a child: until nothing more is added
+                return
+            before = after
+    finally:
+        old.close()
+
+
+def _digest(conn: sqlite3.Connection, schema: str) -> str:
+    """A hash of every row of the increment but its manifest: a changed byte anywhere shows."""
+    digest = hashlib.sha256()
+    for (name,) in conn.execute(f"SELECT name FROM {schema}.sqlite_master WHERE type = 'table' AND name != ?"
+                                " ORDER BY name", [MANIFEST]).fetchall():
+        digest.update(name.encode() + b"\0")
+        for row in conn.execute(f'SELECT * FROM {schema}."{name}" ORDER BY rowid'):
+            digest.update(repr(row).encode())
+    return digest.hexdigest()
 
 
 def _target(folder: Path, reason: str, now: dt.datetime) -> Path:
@@ -103,10 +343,17 @@ def _target(folder: Path, reason: str, now: dt.datetime) -> Path:
 
 
 def _rotate(folder: Path, reason: str) -> None:
-    """Keep the newest ``KEEP[reason]`` backups made for ``reason``."""
+    """Keep the newest ``KEEP[reason]`` backups made for ``reason``, and no increment whose base is gone."""
     old = sorted(folder.glob(f"pjdesk-{reason}-*.db"))
     for stale in old[:-KEEP.get(reason, 10)]:
         stale.unlink(missing_ok=True)
+    for increment in folder.glob(f"pjdesk-{INCREMENT}-*.db"):
+        try:
+            base = _manifest(increment)["base"]
+        except (sqlite3.DatabaseError, KeyError):
+            continue  # a damaged increment stays, for a person to see; a restore refuses it
+        if not (folder / base).exists():
+            increment.unlink(missing_ok=True)
 
 
 def list_backups(folder: Path) -> list[Path]:
@@ -118,8 +365,21 @@ def has_backup_since(folder: Path, reason: str, day: dt.date) -> bool:
     return any(p.name.startswith(f"pjdesk-{reason}-{day:%Y%m%d}") for p in list_backups(folder))
 
 
+def is_increment(path: Path) -> bool:
+    """Whether the backup is an increment (it names its base) rather than a whole copy."""
+    conn = _read_only(path)
+    try:
+        return conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?",
+                            [MANIFEST]).fetchone() is not None
+    except sqlite3.DatabaseError:
+        return False
+    finally:
+        conn.close()
+
+
 def inspect_backup(path: Path) -> dict:
-    """Read a backup without changing it: its integrity, its station and its record counts.
+    """Read a backup without changing it: its integrity, its station and its record counts. An increment is
+    checked whole (every row against its digest) with its base (there, whole, and the very file it was made on).
 
     Raises ValueError with the reason in Chinese when it cannot be restored.
     """
@@ -135,26 +395,135 @@ def inspect_backup(path: Path) -> dict:
             raise ValueError(f"备份文件已损坏（{status}）")
         try:
             station = dict(conn.execute("SELECT key, value FROM settings").fetchall())
-            units = conn.execute("SELECT COUNT(*) FROM unit WHERE deleted = 0").fetchone()[0]
-            hazards = conn.execute("SELECT COUNT(*) FROM hazard WHERE deleted = 0").fetchone()[0]
             migrations = [r[0] for r in conn.execute("SELECT name FROM _sqlite_migrations ORDER BY id")]
-        except sqlite3.DatabaseError:
+            increment = conn.execute("SELECT 1 FROM sqlite_master WHERE name = ?", [MANIFEST]).fetchone()
+            if increment:
+                manifest = _checked_increment(conn, path)
+                units, hazards = int(manifest["units"]), int(manifest["hazards"])
+            else:
+                units = conn.execute("SELECT COUNT(*) FROM unit WHERE deleted = 0").fetchone()[0]
+                hazards = conn.execute("SELECT COUNT(*) FROM hazard WHERE deleted = 0").fetchone()[0]
+        except (sqlite3.DatabaseError, KeyError):
             raise ValueError("不是 pjdesk 备份文件") from None
     finally:
         conn.close()
+    if increment:
+        _check_base(path, manifest, station.get("station_code"))
     return {"station_code": station.get("station_code"), "units": units, "hazards": hazards,
-            "migrations": migrations}
+            "migrations": migrations, "increment": bool(increment)}
+
+
+def _manifest(path: Path) -> dict[str, str]:
+    conn = _read_only(path)
+    try:
+        return dict(conn.execute(f"SELECT key, value FROM {MANIFEST}").fetchall())
+    finally:
+        conn.close()
+
+
+def _checked_increment(conn: sqlite3.Connection, path: Path) -> dict[str, str]:
+    manifest = dict(conn.execute(f"SELECT key, value FROM {MANIFEST}").fetchall())
+    if manifest.get("format") != INCREMENT_FORMAT:
+        raise ValueError("增量备份由其他版本的 pjdesk 写入，无法读取")
+    if _digest(conn, "main") != manifest.get("digest"):
+        raise ValueError("增量备份已损坏（内容与校验值不符）")
+    return manifest
+
+
+def _check_base(path: Path, manifest: dict[str, str], station: str | None) -> None:
+    """The increment's base is beside it, whole, of the same station, and the very file it was made on."""
+    base = path.parent / manifest["base"]
+    if not base.is_file():
+        raise ValueError(f"它所依据的完整备份“{base.name}”已不在备份文件夹中")
+    try:
+        info = inspect_backup(base)
+    except ValueError as e:
+        raise ValueError(f"它所依据的完整备份“{base.name}”不能使用：{e}") from None
+    conn = _read_only(base)
+    try:
+        pages = conn.execute("PRAGMA page_count").fetchone()[0]
+        marks = json.loads(manifest["base_marks"])
+        rows = {t: repr(conn.execute(f'SELECT * FROM "{t}" WHERE rowid = ?', [mark]).fetchone())
+                for t, mark in marks.items()}
+        ends = {t: conn.execute(f'SELECT MAX(rowid) FROM "{t}"').fetchone()[0] or 0 for t in marks}
+    except sqlite3.DatabaseError:
+        rows, pages, marks, ends = {}, None, {}, None
+    finally:
+        conn.close()
+    if info["station_code"] != station or str(pages) != manifest["base_pages"] or ends != marks or \
+            rows != json.loads(manifest["base_rows"]):
+        raise ValueError(f"它所依据的完整备份“{base.name}”已被替换，与增量备份不符")
 
 
 def restore_into(db: Database, path: Path, progress: Progress | None = None) -> None:
     """Replace the open database's content with the backup's, page by page, as one consistent copy.
 
-    All or nothing: a copy that fails or is stopped by ``progress`` leaves the database as it was."""
+    All or nothing: a copy that fails or is stopped by ``progress`` leaves the database as it was. An
+    increment is first made whole beside it (its base copied, the increment applied), then copied in."""
+    if is_increment(path):
+        whole = path.with_name(path.name + ".restoring")
+        try:
+            assemble(path, whole, _half(progress, 0))
+            restore_into(db, whole, _half(progress, 1))
+        finally:
+            for leftover in ("", "-journal", "-wal", "-shm"):
+                whole.with_name(whole.name + leftover).unlink(missing_ok=True)
+        return
     source = _read_only(path)
     try:
         _copy(source, db.conn, progress)
     finally:
         source.close()
+
+
+def _half(progress: Progress | None, which: int) -> Progress | None:
+    """One of two copies of about the same size as its half of the whole."""
+    if progress is None:
+        return None
+    return lambda done, total: progress(which * total + done, 2 * total)
+
+
+def assemble(increment: Path, target: Path, progress: Progress | None = None) -> None:
+    """Write as ``target`` the station the increment was made of: its base copied, then every part of the
+    increment put in its place (records replaced by their rows, the log's new rows added, small tables whole),
+    in one transaction. Raises ValueError (in Chinese) for an increment that does not fit its base."""
+    manifest = _manifest(increment)
+    base = increment.parent / manifest["base"]
+    target.unlink(missing_ok=True)
+    source = _read_only(base)
+    try:
+        dest = sqlite3.connect(str(target))
+        try:
+            _copy(source, dest, progress)
+        finally:
+            dest.close()
+    finally:
+        source.close()
+    conn = sqlite3.connect(target.absolute().as_uri(), uri=True, isolation_level=None)
+    try:
+        conn.execute("PRAGMA foreign_keys = OFF")  # a record goes out and comes back in its own rows' order
+        conn.execute("ATTACH DATABASE ? AS inc", [f"{increment.absolute().as_uri()}?mode=ro"])
+        conn.execute("BEGIN")
+        parts = conn.execute(f"SELECT name, mode, since FROM inc.{PARTS} ORDER BY name").fetchall()
+        if sorted(name for name, _, _ in parts) != _plain_tables(conn, "main"):
+            raise ValueError("增量备份与它所依据的完整备份的数据结构不符")
+        for name, mode, since in parts:
+            columns = _columns(conn, "main", name)
+            if _columns(conn, "inc", name) != [ROWID, *columns]:
+                raise ValueError(f"增量备份与它所依据的完整备份的数据结构不符（{name}）")
+            if mode == "whole":
+                conn.execute(f'DELETE FROM main."{name}"')
+            elif mode == "touched":
+                conn.execute(f'DELETE FROM main."{name}" WHERE id IN (SELECT id FROM inc.{TOUCHED})')
+            elif conn.execute(f'SELECT COUNT(*) FROM main."{name}" WHERE rowid > ?', [since]).fetchone()[0]:
+                raise ValueError("增量备份与它所依据的完整备份不符")
+            listed = ", ".join(f'"{c}"' for c in columns)
+            rowid = "" if _has_rowid_alias(conn, "main", name) else "rowid, "
+            conn.execute(f'INSERT INTO main."{name}" ({rowid}{listed}) SELECT {rowid and ROWID + ", "}{listed}'
+                         f' FROM inc."{name}" ORDER BY {ROWID}')
+        conn.execute("COMMIT")
+    finally:
+        conn.close()
 
 
 def restore_to_file(path: Path, target: Path, progress: Progress | None = None) -> None:
@@ -165,18 +534,22 @@ def restore_to_file(path: Path, target: Path, progress: Progress | None = None) 
     content is kept, renamed, as it may be all that is left of the lost file's last changes)."""
     partial = target.with_name(target.name + ".restoring")
     partial.unlink(missing_ok=True)
-    source = _read_only(path)
     try:
-        dest = sqlite3.connect(str(partial))
-        try:
-            _copy(source, dest, progress)
-        finally:
-            dest.close()
+        if is_increment(path):
+            assemble(path, partial, progress)
+        else:
+            source = _read_only(path)
+            try:
+                dest = sqlite3.connect(str(partial))
+                try:
+                    _copy(source, dest, progress)
+                finally:
+                    dest.close()
+            finally:
+                source.close()
     except BaseException:
         partial.unlink(missing_ok=True)
         raise
-    finally:
-        source.close()
     wal, shm = (target.with_name(target.name + suffix) for suffix in ("-wal", "-shm"))
     if wal.exists() and wal.stat().st_size > 0:
         os.replace(wal, wal.with_name(f"{wal.name}.lost-{int(wal.stat().st_mtime)}"))

@@ -125,7 +125,7 @@ class SettingsPage(QWidget):
 
     def refresh_backups(self) -> None:
         rows = backups.list_backups(self.session)
-        fill_rows(self.backups, [(f"{b['time']:%Y-%m-%d %H:%M:%S}", b["reason"], f"{b['size'] / 1048576:.1f} MB")
+        fill_rows(self.backups, [(f"{b['time']:%Y-%m-%d %H:%M:%S}", b["label"], f"{b['size'] / 1048576:.1f} MB")
                                  for b in rows], [str(b["path"]) for b in rows])
 
     def backup_now(self) -> None:
