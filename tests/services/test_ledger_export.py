@@ -218,3 +218,46 @@ def test_an_exported_ledger_imports_again_into_another_station(session, ledger, 
         assert (again["unit_name"], again["unit_uscc"]) == (hazard["unit_name"], hazard["unit_uscc"])
     assert after["储罐区可燃气体报警器失效"]["status"] == "销号"
     other.close()
+
+
+def test_a_cancel_after_the_first_rows_are_written_leaves_no_file(session, ledger, tmp_path, monkeypatch):
+    monkeypatch.setattr("pjdesk.services.ledger_export.PAGE_ROWS", 1)
+    asked, seen = [], []
+
+    def cancelled():
+        asked.append(1)
+        return len(asked) > 1  # the officer cancels once the first row is in the file
+
+    path = tmp_path / "台账.xlsx"
+    with pytest.raises(PjdeskError, match="已取消导出"):
+        export_ledger(session, path, progress=lambda done, total: seen.append((done, total)), cancelled=cancelled)
+    assert seen == [(1, 3)]
+    assert os.listdir(tmp_path) == ["station"]
+
+
+def test_progress_follows_each_batch_to_the_end(session, ledger, tmp_path, monkeypatch):
+    monkeypatch.setattr("pjdesk.services.ledger_export.PAGE_ROWS", 2)
+    seen = []
+    assert export_ledger(session, tmp_path / "台账.xlsx", progress=lambda done, total: seen.append((done, total))) == 3
+    assert seen == [(2, 3), (3, 3)]
+    _, rows = read(tmp_path / "台账.xlsx")
+    assert [r["序号"] for r in rows] == [1, 2, 3]
+
+
+def test_more_hazards_than_a_sheet_holds_are_refused_in_plain_words(session, ledger, tmp_path, monkeypatch):
+    monkeypatch.setattr("pjdesk.services.ledger_export.MAX_ROWS", 5)  # the title, the subtitle, the header and 2
+    with pytest.raises(PjdeskError, match="超过 Excel 一张表最多能容纳的 5 行.*请先筛选"):
+        export_ledger(session, tmp_path / "台账.xlsx")
+    assert os.listdir(tmp_path) == ["station"]
+    assert export_ledger(session, tmp_path / "逾期.xlsx", HazardFilter(overdue=True)) == 1
+
+
+def test_control_characters_in_a_unit_name_do_not_corrupt_the_file(session, tmp_path):
+    from pjdesk.services.units import save_unit
+
+    unit = save_unit(session, {"name": "平江县安定\x01化工有限公司", "sector": "危化"}).id  # kept as typed
+    svc.record_hazard(session, {"unit_id": unit, "description": "配电箱\x0b未接地 & <漏电>", "found_date": "2026-11-20"})
+    path = tmp_path / "台账.xlsx"
+    assert export_ledger(session, path) == 1
+    _, [row] = read(path)
+    assert (row["单位名称"], row["隐患描述"]) == ("平江县安定化工有限公司", "配电箱未接地 & <漏电>")
