@@ -37,12 +37,16 @@ app = make_app()
 window = start(sys.argv[1], today=lambda: __import__("datetime").date(2026, 11, 29))
 app.processEvents()
 print("ready", rss_mb(), flush=True)
+while window.dashboard.reading():  # the 工作台's figures, read on their own thread after the first paint
+    app.processEvents()
+print("figures", __import__("time").perf_counter(), flush=True)
 if len(sys.argv) > 2:  # open the ledger, scroll to the middle and to the end
     window.show_page("隐患台账"); app.processEvents()
     table = window.ledger.table
     for row in (window.ledger.model.rowCount() // 2, window.ledger.model.rowCount() - 1):
         table.scrollTo(window.ledger.model.index(row, 0)); app.processEvents()
     print("ledger", rss_mb(), flush=True)
+window.close()
 """
 
 RSS = """
@@ -64,15 +68,21 @@ def run(script: str, *args: str) -> tuple[float, list[str]]:
     first = process.stdout.readline()
     elapsed = time.perf_counter() - start
     rest = process.stdout.read().splitlines()
+    figures = next((line.split()[1] for line in rest if line.startswith("figures")), None)
+    if figures is not None:  # seconds from spawning to the 工作台's figures shown
+        rest.append(f"figures_after {float(figures) - start}")
     process.wait()
     if not first.startswith("ready"):
         raise SystemExit(f"the program did not start: {first!r}")
     return elapsed, [first.strip(), *rest]
 
 
-def median_run(script: str, *args: str, repeat: int = 5) -> float:
+def median_run(script: str, *args: str, repeat: int = 5) -> tuple[float, float | None]:
+    """Median seconds to the first paint, and to the 工作台's figures shown (None for the bare window)."""
     run(script, *args)  # warm: the files are in the page cache, as on a station that has run before
-    return statistics.median(run(script, *args)[0] for _ in range(repeat))
+    runs = [run(script, *args) for _ in range(repeat)]
+    after = [float(line.split()[1]) for _t, lines in runs for line in lines if line.startswith("figures_after")]
+    return statistics.median(t for t, _ in runs), (statistics.median(after) if after else None)
 
 
 def main() -> int:
@@ -84,11 +94,11 @@ def main() -> int:
     results = []
 
     heading(f"start-up, {info['hazards']:,} hazards (a fresh process each run, median of 5)")
-    bare = median_run(BARE)
-    pj = median_run(PJDESK, folder)
+    bare, _ = median_run(BARE)
+    pj, figures = median_run(PJDESK, folder)
     results.append(report("bare PySide6 QMainWindow (baseline)", bare, None, None))
-    results.append(report("pjdesk to a usable main window (≤ 1.5 s)", pj, 1.5, bare))
-    results.append(pj <= 3 * bare or report("  … and ≤ 3× the bare window", pj, 3 * bare, bare))
+    results.append(report("pjdesk to the main window painted (≤ 2× bare)", pj, 2 * bare, bare))
+    results.append(report("  … its 工作台's figures shown (≤ 1.5 s)", figures, 1.5, bare))
 
     heading("the ledger page")
     from PySide6.QtWidgets import QApplication

@@ -6,9 +6,6 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from stdnum.cn import ric, uscc
-from stdnum.exceptions import InvalidChecksum, ValidationError
-
 _USCC_SHAPE = re.compile(r"^[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}$")
 _ID_SHAPE = re.compile(r"^\d{17}[0-9X]$")
 
@@ -30,6 +27,9 @@ def check_uscc(raw: str) -> Check:
         return Check(value, False, False, f"统一社会信用代码应为 18 位，现为 {len(value)} 位，请核对营业执照")
     if not _USCC_SHAPE.match(value):
         return Check(value, False, False, "统一社会信用代码含有不允许的字符（不使用 I、O、S、V、Z），请核对营业执照")
+    from stdnum.cn import uscc  # here, not at start-up: stdnum's import costs as much as opening the window
+    from stdnum.exceptions import InvalidChecksum, ValidationError
+
     try:
         uscc.validate(value)
     except InvalidChecksum:
@@ -57,6 +57,9 @@ def check_id_number(raw: str, today: dt.date) -> Check:
         return Check(value, False, True, "15 位旧身份证号无法校验，请核对证件后填写原因保存")
     if not _ID_SHAPE.match(value):
         return Check(value, False, True, "身份证号应为 18 位数字（末位可为 X），请核对证件；境外证件请填写原因后保存")
+    from stdnum.cn import ric
+    from stdnum.exceptions import ValidationError
+
     expected = ric.calc_check_digit(value)  # stdnum wants the whole number, check digit included
     if value[-1] != expected:
         return Check(value, False, True, f"身份证号校验位错误（应为 {expected}），请核对证件")

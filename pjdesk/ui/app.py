@@ -90,9 +90,6 @@ def _qt_translation_folders() -> list[Path]:
 
 def start(data_dir=None, today=None):
     """Open the station (running the first-run dialog on a fresh data directory); returns the main window."""
-    from pjdesk.services.session import resolve_data_dir
-
-    from .first_run import FirstRunDialog
     from .main_window import MainWindow
 
     session = _open_or_restore(data_dir, today)
@@ -100,14 +97,19 @@ def start(data_dir=None, today=None):
         return None
     wants_demo = False
     if not session.ready:
+        from pjdesk.services.session import resolve_data_dir
+
+        from .first_run import FirstRunDialog
+
         folder = session.data_dir
         session.close()
         wizard = FirstRunDialog(resolve_data_dir(folder), today=today)
         if not wizard.exec():
             return None
         session, wants_demo = wizard.session, wizard.wants_demo()
-    window = MainWindow(session)
+    window = MainWindow(session, read_later=True)
     window.show_on_start()
+    window.dashboard.refresh_soon()
     QTimer.singleShot(3000, window.start_daily_backup)  # after the window is usable, never before
     if wants_demo:
         window.load_demo()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import math
+from dataclasses import dataclass
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
@@ -73,9 +74,12 @@ class DashboardPage(QWidget):
     load_demo = Signal()
     open_page = Signal(str)  # a page of the window by its name (the 待办 card opens 待办)
 
-    def __init__(self, session, parent=None):
+    def __init__(self, session, parent=None, *, read_now: bool = True):
         super().__init__(parent)
         self.session = session
+        self._reading = None  # the background read under way (refresh_soon), if any
+        self._read_again = False
+        self._filled = 0  # how many times the page was filled: a background read older than a fill is dropped
         # In a scroll area: however many cards, notices and targets there are, the page never makes the window
         # taller or wider than a 1366×768 screen.
         body = QWidget()
@@ -148,27 +152,68 @@ class DashboardPage(QWidget):
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(scroll)
-        self.refresh()
+        self._show_day()
+        if read_now:
+            self.refresh()
+        else:  # the window paints first; the figures follow from refresh_soon
+            for card in (*self.cards.values(), self.todo_card):
+                card.number.setText("…")
+            self.empty.setVisible(False)
+            self.notice.setVisible(False)
+            self.number_warning.setVisible(False)
+            self.worst_title.setVisible(False)
+            self.worst.setVisible(False)
 
     def refresh(self) -> None:
-        station = self.session.station
+        """Read the figures and show them now (after a change this page must show at once)."""
+        self._fill(read_facts(self.session))
+
+    def refresh_soon(self) -> None:
+        """Read the figures off the GUI thread and show them when read: at start-up (the window paints
+        first), and when the page is shown again (a county's figures take a few tenths of a second)."""
+        from .tasks import run_quietly
+
+        if self._reading is not None:
+            self._read_again = True
+            return
+        self._read_again = False
+        fills = self._filled
+        self._reading = run_quietly(self, self.session, read_facts, lambda facts: self._read(facts, fills))
+        self._reading.failed.connect(self._read_failed)
+
+    def reading(self) -> bool:
+        """Whether a background read is under way (refresh_soon)."""
+        return self._reading is not None
+
+    def _read(self, facts: DashboardFacts, fills: int) -> None:
+        self._reading = None
+        if self._filled == fills:  # nothing newer was shown meanwhile
+            self._fill(facts)
+        if self._read_again:
+            self.refresh_soon()
+
+    def _read_failed(self, _message: str) -> None:
+        self._reading = None
+
+    def _show_day(self) -> None:
         today = self.session.today()
-        self.heading.setText(f"{station.name} 安全生产工作台")
+        self.heading.setText(f"{self.session.station.name} 安全生产工作台")
         weekday = "一二三四五六日"[today.weekday()]
         self.subheading.setText(f"{today:%Y年%m月%d日} 星期{weekday}　操作员：{self.session.operator}")
-        text = county_notice(self.session)
-        self.notice.setText(text)
-        self.notice.setVisible(bool(text))
-        warning = number_clash_text(self.session)
-        self.number_warning.setText(warning)
-        self.number_warning.setVisible(bool(warning))
-        counts = hazard_service.dashboard(self.session)
+
+    def _fill(self, facts: DashboardFacts) -> None:
+        self._filled += 1
+        self._show_day()
+        self.notice.setText(facts.notice)
+        self.notice.setVisible(bool(facts.notice))
+        self.number_warning.setText(facts.warning)
+        self.number_warning.setVisible(bool(facts.warning))
         for key, card in self.cards.items():
-            card.number.setText(f"{counts.get(key, 0):,}")
-        self.todo_card.number.setText(f"{reminder_service.reminder_total(self.session):,}")
-        self.empty.setVisible(not hazard_service.has_hazards(self.session))
-        worst = hazard_service.list_hazards(self.session, HazardFilter(overdue=True), sort=("due_date", False), limit=12)
-        fill_rows(self.worst, [(f"{(today - dt.date.fromisoformat(h['due_date'])).days} 天", h["hazard_no"],
+            card.number.setText(f"{facts.counts.get(key, 0):,}")
+        self.todo_card.number.setText(f"{facts.todo:,}")
+        self.empty.setVisible(not facts.has_hazards)
+        worst = facts.worst
+        fill_rows(self.worst, [(f"{(facts.today - dt.date.fromisoformat(h['due_date'])).days} 天", h["hazard_no"],
                                 h["unit_name"] or "", h["description"], h["due_date"]) for h in worst],
                   [h["id"] for h in worst])
         self.worst_title.setVisible(bool(worst))
@@ -239,6 +284,32 @@ class DashboardPage(QWidget):
 
     def counts(self) -> dict[str, int]:
         return {k: int(c.number.text().replace(",", "")) for k, c in self.cards.items()}
+
+
+@dataclass(frozen=True)
+class DashboardFacts:
+    """What the page shows, read in one go (on the GUI thread, or on a background one with its own
+    connection)."""
+
+    today: dt.date
+    notice: str
+    warning: str
+    counts: dict
+    todo: int
+    has_hazards: bool
+    worst: list
+
+
+def read_facts(session) -> DashboardFacts:
+    return DashboardFacts(
+        today=session.today(),
+        notice=county_notice(session),
+        warning=number_clash_text(session),
+        counts=hazard_service.dashboard(session),
+        todo=reminder_service.reminder_total(session),
+        has_hazards=hazard_service.has_hazards(session),
+        worst=hazard_service.list_hazards(session, HazardFilter(overdue=True), sort=("due_date", False), limit=12),
+    )
 
 
 def number_clash_text(session) -> str:

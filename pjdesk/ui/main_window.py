@@ -64,7 +64,9 @@ def page_names(entries) -> tuple[str, ...]:
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, session, parent=None):
+    def __init__(self, session, parent=None, *, read_later: bool = False):
+        """``read_later``: the 工作台's figures are read after the window is shown (``start`` paints the window
+        first; ``dashboard.refresh_soon`` reads them on a thread of their own)."""
         super().__init__(parent)
         self.session = session
         station = session.station
@@ -79,7 +81,7 @@ class MainWindow(QMainWindow):
         self.pages = pages_for(station)
         self._pages: dict[str, QWidget | None] = dict.fromkeys(page_names(self.pages))
         self._pages.update(dict.fromkeys(e for e in self.pages if e in PAGE_GROUPS))
-        self.dashboard = DashboardPage(session)
+        self.dashboard = DashboardPage(session, read_now=not read_later)
         self.dashboard.open_ledger.connect(self.open_ledger)
         self.dashboard.open_hazard.connect(self.open_hazard)
         self.dashboard.load_demo.connect(self.load_demo)
@@ -207,7 +209,7 @@ class MainWindow(QMainWindow):
         page = self.page(self.pages[row])
         self.stack.setCurrentWidget(page)
         if page is self.dashboard and self.isVisible():
-            self.dashboard.refresh()
+            self.dashboard.refresh_soon()  # the figures as they were until the new ones are read
 
     def open_ledger(self, f) -> None:
         self.ledger.set_filter(f)

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QVBoxLayout
 
-from pjdesk.services import people_rates as service
-
 from .small_table import fill_rows, small_table
 from .widgets import make_button
 
@@ -15,7 +13,9 @@ COUNTED, MISSING = "counted", "missing"
 
 
 def is_people_rate(target_id: str) -> bool:
-    return service.is_people_rate(target_id)
+    from pjdesk.services import people_rates  # not at start-up: it brings the forms with it
+
+    return people_rates.is_people_rate(target_id)
 
 
 def numbers_line(evaluation) -> str:
@@ -32,7 +32,9 @@ class RatePeopleDialog(QDialog):
     def __init__(self, session, target_id: str, counted: bool, title: str, parent=None):
         super().__init__(parent)
         self.setObjectName("rate_people_dialog")
-        found = service.rate_people(session, target_id, counted=counted)
+        from pjdesk.services import people_rates
+
+        found = people_rates.rate_people(session, target_id, counted=counted)
         which = "达标" if counted else "未达标"
         self.setWindowTitle(f"{target_id} {title}：{which}人员")
         more = f"（列出前 {len(found.people):,} 人）" if found.total > len(found.people) else ""

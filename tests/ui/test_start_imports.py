@@ -24,3 +24,15 @@ def test_the_renderers_are_still_there_when_asked_for():
 
     assert callable(forms.render_pdf) and callable(forms.render_xlsx) and callable(forms.register_cjk_font)
     assert callable(forms.render_document_pdf) and callable(forms.render_document_xlsx)
+
+
+def test_the_window_loads_neither_the_forms_nor_the_identifier_checks():
+    """The 工作台 links a rate's numbers to its people, and a unit's form checks its code: both are there when
+    used, not paid for before the first paint (the forms package and stdnum together cost ~50 ms)."""
+    code = ("import sys\n"
+            "import pjdesk.ui.app, pjdesk.ui.main_window, pjdesk.services.session\n"
+            "print(','.join(sorted(m for m in ('pjdesk.forms', 'stdnum') if m in sys.modules)))\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
+                          env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "", f"loaded at start-up: {done.stdout.strip()}"
