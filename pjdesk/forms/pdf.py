@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from functools import partial
+from functools import lru_cache, partial
 from pathlib import Path
 
 from reportlab import rl_config
@@ -167,9 +167,10 @@ def _unbroken_widths(table: FormTable, font: str, size: float) -> dict[int, floa
     return needed
 
 
+@lru_cache(maxsize=20_000)
 def _lines(text: str, font: str, size: float, width: float) -> str:
     """A plain cell's text broken to the cell: the table draws the lines, which is far faster than a
-    Paragraph per cell."""
+    Paragraph per cell. Kept: a ledger repeats its units and statuses, and a year of returns its hazards."""
     return "\n".join(break_lines(text, font, size, width)) if text else ""
 
 

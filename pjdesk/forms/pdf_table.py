@@ -103,7 +103,19 @@ def _runs(doc, font, line: str, font_size: float, font_name: str) -> tuple[float
 
 def _number(value: float) -> str:
     """A coordinate as reportlab writes it (its fp_str: six significant places, no trailing zeros, no leading
-    zero), so that a cell stands exactly where reportlab would put it; several times quicker than fp_str."""
+    zero), so that a cell stands exactly where reportlab would put it; the columns' x repeat on every row."""
+    text = _NUMBERS.get(value)
+    if text is None:
+        if len(_NUMBERS) > 50_000:
+            _NUMBERS.clear()
+        text = _NUMBERS[value] = _formatted(value)
+    return text
+
+
+_NUMBERS: dict[float, str] = {}
+
+
+def _formatted(value: float) -> str:
     size = abs(value)
     if size <= 1e-7:
         return "0"

@@ -14,13 +14,16 @@ from __future__ import annotations
 import math
 import os
 import unicodedata
+from functools import lru_cache
 from pathlib import Path
 
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, MergedCell
 from openpyxl.cell.cell import Cell as SheetCell
 from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
+from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.merge import MergedCellRange
 from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -74,17 +77,28 @@ def _fill_sheet(sheet: Worksheet, filled: FilledForm) -> None:
     first_header = row
     row = _header(sheet, table, row)
     first_body = row
-    body_styles = [_cell_style(sheet.parent, column, total=False) for column in table.columns]
+    body_styles = [_cell_style(sheet, column, total=False) for column in table.columns]
+    wrapped = [_wraps(column) for column in table.columns]
     for cells in table.body:
-        _body_row(sheet, table.columns, cells, row, body_styles)
+        _body_row(sheet, table.columns, cells, row, body_styles, wrapped)
         row += 1
     if table.total:
         _body_row(sheet, table.columns, table.total, row,
-                  [_cell_style(sheet.parent, column, total=True) for column in table.columns])
+                  [_cell_style(sheet, column, total=True) for column in table.columns], wrapped)
         row += 1
     row = _notes(sheet, filled, width, row + 1)
     row = _signatures(sheet, filled, width, row + 1)
     _print_setup(sheet, filled, table, first_header, first_body, row - 1)
+
+
+def _merge_plain(sheet: Worksheet, row: int, first_column: int, last_column: int) -> None:
+    """Merge a borderless row of cells (title, header block, notes, signatures). ``merge_cells`` would also
+    give each covered cell the first cell's borders and protection, one style lookup per cell: a border-less
+    cell has neither, and the sheet reads the same."""
+    merged = MergedCellRange(sheet, f"{get_column_letter(first_column)}{row}:{get_column_letter(last_column)}{row}")
+    sheet.merged_cells.add(merged)
+    for column in range(first_column + 1, last_column + 1):
+        sheet._cells[(row, column)] = MergedCell(sheet, row, column)
 
 
 def _put(sheet: Worksheet, row: int, column: int, value: object) -> SheetCell:
@@ -106,7 +120,7 @@ def _title(sheet: Worksheet, filled: FilledForm, width: int) -> int:
     cell = _put(sheet, 1, 1, filled.spec.title)
     cell.font = _TITLE
     cell.alignment = _PLAIN["center"]
-    sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)
+    _merge_plain(sheet, 1, 1, width)
     sheet.row_dimensions[1].height = 30
     return 2
 
@@ -135,30 +149,46 @@ def _header(sheet: Worksheet, table: FormTable, row: int) -> int:
 
 
 def _body_row(sheet: Worksheet, columns: tuple[Column, ...], cells: tuple[Cell, ...], row: int,
-              styles: list[str]) -> None:
+              styles: list[StyleArray], wrapped: list[bool]) -> None:
+    """A row of the table, its cells made directly with their column's style (the thousands of cells of a
+    ledger: openpyxl's cell() and style lookup by name cost more than the writing), as ``_put`` stores them."""
     lines = 1
-    for index, (column, cell, style) in enumerate(zip(columns, cells, styles, strict=True), start=1):
-        target = _put(sheet, row, index, cell.value if cell.value is not None else (cell.text or None))
-        target.style = style
-        if not (column.numeric or column.kind == DATE):
+    found = sheet._cells
+    for index, (column, cell, style, wraps) in enumerate(zip(columns, cells, styles, wrapped, strict=True), start=1):
+        value = cell.value if cell.value is not None else (cell.text or None)
+        target = SheetCell(sheet, row=row, column=index, style_array=style)
+        if isinstance(value, str):
+            target._value = ILLEGAL_CHARACTERS_RE.sub("", value) if ILLEGAL_CHARACTERS_RE.search(value) else value
+            target.data_type = "s"
+        elif value is not None:
+            target.value = value
+        found[(row, index)] = target
+        if wraps:
             lines = max(lines, _lines(cell.text, column.width))
     if lines > 1:
         sheet.row_dimensions[row].height = lines * LINE_HEIGHT + 2
 
 
-def _cell_style(workbook: Workbook, column: Column, *, total: bool) -> str:
-    """A named style per kind of cell, registered once: setting fonts and borders cell by cell makes
-    openpyxl hash every style object again, which costs seconds on a long ledger."""
+def _wraps(column: Column) -> bool:
+    return not (column.numeric or column.kind == DATE)
+
+
+def _cell_style(sheet: Worksheet, column: Column, *, total: bool) -> StyleArray:
+    """The style of a kind of cell: a named style, registered once (setting fonts and borders cell by cell
+    makes openpyxl hash every style object again, which costs seconds on a long ledger), as the style ids a
+    cell under it holds."""
+    workbook = sheet.parent
     side = _side(column)
     number_format = NUMBER_FORMATS.get(column.kind, "General")
     name = f"pjdesk {'合计' if total else '表体'} {side} {number_format}"
     if name not in workbook.named_styles:
-        wraps = not (column.numeric or column.kind == DATE)
         workbook.add_named_style(NamedStyle(
             name, font=_BOLD if total else _FONT, border=_BORDER, number_format=number_format,
-            alignment=(_ALIGN if wraps else _PLAIN)[side], fill=_TOTAL_FILL if total else PatternFill(),
+            alignment=(_ALIGN if _wraps(column) else _PLAIN)[side], fill=_TOTAL_FILL if total else PatternFill(),
         ))
-    return name
+    styled = SheetCell(sheet)  # not placed in the sheet: it only turns the name into style ids
+    styled.style = name
+    return styled._style
 
 
 def _notes(sheet: Worksheet, filled: FilledForm, width: int, row: int) -> int:
@@ -167,7 +197,7 @@ def _notes(sheet: Worksheet, filled: FilledForm, width: int, row: int) -> int:
         cell = _put(sheet, row, 1, line)
         cell.font = _FONT
         cell.alignment = _ALIGN["left"]
-        sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=width)
+        _merge_plain(sheet, row, 1, width)
         lines = _lines(line, chars)
         if lines > 1:
             sheet.row_dimensions[row].height = lines * LINE_HEIGHT + 2
@@ -214,7 +244,7 @@ def _spread(sheet: Worksheet, row: int, width: int, items: tuple[str, ...], side
         cell.font = _FONT
         cell.alignment = _PLAIN[side]
         if end - start > 1:
-            sheet.merge_cells(start_row=row, start_column=start + 1, end_row=row, end_column=end)
+            _merge_plain(sheet, row, start + 1, end)
 
 
 def _side(column: Column) -> str:
@@ -231,8 +261,10 @@ def _span_chars(table: FormTable, cell) -> float:
     return sum(c.width for c in table.columns[cell.col:cell.col + cell.colspan])
 
 
+@lru_cache(maxsize=20_000)
 def _lines(text: str, chars: float) -> int:
-    """How many lines the text takes in a cell ``chars`` CJK characters wide (Latin counts about half)."""
+    """How many lines the text takes in a cell ``chars`` CJK characters wide (Latin counts about half). Kept,
+    as the PDF's line breaking is: a year of ledgers lists the same hazards month after month."""
     if not text:
         return 1
     return sum(max(1, math.ceil(_display_width(part) / max(chars, 1))) for part in text.split("\n"))
