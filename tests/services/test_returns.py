@@ -192,3 +192,38 @@ def test_a_year_of_returns_read_at_once_gives_each_month_as_built_alone(session,
     assert [returns.figures_of(b.filled) for b in together] == [returns.figures_of(b.filled) for b in alone]
     may = next(b for b in together if b.form == "表2" and b.month == Month(2026, 5))
     assert returns.figures_of(may.filled) != returns.figures_of(together[0].filled), "months differ"
+
+
+@pytest.fixture(scope="module")
+def county_demo(tmp_path_factory):
+    """A county's file with every kind of record of its townships (the demo, small)."""
+    from pjdesk.services.demo import load_demo
+    from pjdesk.services.session import init_station
+    from tests.conftest import TODAY
+
+    session = init_station(tmp_path_factory.mktemp("county") / "station", code="430626", operator="张三",
+                           county=True, today=lambda: TODAY)
+    load_demo(session, seed=3, hazards=300)
+    yield session
+    session.close()
+
+
+@pytest.mark.parametrize(("township", "months"), [
+    ("430626103", [Month(2025, 12), Month(2026, 1), Month(2026, 6), Month(2026, 11)]),  # one township's year
+    (None, [Month(2026, 1), Month(2026, 11)]),  # the county's 汇总
+])
+def test_every_form_built_for_several_months_at_once_is_the_same_file_as_built_alone(county_demo, tmp_path,
+                                                                                     township, months):
+    """build_months shares its reads across the months (the hazards and their events, 表1's hazards): each
+    return it writes is byte for byte the file build_returns writes for that month alone."""
+    forms = list(returns.FORM_CODES)
+    together = returns.build_months(county_demo, months, forms, tmp_path / "year", township=township)
+    alone = [b for month in months
+             for b in returns.build_returns(county_demo, month, forms, tmp_path / "alone", township=township)]
+    assert [(b.form, b.month) for b in together] == [(b.form, b.month) for b in alone]
+    for made, single in zip(together, alone, strict=True):
+        assert made.pdf.read_bytes() == single.pdf.read_bytes(), (made.form, made.month)
+        assert made.xlsx.read_bytes() == single.xlsx.read_bytes(), (made.form, made.month)
+    table1 = [b for b in together if b.form == "表1"]
+    assert returns.figures_of(table1[0].filled) != returns.figures_of(table1[-1].filled), "months differ"
+    assert any(b.filled.rows for b in together if b.form == "表6"), "the township has people"
