@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 
 from .errors import PjdeskError
 from .resources import load_config
@@ -22,15 +23,27 @@ def county_name() -> str:
 
 
 def townships() -> list[Township]:
-    return [Township(t["code"], t["name"], t["kind"]) for t in load_config("townships")["townships"]]
+    return list(_townships())
+
+
+@cache
+def _townships() -> tuple[Township, ...]:
+    return tuple(Township(t["code"], t["name"], t["kind"]) for t in load_config("townships")["townships"])
+
+
+@cache
+def _by_code() -> dict[str, Township]:
+    return {t.code: t for t in _townships()}
 
 
 def township(code: str) -> Township:
-    """The township of a 9-digit code; a retired or unknown code is refused with the valid choices named."""
+    """The township of a 9-digit code; a retired or unknown code is refused with the valid choices named.
+
+    Looked up by a table made once: a county's ledger names a township on every row it paints."""
     code = (code or "").strip()
-    for t in townships():
-        if t.code == code:
-            return t
+    found = _by_code().get(code)
+    if found is not None:
+        return found
     for old in load_config("townships").get("historic", []):
         if old["code"] == code:
             raise PjdeskError(

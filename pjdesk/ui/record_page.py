@@ -118,7 +118,7 @@ class RecordPage(QWidget):
         self.value_text: dict[str, Callable[[object], str]] = {}
         self.setObjectName(f"{kind.name}_page")
         self._build_filters()
-        self.model = PagedTableModel(self._columns(), self._count, self._fetch, self)
+        self.model = PagedTableModel(self._columns(), self._count, self._fetch, self, load=False)  # loaded last
         self.model.row_style = self._row_style
         self.table = QTableView()
         self.table.setObjectName(f"{kind.name}_table")

@@ -14,6 +14,8 @@ from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QStyledItemDelegate
 
 PAGE = 200
+_ROLES = frozenset({Qt.DisplayRole, Qt.ToolTipRole, Qt.TextAlignmentRole, Qt.ForegroundRole, Qt.BackgroundRole,
+                    Qt.UserRole})
 
 
 @dataclass(frozen=True)
@@ -38,20 +40,27 @@ class PagedTableModel(QAbstractTableModel):
     """``count()`` gives the number of rows; ``fetch(offset, limit, sort)`` a window of them as dicts with an id."""
 
     def __init__(self, columns: list[Column], count: Callable[[], int],
-                 fetch: Callable[[int, int, tuple[str, bool] | None], list[dict]], parent=None):
+                 fetch: Callable[[int, int, tuple[str, bool] | None], list[dict]], parent=None, *, load: bool = True):
+        """``load=False``: empty until the first ``reload`` (a page that sets its sort and filters first, and
+        would otherwise count a county's rows three times before it shows)."""
         super().__init__(parent)
         self.columns = columns
         self._count, self._fetch = count, fetch
         self._total = 0
+        self._loaded = load
         self._pages: dict[int, list[dict]] = {}
+        self._brushes: dict[int, tuple[QBrush | None, QBrush | None]] = {}
         self.sort_key: tuple[str, bool] | None = None
         self.row_style: Callable[[dict], tuple[QColor | None, QColor | None]] | None = None
-        self.reload()
+        if load:
+            self.reload()
 
     # --- data ------------------------------------------------------------------------------------------
     def reload(self) -> None:
+        self._loaded = True
         self.beginResetModel()
         self._pages.clear()
+        self._brushes.clear()
         self._total = self._count()
         self.endResetModel()
 
@@ -80,13 +89,15 @@ class PagedTableModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(self.columns)
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.DisplayRole):
-        if not index.isValid():
+        # A view asks each painted cell for seven roles: those this model never gives are answered first.
+        if role not in _ROLES or not index.isValid():
             return None
-        record = self.row(index.row())
+        number = index.row()
+        record = self.row(number)
         if record is None:
             return None
         column = self.columns[index.column()]
-        if role in (Qt.DisplayRole, Qt.ToolTipRole):
+        if role == Qt.DisplayRole or role == Qt.ToolTipRole:
             value = record.get(column.key)
             text = column.format(value, record) if column.format else ("" if value is None else str(value))
             if role == Qt.ToolTipRole:
@@ -94,13 +105,15 @@ class PagedTableModel(QAbstractTableModel):
             return text
         if role == Qt.TextAlignmentRole:
             return int(column.align)
-        if role in (Qt.ForegroundRole, Qt.BackgroundRole) and self.row_style:
-            fg, bg = self.row_style(record)
-            color = fg if role == Qt.ForegroundRole else bg
-            return QBrush(color) if color else None
         if role == Qt.UserRole:
             return record
-        return None
+        if self.row_style is None:
+            return None
+        # A row's colours, worked out once for all its cells while its page is held.
+        brushes = self._brushes.get(number)
+        if brushes is None:
+            brushes = self._brushes[number] = tuple(QBrush(c) if c else None for c in self.row_style(record))
+        return brushes[0] if role == Qt.ForegroundRole else brushes[1]
 
     def headerData(self, section: int, orientation, role: int = Qt.DisplayRole):
         if role != Qt.DisplayRole:
@@ -114,7 +127,8 @@ class PagedTableModel(QAbstractTableModel):
         if not col.sortable:
             return
         self.sort_key = (col.sort_key or col.key, order == Qt.DescendingOrder)
-        self.reload()
+        if self._loaded:  # before the first load the new order is simply the one it loads in
+            self.reload()
 
 
 class ElidingDelegate(QStyledItemDelegate):
