@@ -120,15 +120,15 @@ def _run_with_usage(command: list[str]) -> float:
 
 
 def exported_ledger(session, info: dict) -> Path:
-    """The station's whole ledger as pjdesk exports it, kept beside the station (exported once)."""
+    """The station's whole ledger as this pjdesk exports it (exported anew each run: the file LibreOffice
+    loads is the one a clerk would get today, whatever the exporter writes)."""
     from pjdesk.services.ledger_export import export_ledger
 
     path = OUT / f"{session.data_dir.name}-ledger.xlsx"
-    if not path.exists():
-        start = time.perf_counter()
-        export_ledger(session, path)
-        print(f"  exported the ledger of {info['hazards']:,} hazards in {time.perf_counter() - start:.1f} s"
-              f" ({path.stat().st_size / 1e6:.0f} MB, kept)", file=sys.stderr)
+    start = time.perf_counter()
+    export_ledger(session, path)
+    print(f"  exported the ledger of {info['hazards']:,} hazards in {time.perf_counter() - start:.1f} s"
+          f" ({path.stat().st_size / 1e6:.0f} MB)", file=sys.stderr)
     return path
 
 
