@@ -85,6 +85,11 @@ def test_cells_read_back_as_text_numbers_and_dates_with_their_formats(tmp_path):
     assert book.properties.created == dt.datetime(2026, 11, 29)
 
 
+def test_a_number_excel_cannot_hold_and_a_flag_are_written_as_text(tmp_path):
+    path = write(tmp_path / "台账.xlsx", [[float("nan"), "甲", None, float("inf"), True]])
+    assert data_rows(path) == [["nan", "甲", None, "inf", "True"]]
+
+
 def test_the_sheet_is_set_up_for_screen_and_paper(tmp_path):
     path = write(tmp_path / "台账.xlsx", [[n, f"隐患{n}", "2026-09-01", 100, "发现"] for n in range(1, 6)])
     sheet = openpyxl.load_workbook(path).active
