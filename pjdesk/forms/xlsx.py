@@ -14,6 +14,7 @@ from __future__ import annotations
 import math
 import os
 import unicodedata
+import weakref
 from functools import lru_cache
 from pathlib import Path
 
@@ -91,6 +92,23 @@ def _fill_sheet(sheet: Worksheet, filled: FilledForm) -> None:
     _print_setup(sheet, filled, table, first_header, first_body, row - 1)
 
 
+def _styled(sheet: Worksheet, **parts) -> StyleArray:
+    """The style ids of a cell with these parts (font, border, fill, alignment: this module's constants), for
+    ``cell._style``; worked out once per workbook, as setting each part of each cell makes openpyxl hash the
+    part again to find its id."""
+    known = _WORKBOOK_STYLES.setdefault(sheet.parent, {})
+    key = tuple((name, id(value)) for name, value in parts.items())
+    if key not in known:
+        styled = SheetCell(sheet)  # not placed in the sheet: it only turns the parts into style ids
+        for name, value in parts.items():
+            setattr(styled, name, value)
+        known[key] = styled._style
+    return StyleArray(known[key])
+
+
+_WORKBOOK_STYLES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
 def _merge_plain(sheet: Worksheet, row: int, first_column: int, last_column: int) -> None:
     """Merge a borderless row of cells (title, header block, notes, signatures). ``merge_cells`` would also
     give each covered cell the first cell's borders and protection, one style lookup per cell: a border-less
@@ -118,8 +136,7 @@ def _put(sheet: Worksheet, row: int, column: int, value: object) -> SheetCell:
 
 def _title(sheet: Worksheet, filled: FilledForm, width: int) -> int:
     cell = _put(sheet, 1, 1, filled.spec.title)
-    cell.font = _TITLE
-    cell.alignment = _PLAIN["center"]
+    cell._style = _styled(sheet, font=_TITLE, alignment=_PLAIN["center"])
     _merge_plain(sheet, 1, 1, width)
     sheet.row_dimensions[1].height = 30
     return 2
@@ -135,10 +152,8 @@ def _header_block(sheet: Worksheet, filled: FilledForm, width: int, row: int) ->
 def _header(sheet: Worksheet, table: FormTable, row: int) -> int:
     for cell in table.header:
         target = _put(sheet, row + cell.row, cell.col + 1, cell.text)
-        target.border = _BORDER  # a merge gives its edge cells the border of this one
-        target.font = _BOLD
-        target.fill = _HEADER_FILL
-        target.alignment = _ALIGN["center"]
+        # (a merge gives its edge cells the border of this one)
+        target._style = _styled(sheet, font=_BOLD, border=_BORDER, fill=_HEADER_FILL, alignment=_ALIGN["center"])
         if cell.rowspan > 1 or cell.colspan > 1:
             sheet.merge_cells(start_row=row + cell.row, start_column=cell.col + 1,
                               end_row=row + cell.row + cell.rowspan - 1, end_column=cell.col + cell.colspan)
@@ -195,8 +210,7 @@ def _notes(sheet: Worksheet, filled: FilledForm, width: int, row: int) -> int:
     chars = sum(c.width for c in filled.spec.table_columns)
     for line in note_lines(filled):
         cell = _put(sheet, row, 1, line)
-        cell.font = _FONT
-        cell.alignment = _ALIGN["left"]
+        cell._style = _styled(sheet, font=_FONT, alignment=_ALIGN["left"])
         _merge_plain(sheet, row, 1, width)
         lines = _lines(line, chars)
         if lines > 1:
@@ -241,8 +255,7 @@ def _spread(sheet: Worksheet, row: int, width: int, items: tuple[str, ...], side
     bounds = [round(width * i / len(items)) for i in range(len(items) + 1)]
     for item, start, end, side in zip(items, bounds, bounds[1:], sides, strict=False):
         cell = _put(sheet, row, start + 1, item or None)
-        cell.font = _FONT
-        cell.alignment = _PLAIN[side]
+        cell._style = _styled(sheet, font=_FONT, alignment=_PLAIN[side])
         if end - start > 1:
             _merge_plain(sheet, row, start + 1, end)
 
