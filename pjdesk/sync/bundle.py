@@ -26,7 +26,6 @@ import json
 import os
 import re
 import stat
-import sys
 import zipfile
 import zlib
 from collections.abc import Iterable, Iterator, Mapping
@@ -231,14 +230,14 @@ class Bundle:
         self._verified = True
         return Contents(county, _Attachments(self, attachments))
 
-    def changes(self, chunk: int = CHUNK_ROWS) -> Iterator[list[dict]]:
-        """The change rows, ``chunk`` at a time, each line checked as it is decoded (``_check_change``); read
+    def changes(self, chunk: int | None = None) -> Iterator[list[dict]]:
+        """The change rows, ``chunk`` (CHUNK_ROWS) at a time, each line checked as it is decoded; read
         only once ``read_contents`` has verified every member. Each member is hashed again as it is read and
         the rows are counted against the manifest at the end: a reader that writes rows before the last chunk
         writes them in a transaction, which such a refusal rolls back."""
         if not self._verified:
             raise BundleRefused("文件尚未校验，不能读取其中的变更")
-        declared = self.manifest["members"]
+        declared, chunk = self.manifest["members"], chunk or CHUNK_ROWS
         rows: list[dict] = []
         count = 0
         for name in sorted(n for n in declared if n.startswith(CHANGES_DIR)):
@@ -530,10 +529,8 @@ def _blocks(fh, name: str, declared_size: int) -> Iterator[bytes]:
 
 
 def _decode_change(name: str, number: int, line: bytes) -> dict:
-    """One line of a changes member: a JSON object, checked (``_check_change``).
-
-    The parser makes new key strings for every row: the row is rebuilt on one shared copy of each name
-    (sys.intern), so that a chunk of rows holds its field names once."""
+    """One line of a changes member: a JSON object, checked (``_check_change``). Its key strings are the
+    parser's own, one set a row: a chunk of rows is all that is held at once, so sharing them gains little."""
     if line.count(b"{") + line.count(b"[") > 2:  # a row is an object holding one object (its fields)
         _check_depth(line)
     try:
@@ -541,9 +538,7 @@ def _decode_change(name: str, number: int, line: bytes) -> dict:
         _check_change(row)
     except (ValueError, TypeError, KeyError, AttributeError, RecursionError, UnicodeError) as e:
         raise BundleRefused(f"{name} 第 {number} 行不是有效的变更记录") from e
-    intern = sys.intern
-    row["fields"] = {intern(k): v for k, v in row["fields"].items()}
-    return {intern(k): v for k, v in row.items()}
+    return row
 
 
 def _document_name(member: str) -> str:
