@@ -12,7 +12,10 @@ they make, as bench_sync.py's baseline does.
 
 With --loaded, the same 25 bundles are also imported (once) by a county that already holds five years of the
 whole county (common.py's demo station of 200,000 hazards, built on first use in a few minutes): the county's
-real situation at the end of a month, where costs that grow with the log and the file show.
+real situation at the end of a month, where costs that grow with the log and the file show. The backup before
+the import is timed apart: with the day's full backup made (the program makes it at the day's first start) it
+is an increment on it; the first batch of a day without one pays a full copy, timed on a second copy of the
+county. The machine's load is printed beside them: on a shared machine it moves every figure.
 
 Building the 25 stations takes tens of seconds, so the bundles are kept in bench/out/, under a name that
 changes with the demo generator, the schema, the write path and the bundle code; ``--rebuild`` makes them again.
@@ -23,6 +26,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import os
 import shutil
 import sqlite3
 import sys
@@ -60,6 +64,7 @@ def section(hazards: int = DEFAULT_HAZARDS, repeat: int = 3, *, rebuild: bool = 
         template.close()
         import_s = in_fresh_process("import_bundles, 25 files (fresh county)", _median_import,
                                     root / "county-template", bundles, root, repeat)
+        load_before = os.getloadavg()[0]
         loaded_s = (in_fresh_process("import_bundles, 25 files (5-year county)", _loaded_import, bundles, root)
                     if loaded else None)
         raw_log = _median_raw(changes, root, repeat, records=False)
@@ -73,8 +78,18 @@ def section(hazards: int = DEFAULT_HAZARDS, repeat: int = 3, *, rebuild: bool = 
                     f"{import_s / len(bundles) * 1000:.0f} ms a file; {import_s / raw_both:.1f}× the second raw")
     results = [within]
     if loaded_s is not None:
-        results.append(report("import_bundles, 25 files (5-year county)", loaded_s, BUDGET_COUNTY_S, raw_log,
-                              "once; county of 200,000 hazards"))
+        later, first = loaded_s["later"], loaded_s["first"]
+        results.append(report("import_bundles, 25 files (5-year county)", later, BUDGET_COUNTY_S, raw_log,
+                              f"once; county of 200,000 hazards, {loaded_s['mb']:,.0f} MB; the day's full backup"
+                              " made: the backup is an increment"))
+        report("  of it: the increment alone", loaded_s["increment"], None, raw_log,
+               f"{loaded_s['increment'] / later:.0%} of the import; {loaded_s['increment_kb']:,.0f} KB")
+        report("the day's full backup (at the first start)", loaded_s["full"], None, raw_log,
+               "a copy of the whole file, in the background after the window opens")
+        report("import_bundles, first batch of a day", first, None, raw_log,
+               f"no full backup of today: a full copy, {loaded_s['full'] / first:.0%} of it if timed alone")
+        print(f"  load average (1 min): {load_before:.1f} before the imports, {os.getloadavg()[0]:.1f} after;"
+              f" {os.cpu_count()} cores")
     print(f"  bundles: {sum(p.stat().st_size for p in bundles) / 1e6:.1f} MB in all; {built}")
     return results
 
@@ -159,28 +174,55 @@ def _median_import(template: Path, bundles: list[Path], root: Path, repeat: int)
     return sorted(times[1:])[len(times[1:]) // 2]
 
 
-def _loaded_import(bundles: list[Path], root: Path) -> float:
-    """Once, into a copy of the county demo station of 200,000 hazards (five years of the whole county)."""
+def _loaded_import(bundles: list[Path], root: Path) -> dict:
+    """Once, into copies of the county demo station of 200,000 hazards (five years of the whole county): with
+    the day's full backup made first (timed on its own, as is an increment alone), then without one."""
     from common import demo_station
+
+    from pjdesk.services.backups import backup_folder, backup_now, finish_backup, start_backup
 
     session, _info = demo_station(200_000, county=True)
     source = session.data_dir
     session.close()
-    return _timed_import(source, root / "county-loaded", bundles)
+    figures = {"mb": (source / "pjdesk.db").stat().st_size / 1e6}
+
+    def before(county) -> None:
+        start = time.perf_counter()
+        backup_now(county, "daily")
+        figures["full"] = time.perf_counter() - start
+        start = time.perf_counter()
+        alone = finish_backup(start_backup(county, "before-import"))  # nothing written since: the fixed cost
+        figures["increment"] = time.perf_counter() - start
+        assert alone.name.startswith("pjdesk-increment-"), alone
+        figures["increment_kb"] = alone.stat().st_size / 1e3
+        alone.unlink()
+
+    def made_increment(county) -> None:
+        made = sorted(p.name for p in backup_folder(county).glob("pjdesk-*.db"))
+        assert any(name.startswith("pjdesk-increment-") for name in made), made
+
+    figures["later"] = _timed_import(source, root / "county-loaded", bundles, before=before, after=made_increment)
+    figures["first"] = _timed_import(source, root / "county-loaded", bundles)
+    return figures
 
 
-def _timed_import(source: Path, folder: Path, bundles: list[Path]) -> float:
-    """Copy a county station (without its backups), import every bundle into it, and time the import."""
+def _timed_import(source: Path, folder: Path, bundles: list[Path], *, before=None, after=None) -> float:
+    """Copy a county station (without its backups), import every bundle into it, and time the import;
+    ``before(county)`` runs first, untimed, and ``after(county)`` once it is done."""
     from pjdesk.services.session import open_session
     from pjdesk.services.sync import import_bundles
 
     shutil.copytree(source, folder, ignore=shutil.ignore_patterns("backups"))
     county = open_session(folder, today=lambda: TODAY)
+    if before:
+        before(county)
     start = time.perf_counter()
     results = import_bundles(county, bundles, trust_new=True)
     elapsed = time.perf_counter() - start
     refused = [r.message for r in results if r.status != "accepted"]
     assert not refused, refused
+    if after:
+        after(county)
     county.close()
     shutil.rmtree(folder)
     return elapsed

@@ -259,20 +259,29 @@ def write_increment(conn: sqlite3.Connection, base: _Base) -> None:
                                            [t]).fetchone()[0] for t in tables):
         raise NotIncremental("a table without rowids")
     appended = _append_only(conn, "main")
-    record_tables = {k.table for k in KINDS.values()} & {t for t in tables if "id" in _columns(conn, "main", t)}
+    kinds = {k.table: k.name for k in KINDS.values() if k.table in tables and "id" in _columns(conn, "main", k.table)}
+    if not kinds:
+        raise NotIncremental("no record tables")
     conn.execute(f"CREATE TABLE inc.{MANIFEST} (key TEXT PRIMARY KEY, value TEXT)")
     conn.execute(f"CREATE TABLE inc.{PARTS} (name TEXT PRIMARY KEY, mode TEXT NOT NULL, since INTEGER,"
                  " rows INTEGER NOT NULL)")
-    conn.execute(f"CREATE TABLE inc.{TOUCHED} (id PRIMARY KEY, logged INTEGER NOT NULL)")
+    # Each record touched, with its kind as the log names it: looked for in its kind's table only (a kind the
+    # log names otherwise, or not at all, is looked for in every table).
+    conn.execute(f"CREATE TABLE inc.{TOUCHED} (id PRIMARY KEY, logged INTEGER NOT NULL, kind TEXT)")
+    conn.execute(f"CREATE INDEX inc.{TOUCHED}_kind ON {TOUCHED}(kind)")
     for table in appended:
-        if RECORD_COLUMN in _columns(conn, "main", table):
-            conn.execute(f"INSERT OR IGNORE INTO inc.{TOUCHED} SELECT {RECORD_COLUMN}, 1 FROM main.\"{table}\""
-                         " WHERE rowid > ?", [base.marks[table]])
-    _touch_parents(conn, base.path, record_tables)
+        columns = _columns(conn, "main", table)
+        if RECORD_COLUMN in columns:
+            conn.execute(f"INSERT OR IGNORE INTO inc.{TOUCHED} SELECT {RECORD_COLUMN}, 1,"
+                         f" {'kind' if 'kind' in columns else 'NULL'} FROM main.\"{table}\" WHERE rowid > ?",
+                         [base.marks[table]])
+    conn.execute(f"UPDATE inc.{TOUCHED} SET kind = NULL WHERE kind NOT IN ({','.join('?' * len(kinds))})",
+                 list(kinds.values()))
+    _touch_parents(conn, base.path, kinds)
     for table in tables:
-        mode = "tail" if table in appended else "touched" if table in record_tables else "whole"
+        mode = "tail" if table in appended else "touched" if table in kinds else "whole"
         where, params = {"tail": ("rowid > ?", [base.marks.get(table, 0)]),
-                         "touched": (f"id IN (SELECT id FROM inc.{TOUCHED})", []), "whole": ("1", [])}[mode]
+                         "touched": (f"id IN ({_touched_of})", [kinds.get(table)]), "whole": ("1", [])}[mode]
         conn.execute(f'CREATE TABLE inc."{table}" AS SELECT rowid AS {ROWID}, * FROM main."{table}" WHERE 0')
         rows = conn.execute(f'INSERT INTO inc."{table}" SELECT rowid, * FROM main."{table}" WHERE {where}'
                             f" ORDER BY rowid", params).rowcount
@@ -283,7 +292,7 @@ def write_increment(conn: sqlite3.Connection, base: _Base) -> None:
     # change cannot be followed to its row, and the copy is made whole.
     logged = conn.execute(f"SELECT COUNT(*) FROM inc.{TOUCHED} WHERE logged").fetchone()[0]
     found = sum(conn.execute(f'SELECT COUNT(*) FROM inc."{t}" JOIN inc.{TOUCHED} USING (id) WHERE logged')
-                .fetchone()[0] for t in record_tables)
+                .fetchone()[0] for t in kinds)
     if "sync_held_back" in tables:
         found += conn.execute(f"SELECT COUNT(*) FROM main.sync_held_back JOIN inc.{TOUCHED} ON id = record_id"
                               " WHERE logged").fetchone()[0]
@@ -298,26 +307,32 @@ def write_increment(conn: sqlite3.Connection, base: _Base) -> None:
     conn.executemany(f"INSERT INTO inc.{MANIFEST} VALUES (?, ?)", list(manifest.items()))
 
 
-def _touch_parents(conn: sqlite3.Connection, base: Path, record_tables: set[str]) -> None:
+# The touched records of one kind (the parameter), and those of no known kind.
+_touched_of = (f"SELECT id FROM inc.{TOUCHED} WHERE kind = ? UNION ALL SELECT id FROM inc.{TOUCHED}"
+               " WHERE kind IS NULL")
+
+
+def _touch_parents(conn: sqlite3.Connection, base: Path, kinds: dict[str, str]) -> None:
     """Add the parents of the touched records, as the snapshot and as the base name them: a parent's state
     is derived from its children and written with them, without a log row of its own."""
-    children = [(k.table, k.parent[0]) for k in KINDS.values() if k.parent and k.table in record_tables]
+    children = [(k.table, k.name, k.parent[0], KINDS[k.parent[1]].name) for k in KINDS.values()
+                if k.parent and k.table in kinds and k.parent[1] in KINDS]
     if not children:
         return
     before = conn.execute(f"SELECT COUNT(*) FROM inc.{TOUCHED}").fetchone()[0]
     old = _read_only(base)
     try:
         while True:
-            for table, ref in children:
-                ids = [r[0] for r in conn.execute(f'SELECT id FROM main."{table}" WHERE id IN'
-                                                  f" (SELECT id FROM inc.{TOUCHED})")]
-                conn.execute(f"INSERT OR IGNORE INTO inc.{TOUCHED} SELECT {ref}, 0 FROM main.\"{table}\""
-                             f" WHERE id IN (SELECT id FROM inc.{TOUCHED}) AND {ref} IS NOT NULL")
+            for table, kind, ref, parent in children:
+                ids = [r[0] for r in conn.execute(f'SELECT id FROM main."{table}" WHERE id IN ({_touched_of})',
+                                                  [kind])]
+                conn.execute(f"INSERT OR IGNORE INTO inc.{TOUCHED} SELECT {ref}, 0, ? FROM main.\"{table}\""
+                             f" WHERE id IN ({_touched_of}) AND {ref} IS NOT NULL", [parent, kind])
                 for start in range(0, len(ids), 500):
                     chunk = ids[start:start + 500]
-                    parents = old.execute(f'SELECT {ref} FROM "{table}" WHERE {ref} IS NOT NULL'
-                                          f" AND id IN ({','.join('?' * len(chunk))})", chunk).fetchall()
-                    conn.executemany(f"INSERT OR IGNORE INTO inc.{TOUCHED} VALUES (?, 0)", parents)
+                    found = old.execute(f'SELECT {ref}, ? FROM "{table}" WHERE {ref} IS NOT NULL'
+                                        f" AND id IN ({','.join('?' * len(chunk))})", [parent, *chunk]).fetchall()
+                    conn.executemany(f"INSERT OR IGNORE INTO inc.{TOUCHED} VALUES (?, 0, ?)", found)
             after = conn.execute(f"SELECT COUNT(*) FROM inc.{TOUCHED}").fetchone()[0]
             if after == before:  # a parent may itself be a child: until nothing more is added
                 return
@@ -327,13 +342,20 @@ def _touch_parents(conn: sqlite3.Connection, base: Path, record_tables: set[str]
 
 
 def _digest(conn: sqlite3.Connection, schema: str) -> str:
-    """A hash of every row of the increment but its manifest: a changed byte anywhere shows."""
+    """A hash of every row of the increment but its manifest: a changed byte anywhere shows. Text is read as
+    its bytes (no decoding: reading the rows is most of the cost), a few thousand rows at a time."""
     digest = hashlib.sha256()
-    for (name,) in conn.execute(f"SELECT name FROM {schema}.sqlite_master WHERE type = 'table' AND name != ?"
-                                " ORDER BY name", [MANIFEST]).fetchall():
-        digest.update(name.encode() + b"\0")
-        for row in conn.execute(f'SELECT * FROM {schema}."{name}" ORDER BY rowid'):
-            digest.update(repr(row).encode())
+    names = [r[0] for r in conn.execute(f"SELECT name FROM {schema}.sqlite_master WHERE type = 'table'"
+                                        " AND name != ? ORDER BY name", [MANIFEST])]
+    conn.text_factory = bytes
+    try:
+        for name in names:
+            digest.update(name.encode() + b"\0")
+            cursor = conn.execute(f'SELECT * FROM {schema}."{name}" ORDER BY rowid')
+            while rows := cursor.fetchmany(5000):
+                digest.update(repr(rows).encode())
+    finally:
+        conn.text_factory = str
     return digest.hexdigest()
 
 
