@@ -223,8 +223,9 @@ def import_bundles(session: Session, paths, trust_new: bool = False, *,
     after one backup of the station as it was before the first file that passed every check was written. The
     backup is copied in the background from a snapshot taken at that moment (a read transaction of its own:
     WAL keeps it the state before the batch), and the batch commits only once the copy is whole: every commit
-    of an import has a backup from just before it, and a county of five years pays for one copy per batch,
-    mostly while it reads and folds the files. A backup that fails refuses the whole batch, unwritten.
+    of an import has a backup from just before it. With a full backup of today to stand on, the copy is an
+    increment (what changed since it, see backups.start_backup): a county of five years writes a day's changes,
+    not its whole file. A backup that fails refuses the whole batch, unwritten.
 
     ``progress(i, n)`` is called before each file and at the end; ``cancelled()`` is asked between files,
     and a cancel leaves the files not yet reached out of the results (those read commit).
