@@ -23,6 +23,7 @@ import contextlib
 import hashlib
 import io
 import json
+import operator
 import os
 import re
 import stat
@@ -534,7 +535,7 @@ def _decode_change(name: str, number: int, line: bytes) -> dict:
     if line.count(b"{") + line.count(b"[") > 2:  # a row is an object holding one object (its fields)
         _check_depth(line)
     try:
-        row = json.loads(line)
+        row = json.loads(line.decode("utf-8"))  # as written: UTF-8, never guessed from the bytes
         _check_change(row)
     except (ValueError, TypeError, KeyError, AttributeError, RecursionError, UnicodeError) as e:
         raise BundleRefused(f"{name} 第 {number} 行不是有效的变更记录") from e
@@ -552,18 +553,23 @@ def _decode_document(name: str, data: bytes):
     return _load_json(data, f"{name} 不是有效的 JSON，文件已损坏")
 
 
+_TEXTS = operator.itemgetter("id", "device", "hlc", "kind", "record_id", "township", "op")
+_PLAIN = frozenset({str, int, float, bool, type(None)})  # what a stored value may be: text, numbers, empty
+
+
 def _check_change(row: dict) -> None:
+    """A change row's shape, each part of the type the log holds. Run on every line of every bundle twice (to
+    check, then to write): the types are compared a row at a time (map, set), not a value at a time."""
     if not isinstance(row, dict):
         raise ValueError("row")
-    texts = ("id", "device", "hlc", "kind", "record_id", "township", "op")
-    if not all(isinstance(row[k], str) for k in texts) or type(row["dseq"]) is not int or row["dseq"] < 1:
+    if set(map(type, _TEXTS(row))) != {str} or type(row["dseq"]) is not int or row["dseq"] < 1:
         raise ValueError("types")
     if row["id"] != f"{row['device']}:{row['dseq']}" or row["op"] not in OPS or not isinstance(row["fields"], dict):
         raise ValueError("shape")
     if parse_stamp(row["hlc"])[2] != row["device"] or len(row["hlc"]) < 22:
         raise ValueError("stamp")
-    if not all(v is None or isinstance(v, (str, int, float)) for v in row["fields"].values()):
-        raise ValueError("values")  # stored values are plain: text, numbers, empty
+    if not _PLAIN.issuperset(map(type, row["fields"].values())):
+        raise ValueError("values")
     for optional in ("operator", "base"):
         if row.get(optional) is not None and not isinstance(row[optional], str):
             raise ValueError(optional)
