@@ -244,3 +244,45 @@ def test_an_increment_restores_a_station_whose_file_is_lost(county_and_township,
         assert content(reopened) == before
     finally:
         reopened.close()
+
+
+def test_a_log_row_naming_a_record_no_table_holds_makes_the_copy_whole(county_and_township, tmp_path):
+    """A change of a kind this pjdesk does not know stays in the log only: its record cannot be followed to a
+    row, so what the increment would hold is not sure, and the backup is a full copy of the same snapshot."""
+    county, township = county_and_township
+    outbox = tmp_path / "usb"
+    add_hazard(township, add_unit(township))
+    batch(county, export_bundle(township, outbox))
+    db = county.store.db
+    db.execute("INSERT INTO change_log(id, device, dseq, hlc, operator, kind, record_id, township, op, fields)"
+               " VALUES ('future:1', 'future', 1, '9999999999999999.0000.future', NULL, 'future_kind', 'rec-1',"
+               " '430626101', 'insert', '{}')")
+    db.conn.commit()
+    add_hazard(township, add_unit(township), "消防通道堵塞")
+    before = content(county)
+    made = batch(county, export_bundle(township, outbox))
+    assert not made["increment"] and made["label"] == "导入前"
+    backups.restore_backup(county, made["path"])
+    assert content(county) == before
+
+
+def test_a_cancelled_restore_of_an_increment_leaves_the_data_as_it_was(county_and_township, tmp_path):
+    county, township = county_and_township
+    outbox = tmp_path / "usb"
+    add_hazard(township, add_unit(township))
+    batch(county, export_bundle(township, outbox))
+    add_hazard(township, add_unit(township))
+    increment = batch(county, export_bundle(township, outbox))["path"]
+    assert storage_backup.is_increment(increment)
+    save_unit(county, {"name": "平江县县直测试单位", "sector": "工贸其他"})
+    kept = content(county)
+    steps = []
+
+    def cancel_in_the_increment():
+        return any(60 < done < 100 for done, _ in steps)  # today's data kept, the increment's base copied
+
+    with pytest.raises(PjdeskError, match="已取消恢复，数据未改动"):
+        backups.restore_backup(county, increment, progress=lambda *step: steps.append(step),
+                               cancelled=cancel_in_the_increment)
+    assert content(county) == kept
+    assert not list(increment.parent.glob("*.restoring*")), "the station it was building is gone"
