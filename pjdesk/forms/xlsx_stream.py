@@ -211,8 +211,9 @@ class StreamedSheet:
 
     def _shares(self, column: int) -> bool:
         """Whether a string first met in ``column`` joins the table. A column that brings a new string in more
-        than half of its rows (a 隐患编号, a description) gains nothing from it: once it has brought
-        SAMPLE_STRINGS, its new strings are written in their cells. The table is bounded in any case."""
+        than three rows in four (a 隐患编号, a description) gains nothing from it: once it has brought
+        SAMPLE_STRINGS, its new strings are written in their cells. A unit's name, new in most rows at first
+        but repeated later, stays under that. The table is bounded in any case."""
         if len(self._shared) >= self._shared_limit:
             return False
         if column < 0:
@@ -220,7 +221,7 @@ class StreamedSheet:
         if not self._sharing[column]:
             return False
         misses = self._misses[column] = self._misses[column] + 1
-        if misses >= SAMPLE_STRINGS and misses * 2 > self.rows - (self.header_row or 0):
+        if misses >= SAMPLE_STRINGS and misses * 4 > 3 * (self.rows - (self.header_row or 0)):
             self._sharing[column] = False
         return True
 

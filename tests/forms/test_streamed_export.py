@@ -224,12 +224,13 @@ def test_a_failed_write_leaves_the_file_closed_for_the_caller_to_remove(tmp_path
 
 
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
-def test_libreoffice_opens_the_file(tmp_path):
+@pytest.mark.parametrize("limit", [xlsx_stream.SHARED_STRINGS, 0], ids=["shared", "inline"])
+def test_libreoffice_opens_the_file(tmp_path, limit):
     path = write(tmp_path / "台账.xlsx", [
         [1, "储罐区可燃气体报警器失效 & <检查>", "2026-09-01", 123456, "销号"],
         [2, "_x0041_ 不是 A", "2026-10-20", None, "整改中"],
         [3, "第一行\n第二行", None, 5, "发现"],
-    ])
+    ], shared_limit=limit)
     profile = tmp_path / "profile"
     subprocess.run(["soffice", f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", "csv:Text - txt - csv (StarCalc):44,34,76",
                     "--outdir", str(tmp_path / "csv"), str(path)], check=True, capture_output=True, timeout=180)
