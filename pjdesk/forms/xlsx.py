@@ -21,7 +21,7 @@ from pathlib import Path
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, MergedCell
 from openpyxl.cell.cell import Cell as SheetCell
-from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.merge import MergedCellRange
@@ -93,17 +93,18 @@ def _fill_sheet(sheet: Worksheet, filled: FilledForm) -> None:
 
 
 def _styled(sheet: Worksheet, **parts) -> StyleArray:
-    """The style ids of a cell with these parts (font, border, fill, alignment: this module's constants), for
+    """The style ids of a cell with these parts (font, border, fill, alignment, number format), for
     ``cell._style``; worked out once per workbook, as setting each part of each cell makes openpyxl hash the
-    part again to find its id."""
+    part again to find its id. (Plain cell styles, not named ones: a named style per kind of cell made every
+    file's style sheet several times longer to write.)"""
     known = _WORKBOOK_STYLES.setdefault(sheet.parent, {})
     key = tuple((name, id(value)) for name, value in parts.items())
     if key not in known:
         styled = SheetCell(sheet)  # not placed in the sheet: it only turns the parts into style ids
         for name, value in parts.items():
             setattr(styled, name, value)
-        known[key] = styled._style
-    return StyleArray(known[key])
+        known[key] = (styled._style, tuple(parts.values()))  # the parts kept alive: their ids stay theirs
+    return StyleArray(known[key][0])
 
 
 _WORKBOOK_STYLES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
@@ -189,21 +190,14 @@ def _wraps(column: Column) -> bool:
 
 
 def _cell_style(sheet: Worksheet, column: Column, *, total: bool) -> StyleArray:
-    """The style of a kind of cell: a named style, registered once (setting fonts and borders cell by cell
-    makes openpyxl hash every style object again, which costs seconds on a long ledger), as the style ids a
-    cell under it holds."""
-    workbook = sheet.parent
+    """The style of a kind of cell (body or 合计, its side and number format), worked out once per workbook."""
     side = _side(column)
-    number_format = NUMBER_FORMATS.get(column.kind, "General")
-    name = f"pjdesk {'合计' if total else '表体'} {side} {number_format}"
-    if name not in workbook.named_styles:
-        workbook.add_named_style(NamedStyle(
-            name, font=_BOLD if total else _FONT, border=_BORDER, number_format=number_format,
-            alignment=(_ALIGN if _wraps(column) else _PLAIN)[side], fill=_TOTAL_FILL if total else PatternFill(),
-        ))
-    styled = SheetCell(sheet)  # not placed in the sheet: it only turns the name into style ids
-    styled.style = name
-    return styled._style
+    parts = {"font": _BOLD if total else _FONT, "border": _BORDER,
+             "number_format": NUMBER_FORMATS.get(column.kind, "General"),
+             "alignment": (_ALIGN if _wraps(column) else _PLAIN)[side]}
+    if total:
+        parts["fill"] = _TOTAL_FILL
+    return _styled(sheet, **parts)
 
 
 def _notes(sheet: Worksheet, filled: FilledForm, width: int, row: int) -> int:
