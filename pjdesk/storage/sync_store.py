@@ -16,7 +16,7 @@ import json
 import operator
 import sqlite3
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 
 from pjdesk.core.errors import PjdeskError
@@ -117,13 +117,18 @@ def unacknowledged(store: Store, acks: Mapping[str, int], townships: Iterable[st
     ``townships`` limits them to rows of those townships (None: all), ``skip_devices`` leaves out what the
     peer itself wrote.
     """
+    return list(iter_unacknowledged(store, acks, townships, skip_devices))
+
+
+def iter_unacknowledged(store: Store, acks: Mapping[str, int], townships: Iterable[str] | None,
+                        skip_devices: Iterable[str] = ()) -> Iterator[dict]:
+    """``unacknowledged`` a row at a time, as the log is read: a large export never holds them all."""
     skip = set(skip_devices)
     where, params = "", []
     if townships is not None:
         codes = list(townships)
         where = f" AND township IN ({','.join('?' * len(codes))})"
         params = codes
-    rows = []
     for origin in sorted(held(store)):
         if origin in skip:
             continue
@@ -133,8 +138,7 @@ def unacknowledged(store: Store, acks: Mapping[str, int], townships: Iterable[st
         for values in cursor:
             row = dict(zip(CHANGE_COLUMNS, values, strict=True))
             row["fields"] = json.loads(row["fields"])
-            rows.append(row)
-    return rows
+            yield row
 
 
 # --- imported bundles --------------------------------------------------------------------------------------
