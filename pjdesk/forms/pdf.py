@@ -32,6 +32,8 @@ rl_config.useA85 = 0
 MARGIN = 12 * mm
 FOOT_MARGIN = 15 * mm  # room for the page number under the frame
 PADDING = 2.5
+TOP_PADDING, BOTTOM_PADDING = 1.5, 2  # of a table's cells
+LEADING = 1.25  # a table's lines, times the font size
 HEADER_FILL = colors.HexColor("#e6e6e6")
 TOTAL_FILL = colors.HexColor("#f2f2f2")
 TITLE_SIZE = 16
@@ -98,14 +100,20 @@ def _table(table: FormTable, font: str, size: float, width: float) -> GridTable:
     rows = [[""] * len(table.columns) for _ in range(depth)]
     for cell in table.header:
         rows[cell.row][cell.col] = TextBlock(cell.text, font, size, align="center", bold=True, balanced=True)
+    # The body's rows are plain text: each as tall as reportlab would measure it (its most lines, the padding
+    # above and below), given, so that the table is not measured again on every page it is split over.
+    heights: list[float | None] = [None] * depth
+    leading = size * LEADING
     for body_row in table.body:
-        rows.append([_lines(cell.text, font, size, w - 2 * PADDING) if not column.numeric else cell.text
-                     for cell, column, w in zip(body_row, table.columns, widths, strict=True)])
+        cells = [_lines(cell.text, font, size, w - 2 * PADDING) if not column.numeric else cell.text
+                 for cell, column, w in zip(body_row, table.columns, widths, strict=True)]
+        rows.append(cells)
+        heights.append(leading * (max(c.count("\n") for c in cells) + 1) + (BOTTOM_PADDING + TOP_PADDING))
     if table.total:
         rows.append([TextBlock(cell.text, font, size, align=_align(column).lower(), bold=True) if cell.text else ""
                      for cell, column in zip(table.total, table.columns, strict=True)])
-    # LongTable stops measuring rows once a page is full, so a 600-row ledger is not re-measured per page.
-    flowable = GridTable(rows, colWidths=widths, repeatRows=depth)
+        heights.append(None)  # measured: its cells are flowables
+    flowable = GridTable(rows, colWidths=widths, rowHeights=heights, repeatRows=depth)
     flowable.setStyle(TableStyle(_table_style(table, font, size)))
     return flowable
 
@@ -113,14 +121,14 @@ def _table(table: FormTable, font: str, size: float, width: float) -> GridTable:
 def _table_style(table: FormTable, font: str, size: float) -> list:
     depth = table.header_rows
     style = [
-        ("FONT", (0, 0), (-1, -1), font, size, size * 1.25),
+        ("FONT", (0, 0), (-1, -1), font, size, size * LEADING),
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
         ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
         ("BOX", (0, 0), (-1, -1), 1, colors.black),
         ("LEFTPADDING", (0, 0), (-1, -1), PADDING),
         ("RIGHTPADDING", (0, 0), (-1, -1), PADDING),
-        ("TOPPADDING", (0, 0), (-1, -1), 1.5),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
+        ("TOPPADDING", (0, 0), (-1, -1), TOP_PADDING),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), BOTTOM_PADDING),
         ("BACKGROUND", (0, 0), (-1, depth - 1), HEADER_FILL),
     ]
     style += [("SPAN", (c.col, c.row), (c.col + c.colspan - 1, c.row + c.rowspan - 1))
