@@ -10,13 +10,16 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable
+import itertools
+import operator
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from pjdesk import __version__
 from pjdesk.core.clock import parse_stamp
+from pjdesk.core.document import ATTACHMENT
 from pjdesk.core.errors import PjdeskError, os_reason
 from pjdesk.core.ids import new_id
 from pjdesk.core.kinds import KINDS
@@ -138,44 +141,85 @@ def _write_export(session: Session, out_dir: str | Path, receiver: Receiver, doc
     station = session.require_station()
     key = device_key(session)
     store = session.store
-    changes = sync_store.unacknowledged(store, sync_store.acks_of(store, receiver.peer),
-                                        _townships_for(station, receiver),
-                                        skip_devices=[receiver.device] if receiver.device else [])
-    by_device: dict[str, list[dict]] = defaultdict(list)
-    for change in changes:
-        by_device[change["device"]].append(change)
-    members = {f"{CHANGES_DIR}{device}.jsonl": encode_changes(rows) for device, rows in by_device.items()}
-    # Attachments: the file of each live one among these changes, once per file (see export_files).
-    members.update(export_files(session, changes))
-    manifest = {
-        "bundle": new_id(),
-        "created_at": session.now_text(),
-        # The sender's clock: orders its bundles exactly (a county document replaces one only from a later bundle).
-        "stamp": store.clock.now(),
-        "app": "pjdesk",
-        "app_version": __version__,  # which pjdesk wrote it: named when an older one cannot read its format
-        "sender": {"station": station.code, "station_name": station.name, "role": station.role,
-                   "device": station.device, "device_name": station.device_name, "operator": session.operator},
-        "receiver": {"station": receiver.station, "device": receiver.device},
-        "period": {"from": min((c["hlc"] for c in changes), default=None),
-                   "to": max((c["hlc"] for c in changes), default=None)},
-        "counts": {"changes": len(changes), "kinds": dict(Counter(c["kind"] for c in changes))},
-        "ranges": {device: {"first": rows[0]["dseq"], "last": rows[-1]["dseq"], "count": len(rows)}
-                   for device, rows in by_device.items()},
-        "acks": sync_store.held(store),
-        # Rows of other devices relayed by this one (the laptop's, through the station PC): whose they are, so
-        # that a receiver that has not met them yet knows their station and key (see _relayed_devices).
-        "devices": [_registration(d) for d in (sync_store.device(store, device) for device in sorted(by_device))
-                    if d is not None and d["device"] != station.device],
-    }
+    rows = sync_store.iter_unacknowledged(store, sync_store.acks_of(store, receiver.peer),
+                                          _townships_for(station, receiver),
+                                          skip_devices=[receiver.device] if receiver.device else [])
+    sent = _Sent()
+
+    def members():
+        """The change rows, one member per origin device, written as the log is read; then the attachments'
+        files, the file of each live one among the rows, once per file (see export_files); then the county's
+        documents."""
+        for device, group in itertools.groupby(rows, key=operator.itemgetter("device")):
+            yield f"{CHANGES_DIR}{device}.jsonl", sent.lines(device, group)
+        yield from export_files(session, sent.attachments).items()
+        yield from documents.items()
+
+    bundle_id = new_id()
+
+    def manifest() -> dict:
+        """Once the rows are written: what it says of them is known then."""
+        return {
+            "bundle": bundle_id,
+            "created_at": session.now_text(),
+            # The sender's clock: orders its bundles exactly (a county document replaces one only from a later bundle).
+            "stamp": store.clock.now(),
+            "app": "pjdesk",
+            "app_version": __version__,  # which pjdesk wrote it: named when an older one cannot read its format
+            "sender": {"station": station.code, "station_name": station.name, "role": station.role,
+                       "device": station.device, "device_name": station.device_name, "operator": session.operator},
+            "receiver": {"station": receiver.station, "device": receiver.device},
+            "period": {"from": sent.first, "to": sent.last},
+            "counts": {"changes": sent.count, "kinds": dict(sent.kinds)},
+            "ranges": sent.ranges,
+            "acks": sync_store.held(store),
+            # Rows of other devices relayed by this one (the laptop's, through the station PC): whose they are, so
+            # that a receiver that has not met them yet knows their station and key (see _relayed_devices).
+            "devices": [_registration(d) for d in (sync_store.device(store, device) for device in sorted(sent.ranges))
+                        if d is not None and d["device"] != station.device],
+        }
+
     out = Path(out_dir)
     try:
         out.mkdir(parents=True, exist_ok=True)
         stamp = session.now().strftime("%Y%m%d-%H%M%S")
-        name = f"pjdesk-{station.code}-{station.device}-to-{receiver.peer}-{stamp}-{manifest['bundle'][-6:]}.pjz"
-        return write_bundle(out / name, manifest, {**members, **documents}, key)
+        name = f"pjdesk-{station.code}-{station.device}-to-{receiver.peer}-{stamp}-{bundle_id[-6:]}.pjz"
+        return write_bundle(out / name, manifest, members(), key)
     except OSError as e:
         raise PjdeskError(f"导出失败：无法写入 {out}（{os_reason(e)}）。请检查 U 盘或文件夹后重试。") from e
+
+
+@dataclass
+class _Sent:
+    """What an export's manifest says of its change rows, counted as they are written (never listed)."""
+
+    count: int = 0
+    kinds: Counter = field(default_factory=Counter)
+    ranges: dict[str, dict] = field(default_factory=dict)  # device → first, last and count of its dseq
+    first: str | None = None  # the earliest and latest stamps
+    last: str | None = None
+    attachments: list[dict] = field(default_factory=list)  # the attachment rows, for their files
+
+    def lines(self, device: str, rows: Iterable[dict], batch: int = 1000) -> Iterator[bytes]:
+        """One device's rows as JSON Lines, ``batch`` rows a piece, each counted."""
+        span = self.ranges.setdefault(device, {"first": None, "last": None, "count": 0})
+        pending = []
+        for row in rows:
+            self.count += 1
+            self.kinds[row["kind"]] += 1
+            span["first"] = span["first"] or row["dseq"]
+            span["last"] = row["dseq"]
+            span["count"] += 1
+            self.first = row["hlc"] if self.first is None else min(self.first, row["hlc"])
+            self.last = row["hlc"] if self.last is None else max(self.last, row["hlc"])
+            if row["kind"] == ATTACHMENT.name:
+                self.attachments.append({"kind": row["kind"], "record_id": row["record_id"]})
+            pending.append(row)
+            if len(pending) >= batch:
+                yield encode_changes(pending)
+                pending = []
+        if pending:
+            yield encode_changes(pending)
 
 
 def _county_documents(session: Session) -> dict[str, bytes]:

@@ -29,7 +29,7 @@ import re
 import stat
 import zipfile
 import zlib
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -86,30 +86,43 @@ def county_member(name: str) -> str:
     return f"{COUNTY_DIR}{name}.json"
 
 
-def write_bundle(path: Path, manifest: Mapping, members: Mapping[str, bytes], key: DeviceKey) -> Path:
+Pieces = bytes | Iterable[bytes]
+
+
+def write_bundle(path: Path, manifest: Mapping | Callable[[], Mapping],
+                 members: Mapping[str, Pieces] | Iterable[tuple[str, Pieces]], key: DeviceKey) -> Path:
     """Write a signed bundle. The manifest gets the format, the sender's public key and every member's hash.
+
+    A member may come in pieces (bytes written and hashed as they come: a large export never holds its change
+    rows whole), and the members as (name, data) pairs, each taken in turn; ``manifest`` may be a function,
+    called once every member is written (what it says of them is counted as they are). The manifest and its
+    signature are written last: readers find members by name, in any order, this release and the last alike.
 
     Written to a temporary name first and renamed: a full disk or a pulled USB stick leaves no half bundle
     that looks like a whole one.
     """
-    for name in members:
-        _check_name(name)
-    manifest = {
-        **manifest, "format": FORMAT_VERSION, "requires": READER_VERSION,
-        "members": {name: {"sha256": hashlib.sha256(data).hexdigest(), "size": len(data)}
-                    for name, data in members.items()},
-    }
-    manifest["sender"] = {**manifest["sender"], "public_key": key.public_b64, "fingerprint": key.fingerprint}
-    manifest_bytes = json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True).encode("utf-8")
-    signature = base64.b64encode(key.sign(manifest_bytes))
     path = Path(path)
     partial = path.with_name(path.name + ".part")
     try:
         with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6) as zf:
+            written: dict[str, dict] = {}
+            for name, data in members.items() if isinstance(members, Mapping) else members:
+                _check_name(name)
+                if name in written:
+                    raise ValueError(f"member {name} twice")
+                digest, size = hashlib.sha256(), 0
+                with zf.open(name, "w") as out:
+                    for piece in [data] if isinstance(data, bytes) else data:
+                        digest.update(piece)
+                        size += len(piece)
+                        out.write(piece)
+                written[name] = {"sha256": digest.hexdigest(), "size": size}
+            manifest = {**(manifest() if callable(manifest) else manifest), "format": FORMAT_VERSION,
+                        "requires": READER_VERSION, "members": written}
+            manifest["sender"] = {**manifest["sender"], "public_key": key.public_b64, "fingerprint": key.fingerprint}
+            manifest_bytes = json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True).encode("utf-8")
             zf.writestr(MANIFEST, manifest_bytes)
-            zf.writestr(SIGNATURE, signature)
-            for name, data in members.items():
-                zf.writestr(name, data)
+            zf.writestr(SIGNATURE, base64.b64encode(key.sign(manifest_bytes)))
         with open(partial, "rb") as fh:
             os.fsync(fh.fileno())
         os.replace(partial, path)
