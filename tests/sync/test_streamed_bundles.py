@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import random
 import re
+import time
 
 import pytest
 
@@ -93,6 +94,7 @@ def test_cut_anywhere_the_changes_end_as_applied_whole(stations, pc, laptop, out
         add_hazard(laptop, add_unit(laptop), f"外业第{i}处灭火器过期")
     hazards.edit_hazard(laptop, hazard, {"measures": "清理超量成品"})
     hazards.edit_hazard(laptop, hazard, {"measures": "清理超量成品，限期整改"})
+    time.sleep(0.005)  # stamps are milliseconds: the PC's edit orders after both of the laptop's
     hazards.edit_hazard(pc, hazard, {"measures": "转移至合格仓库"})
     accept(pc, export_bundle(laptop, outbox, to=pc.station.device))
     rows = sync_store.unacknowledged(pc.store, {}, None)
@@ -272,3 +274,47 @@ def test_a_damaged_change_file_is_refused_and_changes_nothing(county, pc, relaye
             assert database_content(county) == before, (path.name, result.message)
             refused += 1
     assert refused >= 20
+
+
+# --- writing -----------------------------------------------------------------------------------------------
+def test_an_export_writes_its_manifest_last_and_a_file_with_it_first_still_reads(stations, relayed, tmp_path):
+    """An export writes the rows as the log is read and counts them meanwhile, so its manifest comes last; the
+    previous release wrote it first. Readers find members by name: both layouts import alike."""
+    members = members_of(relayed)
+    assert list(members)[-2:] == ["manifest.json", "manifest.sig"]
+    manifest = json.loads(members["manifest.json"])
+    rows = [json.loads(line) for name in members if name.startswith("changes/") for line in members[name].splitlines()]
+    assert manifest["counts"]["changes"] == len(rows)
+    for device, span in manifest["ranges"].items():
+        mine = [r["dseq"] for r in rows if r["device"] == device]
+        assert span == {"first": mine[0], "last": mine[-1], "count": len(mine)}
+    assert manifest["period"] == {"from": min(r["hlc"] for r in rows), "to": max(r["hlc"] for r in rows)}
+
+    first = {n: members[n] for n in ("manifest.json", "manifest.sig")} | members
+    old_layout = write_zip(tmp_path / "manifest-first.pjz", first)
+    new, old = stations("new", COUNTY, device_name="县安委办"), stations("old", COUNTY, device_name="县安委办")
+    accept(new, relayed)
+    accept(old, old_layout)
+    assert records(old) == records(new) and logged(old) == logged(new)
+
+
+def test_a_member_written_in_pieces_is_the_member_written_whole(pc, tmp_path):
+    key = load_or_create_key(pc.data_dir)
+    body = b"".join(b'{"n":%d}\n' % i for i in range(3000))
+    manifest = {"sender": {"station": ANDING}, "counts": {"changes": 0}}
+    whole = bundle_module.write_bundle(tmp_path / "whole.pjz", manifest, {"changes/a.jsonl": body}, key)
+    taken = []
+
+    def pieces():
+        for start in range(0, len(body), 1000):
+            taken.append(start)
+            yield body[start:start + 1000]
+
+    def counted() -> dict:
+        assert len(taken) == len(range(0, len(body), 1000)), "called once every piece is written"
+        return manifest
+
+    streamed = bundle_module.write_bundle(tmp_path / "pieces.pjz", counted, [("changes/a.jsonl", pieces())], key)
+    assert members_of(streamed)["changes/a.jsonl"] == members_of(whole)["changes/a.jsonl"] == body
+    assert json.loads(members_of(streamed)["manifest.json"])["members"] == \
+           json.loads(members_of(whole)["manifest.json"])["members"]
