@@ -27,6 +27,9 @@ from sqlite_utils import Database
 from pjdesk.core.kinds import KINDS
 
 INCREMENT = "increment"  # the prefix of an increment's reason: pjdesk-increment-before-import-….db
+# Below this a whole copy costs no more than an increment's fixed part (its forty-odd tables made and filled,
+# about 30 ms): a new station's file is copied whole, a township's of a few years or a county's is not.
+INCREMENT_FROM_BYTES = 8 * 1024 * 1024
 KEEP = {"daily": 14, "before-migration": 5, "before-import": 10, f"{INCREMENT}-before-import": 10}
 STEPS = 50  # progress reports per copy; each step copies a fiftieth of the pages (at least 64, a quarter MB)
 
@@ -62,9 +65,10 @@ class SnapshotCopy:
     backup is meant to guard (a write committed before the copy is whole would have no backup behind it if
     the copy then failed), and ``discard`` if it gives up.
 
-    With ``since`` (a day), the copy is an increment on the newest full backup of that day that the snapshot
-    descends from (same station, same schema, its append-only tables a prefix of the snapshot's); with no such
-    base, or where what changed cannot be told from it, the copy is whole. ``increment`` says which was made.
+    With ``since`` (a day), the copy of a file of INCREMENT_FROM_BYTES or more is an increment on the newest full
+    backup of that day that the snapshot descends from (same station, same schema, its append-only tables a
+    prefix of the snapshot's); with no such base, or where what changed cannot be told from it, the copy is
+    whole. ``increment`` says which was made.
 
     The copy is written as ``….db.partial`` and renamed once whole: a copy cut short by a crash is never
     listed as a backup.
@@ -79,12 +83,15 @@ class SnapshotCopy:
         self._error: BaseException | None = None
         self._dest: sqlite3.Connection | None = None
         self._base: _Base | None = None
-        candidates = _fulls_of(folder, since) if since else []
+        large = path.stat().st_size >= INCREMENT_FROM_BYTES
+        candidates = _fulls_of(folder, since) if since and large else []
         self._source = sqlite3.connect(str(path), timeout=15, isolation_level=None, check_same_thread=False)
         try:
             if candidates:  # attached before the transaction (SQLite attaches nothing inside one)
                 self._remove_partials()
                 self._source.execute("ATTACH DATABASE ? AS inc", [str(_partial(self._increment_target))])
+                # A new file, renamed only once whole: its journal need not outlive a crash (one fsync, not three).
+                self._source.execute("PRAGMA inc.journal_mode = MEMORY")
             self._source.execute("BEGIN")
             self._source.execute("SELECT COUNT(*) FROM main.sqlite_master").fetchone()  # the snapshot starts here
             self._base = _find_base(self._source, candidates)
@@ -259,7 +266,8 @@ def write_increment(conn: sqlite3.Connection, base: _Base) -> None:
                                            [t]).fetchone()[0] for t in tables):
         raise NotIncremental("a table without rowids")
     appended = _append_only(conn, "main")
-    kinds = {k.table: k.name for k in KINDS.values() if k.table in tables and "id" in _columns(conn, "main", k.table)}
+    columns = {t: _columns(conn, "main", t) for t in tables}
+    kinds = {k.table: k.name for k in KINDS.values() if k.table in tables and "id" in columns[k.table]}
     if not kinds:
         raise NotIncremental("no record tables")
     conn.execute(f"CREATE TABLE inc.{MANIFEST} (key TEXT PRIMARY KEY, value TEXT)")
@@ -270,10 +278,9 @@ def write_increment(conn: sqlite3.Connection, base: _Base) -> None:
     conn.execute(f"CREATE TABLE inc.{TOUCHED} (id PRIMARY KEY, logged INTEGER NOT NULL, kind TEXT)")
     conn.execute(f"CREATE INDEX inc.{TOUCHED}_kind ON {TOUCHED}(kind)")
     for table in appended:
-        columns = _columns(conn, "main", table)
-        if RECORD_COLUMN in columns:
+        if RECORD_COLUMN in columns[table]:
             conn.execute(f"INSERT OR IGNORE INTO inc.{TOUCHED} SELECT {RECORD_COLUMN}, 1,"
-                         f" {'kind' if 'kind' in columns else 'NULL'} FROM main.\"{table}\" WHERE rowid > ?",
+                         f" {'kind' if 'kind' in columns[table] else 'NULL'} FROM main.\"{table}\" WHERE rowid > ?",
                          [base.marks[table]])
     conn.execute(f"UPDATE inc.{TOUCHED} SET kind = NULL WHERE kind NOT IN ({','.join('?' * len(kinds))})",
                  list(kinds.values()))

@@ -23,6 +23,12 @@ from pjdesk.storage.migrations import SCHEMA_VERSION
 from tests.sync.conftest import COUNTY, TODAY, accept, add_hazard, add_unit, make_station
 
 
+@pytest.fixture(autouse=True)
+def small_files_too(monkeypatch):
+    """These stations are small: their backups before an import are increments as a large file's are."""
+    monkeypatch.setattr(storage_backup, "INCREMENT_FROM_BYTES", 0)
+
+
 @pytest.fixture
 def county_and_township(tmp_path):
     made = make_station(tmp_path / "county", COUNTY, county=True), make_station(tmp_path / "anding")
@@ -286,3 +292,13 @@ def test_a_cancelled_restore_of_an_increment_leaves_the_data_as_it_was(county_an
                                cancelled=cancel_in_the_increment)
     assert content(county) == kept
     assert not list(increment.parent.glob("*.restoring*")), "the station it was building is gone"
+
+
+def test_a_small_file_is_copied_whole(county_and_township, tmp_path, monkeypatch):
+    monkeypatch.setattr(storage_backup, "INCREMENT_FROM_BYTES", 8 * 1024 * 1024)
+    county, township = county_and_township
+    outbox = tmp_path / "usb"
+    backups.backup_now(county, "daily")
+    add_hazard(township, add_unit(township))
+    assert county.store.path.stat().st_size < storage_backup.INCREMENT_FROM_BYTES
+    assert not batch(county, export_bundle(township, outbox))["increment"]
