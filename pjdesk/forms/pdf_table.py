@@ -1,11 +1,12 @@
-"""The long table of a return, drawn quickly: its plain text cells written as PDF text operators directly.
+"""The long table of a return, drawn quickly: its plain text cells written as PDF operators directly.
 
 reportlab draws a plain cell line by line through ``Canvas.drawString``: a text object per line, its origin,
-font and leading formatted anew, the width of a centred or right-aligned line measured by its own slow lookup.
-A ledger of a month is thousands of cells, and a year of returns tens of thousands: that was two thirds of the
-time of a ledger's PDF. Here each cell is one text object with its lines placed where reportlab places them
-(the same alignment, padding and vertical centring), in the same font subsets; the page looks the same and its
-text extracts the same. Cells that are flowables (the bold header and 合计 cells) are drawn by reportlab.
+font and leading formatted anew each time (by a slow pure-Python number formatter), the width of a centred or
+right-aligned line measured by its own slow lookup. A ledger of a month is thousands of cells, and a year of
+returns tens of thousands: that was two thirds of the time of a ledger's PDF. Here each line is written as
+the same operators, byte for byte, found quicker: the lines met before in the document, with their widths and
+font subsets, are kept, and the numbers are formatted as reportlab formats them. Cells that are flowables
+(the bold header and 合计 cells) are drawn by reportlab.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from .fonts import text_width
 
 
 class GridTable(LongTable):
-    """A LongTable whose plain string cells are drawn as one text object each."""
+    """A LongTable whose plain string cells are written directly (see the module's docstring)."""
 
     def _drawCell(self, cellval, cellstyle, pos, size):
         font = pdfmetrics.getFont(cellstyle.fontname)
@@ -37,14 +38,14 @@ class GridTable(LongTable):
                     or cellstyle.fontsize != current.fontsize):
                 canvas.setFont(cellstyle.fontname, cellstyle.fontsize, cellstyle.leading)
             self._curcellstyle = cellstyle
-        if not cellval:
-            return None
-        canvas._code.append(_cell_text(canvas, font, cellval, cellstyle, pos, size))
+        canvas._code.extend(_cell_text(canvas, font, cellval, cellstyle, pos, size))
         return None
 
 
-def _cell_text(canvas, font, text: str, style, pos, size) -> str:
-    """The PDF operators of a cell's lines, placed as reportlab's Table._drawCell places them."""
+def _cell_text(canvas, font, text: str, style, pos, size) -> list[str]:
+    """The PDF operators of a cell's lines, one text object a line: what reportlab's Table._drawCell writes
+    through drawString, drawCentredString and drawRightString, to the byte (a PDF reader's text extraction
+    reads the lines as it did)."""
     (x0, row_y), (width, height) = pos, size
     lines = text.split("\n")
     leading, font_size = style.leading, style.fontsize
@@ -56,28 +57,21 @@ def _cell_text(canvas, font, text: str, style, pos, size) -> str:
         y = row_y + (style.bottomPadding + height - style.topPadding + len(lines) * leading) / 2.0 - font_size
     align = style.alignment
     known = _runs_of(canvas._doc)
-    code, subset_now = ["BT"], -1
+    code = []
     for line in lines:
-        if line:
-            key = (line, style.fontname, font_size)
-            if key not in known:
-                known[key] = _runs(canvas._doc, font, line, font_size, style.fontname)
-            line_width, runs = known[key]
-            if align == "LEFT":
-                x = x0 + style.leftPadding
-            elif align == "RIGHT":
-                x = x0 + width - style.rightPadding - line_width
-            else:  # CENTRE
-                x = x0 + (width + style.leftPadding - style.rightPadding) * 0.5 - 0.5 * line_width
-            code.append(f"1 0 0 1 {_number(x)} {_number(y)} Tm")
-            for subset, font_op, shown in runs:
-                if subset != subset_now:
-                    code.append(font_op)
-                    subset_now = subset
-                code.append(shown)
+        key = (line, style.fontname, font_size, leading)
+        if key not in known:
+            known[key] = _runs(canvas._doc, font, line, font_size, leading, style.fontname)
+        line_width, shown = known[key]
+        if align == "LEFT":
+            x = x0 + style.leftPadding
+        elif align == "RIGHT":
+            x = x0 + width - style.rightPadding - line_width
+        else:  # CENTRE
+            x = x0 + (width + style.leftPadding - style.rightPadding) * 0.5 - 0.5 * line_width
+        code.append(f"BT 1 0 0 1 {_number(x)} {_number(y)} Tm {shown} T* ET")
         y -= leading
-    code.append("ET")
-    return " ".join(code)
+    return code
 
 
 def _runs_of(doc) -> dict:
@@ -92,13 +86,13 @@ def _runs_of(doc) -> dict:
 _DOCUMENT_LINES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
-def _runs(doc, font, line: str, font_size: float, font_name: str) -> tuple[float, list[tuple[int, str, str]]]:
-    """A line's width and its runs: (font subset, the operator that selects it, the operator that shows the
-    run's glyphs), as reportlab's text object writes them."""
-    size_op = f" {_number(font_size)} Tf"
-    runs = [(subset, font.getSubsetInternalName(subset, doc) + size_op, f"({escapePDF(chunk)}) Tj")
-            for subset, chunk in font.splitString(line, doc)]
-    return text_width(line, font_name, font_size), runs
+def _runs(doc, font, line: str, font_size: float, leading: float, font_name: str) -> tuple[float, str]:
+    """A line's width and the operators that show it, as reportlab's text object writes a line: each run of
+    glyphs of one font subset after the operator that selects the subset (with the size and leading)."""
+    selected = f" {_number(font_size)} Tf {_number(leading)} TL"
+    shown = " ".join(f"{font.getSubsetInternalName(subset, doc)}{selected} ({escapePDF(chunk)}) Tj"
+                     for subset, chunk in font.splitString(line, doc))
+    return text_width(line, font_name, font_size), shown
 
 
 def _number(value: float) -> str:
