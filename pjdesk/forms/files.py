@@ -13,6 +13,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import os
+import struct
 import uuid
 from collections.abc import Callable
 from pathlib import Path
@@ -66,6 +67,29 @@ def save_workbook(workbook, path: Path, day: dt.date | str | None) -> None:
     workbook.properties.created = workbook.properties.modified = dt.datetime.combine(day, dt.time())
     with _DatedZip(path, day) as archive:
         ExcelWriter(workbook, archive).save()
+
+
+def redate_zip(data: bytes, day: dt.date) -> bytes:
+    """A ZIP archive (XlsxWriter's, which dates every member 1980-01-01) with every member dated ``day``: the
+    date and time fields of each member's local header and of its central directory entry, rewritten in place
+    (nothing else of the archive depends on them)."""
+    stamp = struct.pack("<HH", 0, (day.year - 1980) << 9 | day.month << 5 | day.day)  # midnight, DOS format
+    out = bytearray(data)
+    end = out.rfind(b"PK\x05\x06")
+    if end < 0:
+        raise ValueError("not a ZIP archive")
+    count, directory = struct.unpack_from("<H4xI", out, end + 10)
+    for _ in range(count):
+        if out[directory:directory + 4] != b"PK\x01\x02":
+            raise ValueError("a ZIP central directory entry expected")
+        out[directory + 12:directory + 16] = stamp
+        name, extra, comment = struct.unpack_from("<HHH", out, directory + 28)
+        (local,) = struct.unpack_from("<I", out, directory + 42)
+        if out[local:local + 4] != b"PK\x03\x04":
+            raise ValueError("a ZIP member's header expected")
+        out[local + 10:local + 14] = stamp
+        directory += 46 + name + extra + comment
+    return bytes(out)
 
 
 class _DatedZip(ZipFile):
