@@ -40,8 +40,9 @@ TITLE_SIZE = 16
 SEAL_SPACE = 12 * mm  # under the signatures; a 40 mm seal is pressed over the 单位（盖章） line as usual
 
 
-def render_pdf(filled: FilledForm, path: str | os.PathLike) -> Path:
-    """Writes the form to ``path`` (replacing it only once the new file is complete) and returns the path."""
+def render_pdf(filled: FilledForm, path: str | os.PathLike, table: FormTable | None = None) -> Path:
+    """Writes the form to ``path`` (replacing it only once the new file is complete) and returns the path.
+    ``table``: the form's build_table, when the caller has it (it draws the XLSX from the same)."""
     font = register_cjk_font()
     pagesize = landscape(A4) if filled.spec.orientation == "landscape" else portrait(A4)
 
@@ -52,21 +53,21 @@ def render_pdf(filled: FilledForm, path: str | os.PathLike) -> Path:
             author=filled.unit_name, subject=filled.spec.code, creator="pjdesk", initialFontName=font,
             invariant=True,
         )
-        story = _story(filled, font, doc.width)
+        story = _story(filled, table or build_table(filled), font, doc.width)
         doc.build(story, canvasmaker=partial(_PagedCanvas, footer=footer_label(filled), font=font,
                                              dated=filled.filled_date))
 
     return write_replacing(path, write)
 
 
-def _story(filled: FilledForm, font: str, width: float) -> list:
+def _story(filled: FilledForm, table: FormTable, font: str, width: float) -> list:
     size = filled.spec.font_size
     story = [
         TextBlock(filled.spec.title, font, TITLE_SIZE, align="center", bold=True),
         Spacer(0, 3 * mm),
         _header_block(filled, font, width),
         Spacer(0, 1.5 * mm),
-        _table(build_table(filled), font, size, width),
+        _table(table, font, size, width),
     ]
     closing: list = [Spacer(0, 2 * mm)]
     closing += [TextBlock(line, font, size - 0.5, leading=(size - 0.5) * 1.2) for line in note_lines(filled)]

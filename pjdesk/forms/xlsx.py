@@ -60,15 +60,16 @@ _PLAIN = {
 _OPTIONS = {"in_memory": True, "strings_to_numbers": False, "strings_to_formulas": False, "strings_to_urls": False}
 
 
-def render_xlsx(filled: FilledForm, path: str | os.PathLike) -> Path:
+def render_xlsx(filled: FilledForm, path: str | os.PathLike, table: FormTable | None = None) -> Path:
     """Writes the form to ``path`` (replacing it only once the new file is complete) and returns the path.
-    The file is dated by the form (its created and modified, and its members'), never by the clock."""
+    The file is dated by the form (its created and modified, and its members'), never by the clock.
+    ``table``: the form's build_table, when the caller has it (it draws the PDF from the same)."""
     day = as_day(filled.filled_date) or dt.date(2000, 1, 1)
     buffer = io.BytesIO()
     book = xlsxwriter.Workbook(buffer, _OPTIONS)
     book.set_properties({"title": filled.spec.title, "author": filled.unit_name,
                          "created": dt.datetime.combine(day, dt.time())})
-    _Sheet(book, book.add_worksheet(filled.spec.code, _PrintedSheet), filled).fill()
+    _Sheet(book, book.add_worksheet(filled.spec.code, _PrintedSheet), filled, table or build_table(filled)).fill()
     book.close()
     data = redate_zip(buffer.getvalue(), day)
     return write_replacing(path, lambda temporary: temporary.write_bytes(data))
@@ -89,11 +90,11 @@ class _PrintedSheet(BookSheet):
 class _Sheet:
     """One return on one sheet: its rows from the top, each part in its own format."""
 
-    def __init__(self, book: xlsxwriter.Workbook, sheet: BookSheet, filled: FilledForm):
+    def __init__(self, book: xlsxwriter.Workbook, sheet: BookSheet, filled: FilledForm, table: FormTable):
         self.book = book
         self.sheet = sheet
         self.filled = filled
-        self.table = build_table(filled)
+        self.table = table
         self.width = len(self.table.columns)
         self.formats: dict[tuple, object] = {}
 

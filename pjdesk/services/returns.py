@@ -22,6 +22,7 @@ from pjdesk.core.records import vocabulary
 from pjdesk.core.snapshot import RETURN_SNAPSHOT
 from pjdesk.core.townships import station_name, townships
 from pjdesk.forms import FORMS, FilledForm, render_pdf, render_xlsx
+from pjdesk.forms.table import build_table
 from pjdesk.storage import numbering
 from pjdesk.storage.database import plain_errors
 from pjdesk.storage.inspection_facts import documents_between, inspections_between
@@ -181,8 +182,9 @@ def build_return(session: Session, form: str, month: Month, out_dir: str | Path,
     with plain_errors("写出报表"):
         out.mkdir(parents=True, exist_ok=True)
         stem = file_stem(form, filled.spec.title, filled.unit_name, month)
-        pdf = render_pdf(filled, out / f"{stem}.pdf")
-        xlsx = render_xlsx(filled, out / f"{stem}.xlsx")
+        table = build_table(filled)  # the cells both files show, worked out once
+        pdf = render_pdf(filled, out / f"{stem}.pdf", table)
+        xlsx = render_xlsx(filled, out / f"{stem}.xlsx", table)
     return BuiltReturn(form, month, filled, pdf, xlsx)
 
 
