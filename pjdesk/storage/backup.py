@@ -533,7 +533,10 @@ def assemble(increment: Path, target: Path, progress: Progress | None = None) ->
         conn.execute("PRAGMA foreign_keys = OFF")  # a record goes out and comes back in its own rows' order
         conn.execute("ATTACH DATABASE ? AS inc", [f"{increment.absolute().as_uri()}?mode=ro"])
         conn.execute("BEGIN")
-        parts = conn.execute(f"SELECT name, mode, since FROM inc.{PARTS} ORDER BY name").fetchall()
+        # The small tables last: a trigger that keeps one up to date as the log grows (fired here by the log's
+        # new rows) leaves it as the increment holds it.
+        parts = conn.execute(f"SELECT name, mode, since FROM inc.{PARTS} ORDER BY mode = 'whole', mode != 'tail',"
+                             " name").fetchall()
         if sorted(name for name, _, _ in parts) != _plain_tables(conn, "main"):
             raise ValueError("增量备份与它所依据的完整备份的数据结构不符")
         for name, mode, since in parts:

@@ -302,3 +302,23 @@ def test_a_small_file_is_copied_whole(county_and_township, tmp_path, monkeypatch
     add_hazard(township, add_unit(township))
     assert county.store.path.stat().st_size < storage_backup.INCREMENT_FROM_BYTES
     assert not batch(county, export_bundle(township, outbox))["increment"]
+
+
+def test_a_table_a_trigger_keeps_as_the_log_grows_is_restored_as_it_was(county_and_township, tmp_path):
+    """A small table kept up to date by a trigger on the log (as a latest-stamp row may be) is put back after
+    the log's new rows, which fire the trigger again while the increment is applied."""
+    county, township = county_and_township
+    outbox = tmp_path / "usb"
+    db = county.store.db
+    db.execute("CREATE TABLE _log_count (n INTEGER NOT NULL)")
+    db.execute("INSERT INTO _log_count VALUES ((SELECT COUNT(*) FROM change_log))")
+    db.execute("CREATE TRIGGER _log_counted AFTER INSERT ON change_log BEGIN UPDATE _log_count SET n = n + 1; END")
+    db.conn.commit()
+    add_hazard(township, add_unit(township))
+    batch(county, export_bundle(township, outbox))
+    add_hazard(township, add_unit(township), "消防通道堵塞")
+    before = content(county)
+    increment = batch(county, export_bundle(township, outbox))
+    assert increment["increment"]
+    backups.restore_backup(county, increment["path"])
+    assert content(county) == before
