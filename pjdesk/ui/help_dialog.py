@@ -116,7 +116,7 @@ def show_about(window) -> None:
 
     info = about(window.session)
     backup = info.last_backup
-    last = f"{backup['time']:%Y-%m-%d %H:%M}（{backup['reason']}）" if backup else "还没有备份（设置 → 备份与恢复 可立即备份）"
+    last = f"{backup['time']:%Y-%m-%d %H:%M}（{backup['label']}）" if backup else "还没有备份（设置 → 备份与恢复 可立即备份）"
     box = QMessageBox(QMessageBox.NoIcon, "关于 pjdesk", (
         f"平江县安全生产台账桌面端（pjdesk）\n版本 {info.version}\n\n"
         f"数据目录：{info.data_dir}\n数据库大小：{_size(info.database_bytes)}\n最近一次备份：{last}\n"
