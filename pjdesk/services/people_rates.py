@@ -20,7 +20,7 @@ from pjdesk.forms.people_returns import COUNTY_TABLE6, TABLE6
 from pjdesk.forms.spec import FormSpec
 from pjdesk.indicators import PeopleFacts
 from pjdesk.indicators.people_targets import FLEXIBLE, RATES, SECONDED, PeopleRate, employment_measure
-from pjdesk.storage.people_facts import people_counts, people_rows
+from pjdesk.storage.people_facts import people_counts, people_counts_each, people_rows
 
 from .session import Session
 
@@ -76,6 +76,18 @@ def people_facts(session: Session, *, day: str, year_start: str, township: str |
     """The persons 在册 on ``day`` (of ``township``, or all the station holds), grouped as the rates read them."""
     return PeopleFacts(people_counts(session.store, day=day, year_start=year_start,
                                      minimum=current_minimum(session), township=township))
+
+
+def table6_facts_each(session: Session, months: list[Month], township: str | None = None) -> list[PeopleFacts] | None:
+    """表6's people facts for several months of one township (a year of returns) in one read, each as table6
+    reads them for its month; None where 表6 counts the whole county (table6 reads each month itself)."""
+    station = session.require_station()
+    scope = township if station.is_county else station.code
+    if not scope:
+        return None
+    days = [(min(month.end, session.today()).isoformat(), month.year_start.isoformat()) for month in months]
+    return [PeopleFacts(groups) for groups in
+            people_counts_each(session.store, days, minimum=current_minimum(session), township=scope)]
 
 
 @dataclass(frozen=True)
@@ -140,14 +152,18 @@ def table6_counts(groups: list[dict]) -> dict:
     return counts
 
 
-def table6(session: Session, month: Month, township: str | None = None) -> tuple[FormSpec, list[dict], dict, tuple]:
+def table6(session: Session, month: Month, township: str | None = None, facts: PeopleFacts | None = None) -> tuple[
+        FormSpec, list[dict], dict, tuple]:
     """表6 of ``month`` as of its last day (today for the month under way): the spec, its rows (a township's by
     行业领域, every sector of the vocabulary with zeros; the county's 汇总 by township of the roster), 合计,
-    and no notes besides the spec's."""
+    and no notes besides the spec's. ``facts``: the month's, when the caller has read several months at once
+    (table6_facts_each)."""
     station = session.require_station()
     day = min(month.end, session.today()).isoformat()
     scope = township if station.is_county else station.code
-    groups = people_facts(session, day=day, year_start=month.year_start.isoformat(), township=scope).groups
+    if facts is None:
+        facts = people_facts(session, day=day, year_start=month.year_start.isoformat(), township=scope)
+    groups = facts.groups
     if station.is_county and township is None:
         spec, key, order = COUNTY_TABLE6, "township", [t.code for t in townships()]
     else:

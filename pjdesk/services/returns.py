@@ -23,6 +23,7 @@ from pjdesk.core.snapshot import RETURN_SNAPSHOT
 from pjdesk.core.townships import station_name, townships
 from pjdesk.forms import FORMS, FilledForm, render_pdf, render_xlsx
 from pjdesk.forms.table import build_table
+from pjdesk.indicators import PeopleFacts
 from pjdesk.storage import numbering
 from pjdesk.storage.database import plain_errors
 from pjdesk.storage.inspection_facts import documents_between, inspections_between
@@ -31,7 +32,7 @@ from pjdesk.storage.snapshots import frozen_returns
 
 from . import return_figures as figures
 from .emergency import table7
-from .people_rates import table6
+from .people_rates import table6, table6_facts_each
 from .plan_returns import table5, table8, table9
 from .session import Outcome, Session
 from .table1 import table1
@@ -98,8 +99,9 @@ def available_forms(session: Session) -> dict[str, str]:
 
 
 def fill_form(session: Session, form: str, month: Month, facts: list[dict] | None = None, *,
-              township: str | None = None) -> FilledForm:
-    """The form filled with the month's figures, signed by the operator and the station's 审核人."""
+              township: str | None = None, people: PeopleFacts | None = None) -> FilledForm:
+    """The form filled with the month's figures, signed by the operator and the station's 审核人. ``facts``
+    (the month's hazards) and ``people`` (表6's) when the caller has read them for several forms or months."""
     forms = available_forms(session)
     if form not in forms:
         raise PjdeskError(f"没有“{form}”这张报表；可选：{'、'.join(forms)}")
@@ -131,7 +133,7 @@ def fill_form(session: Session, form: str, month: Month, facts: list[dict] | Non
         rows, total = figures.table4_rows(month_enforcement(session, month, township),
                                           order=vocabulary("inspection_mode"))
     elif form == "表6":
-        spec, rows, total, notes = table6(session, month, township)
+        spec, rows, total, notes = table6(session, month, township, people)
     elif form == "表7":
         spec, rows, total, notes = table7(session, month, township)
     elif form == "表1":
@@ -171,13 +173,14 @@ def file_stem(form: str, title: str, station_name: str, month: Month) -> str:
 
 
 def build_return(session: Session, form: str, month: Month, out_dir: str | Path,
-                 facts: list[dict] | None = None, *, township: str | None = None) -> BuiltReturn:
+                 facts: list[dict] | None = None, *, township: str | None = None,
+                 people: PeopleFacts | None = None) -> BuiltReturn:
     if form == "表2" and township is None and session.require_station().is_county:
         from .unreported import county_table2
 
         filled = county_table2(session, month, facts)  # a township without the month's file: 未报送
     else:
-        filled = fill_form(session, form, month, facts, township=township)
+        filled = fill_form(session, form, month, facts, township=township, people=people)
     out = Path(out_dir)
     with plain_errors("写出报表"):
         out.mkdir(parents=True, exist_ok=True)
@@ -209,18 +212,20 @@ def build_months(session: Session, months: list[Month], forms: list[str] | tuple
                  township: str | None = None, progress: Callable[[int, int], None] | None = None,
                  cancelled: Callable[[], bool] | None = None) -> list[BuiltReturn]:
     """``build_returns`` for several months (a year of returns): the hazards and their events are read once
-    for all the months, each month's facts taken from that read; the same returns, month by month."""
+    for all the months, each month's facts taken from that read, and so are 表6's people (of one township);
+    the same returns, month by month."""
     reads = set(forms) - set(ENFORCEMENT_FORMS)
     shared = hazards_as_of_each(session.store, [(m.year_start.isoformat(), m.end.isoformat()) for m in months],
                                 township=_scope(session, township)) if reads else [None] * len(months)
+    people = (table6_facts_each(session, months, township) if "表6" in forms else None) or [None] * len(months)
     built, steps = [], len(months) * len(forms)
-    for m, (month, facts) in enumerate(zip(months, shared, strict=True)):
+    for m, (month, facts, persons) in enumerate(zip(months, shared, people, strict=True)):
         for f, form in enumerate(forms):
             if cancelled and cancelled():
                 raise PjdeskError("已取消生成报表")
             if progress:
                 progress(m * len(forms) + f, steps)
-            built.append(build_return(session, form, month, out_dir, facts, township=township))
+            built.append(build_return(session, form, month, out_dir, facts, township=township, people=persons))
     if progress:
         progress(steps, steps)
     return built

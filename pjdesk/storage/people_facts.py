@@ -163,6 +163,87 @@ def _unpacked(facts: int) -> dict:
             "certs_due": CERT_SEPARATOR.join(_certificate_names(facts >> (_CERTS_SHIFT + width)))}
 
 
+def people_counts_each(store: Store, days: Sequence[tuple[str, str]], *, minimum: TrainingMinimum,
+                       township: str) -> list[list[dict]]:
+    """``people_counts`` of one township for several days (each ``(day, year_start)``: a year of 表6) in one
+    query: the township's roster, its passed attendances over the days' span and its certificates read once,
+    then each day's persons 在册, hours and valid certificates from them, by the same SQL twins as
+    ``_people_sql``; the groups of each day as people_counts gives them (a test holds the two together)."""
+    if not days:
+        return []
+    width = len(_certificate_types())
+    bit = _certificate_bit_sql("c")
+    hired_in_year = "(p.hired IS NOT NULL AND p.hired >= d.year_start)"
+    params: dict = {"township": township, "first": min(y for _, y in days), "last": max(d for d, _ in days)}
+    values = []
+    for i, (day, year_start) in enumerate(days):
+        soon = dt.date.fromisoformat(day) + dt.timedelta(days=DUE_WITHIN_DAYS)
+        params.update({f"d{i}": day, f"y{i}": year_start, f"s{i}": soon.isoformat()})
+        values.append(f"({i}, :d{i}, :y{i}, :s{i})")
+    facts_bits = _CERTS_SHIFT + 2 * width
+    place = (f"({_ordinal_sql('p.role_class', _ROLE)} * {_EMPLOYMENT.size}"
+             f" + {_ordinal_sql('p.employment', _EMPLOYMENT)}) * {_SECTOR.size}"
+             f" + COALESCE(u.sector_code, {len(_SECTOR.values)})")  # a person's places, once, not once a day
+    sql = f"""
+    WITH days(i, day, year_start, soon) AS (VALUES {", ".join(values)}),
+    units AS MATERIALIZED (
+        SELECT id, sector, COALESCE(is_high_risk, 0) AS high_risk, {_ordinal_sql("sector", _SECTOR)} AS sector_code
+        FROM unit WHERE deleted = 0
+    ),
+    roster AS MATERIALIZED (
+        SELECT p.id, p.township, p.role_class, p.hired, p.left_on, u.sector, {place} AS place,
+               COALESCE(u.high_risk, 0) AS high_risk
+        FROM person p INDEXED BY person_township LEFT JOIN units u ON u.id = p.unit_id
+        WHERE p.deleted = 0 AND p.township = :township
+    ),
+    attended AS MATERIALIZED (
+        SELECT a.person_id, t.date, t.hours
+        FROM person r INDEXED BY person_township
+        JOIN training_attendee a ON a.person_id = r.id AND a.deleted = 0 AND a.result = '{PASSED}'
+        JOIN training t ON t.id = a.training_id
+        WHERE r.township = :township AND r.deleted = 0 AND t.deleted = 0 AND t.date BETWEEN :first AND :last
+    ),
+    trained AS MATERIALIZED (
+        SELECT d.i, e.person_id, SUM(COALESCE(e.hours, 0)) AS hours
+        FROM days d JOIN attended e ON e.date BETWEEN d.year_start AND d.day
+        GROUP BY d.i, e.person_id
+    ),
+    held AS MATERIALIZED (
+        SELECT c.person_id, c.cert_type, c.valid_until, c.review_due
+        FROM person r INDEXED BY person_township JOIN certificate c ON c.person_id = r.id
+        WHERE r.township = :township AND r.deleted = 0 AND c.deleted = 0
+    ),
+    certified AS MATERIALIZED (
+        SELECT d.i, c.person_id, SUM(DISTINCT {bit}) AS certs,
+               COALESCE(SUM(DISTINCT CASE WHEN {lapse_date_sql("c")} <= d.soon THEN {bit} END), 0) AS certs_due
+        FROM days d JOIN held c ON {valid_on_sql("c", "d.day")}
+        GROUP BY d.i, c.person_id
+    ),
+    people AS (
+        SELECT d.i, p.township, p.place, p.high_risk,
+               t.hours IS NOT NULL AS trained,
+               COALESCE(t.hours, 0) >= ({required_hours_sql(minimum, "p.role_class", "p.sector", hired_in_year)})
+                   AS hours_met,
+               COALESCE(c.certs, 0) AS certs, COALESCE(c.certs_due, 0) AS certs_due
+        FROM days d JOIN roster p ON {on_roster_sql("p", "d.day")}
+        LEFT JOIN trained t ON t.i = d.i AND t.person_id = p.id
+        LEFT JOIN certified c ON c.i = d.i AND c.person_id = p.id
+    )
+    SELECT i, township, (place << {facts_bits}) + {_facts_sql()}, COUNT(*) FROM people GROUP BY 1, 2, 3
+    """
+    each: list[list[dict]] = [[] for _ in days]
+    for i, t, packed, count in store.db.conn.execute(sql, params):
+        places, facts = divmod(packed, 1 << facts_bits)
+        places, sector = divmod(places, _SECTOR.size)
+        role, employment = divmod(places, _EMPLOYMENT.size)
+        if _ROLE.unknown(role) or _EMPLOYMENT.unknown(employment) or _SECTOR.unknown(sector):
+            return [people_counts(store, day=day, year_start=year_start, minimum=minimum, township=township)
+                    for day, year_start in days]  # values no vocabulary holds: grouped by the values, day by day
+        each[i].append({"township": t, "role_class": _ROLE.value(role), "employment": _EMPLOYMENT.value(employment),
+                        "sector": _SECTOR.value(sector), **_unpacked(facts), "people": count})
+    return each
+
+
 def people_counts(store: Store, *, day: str, year_start: str, minimum: TrainingMinimum,
                   township: str | None = None) -> list[dict]:
     """The persons 在册 on ``day`` counted by the columns of GROUPED (``certs``: the types of the certificates

@@ -108,3 +108,28 @@ def test_one_townships_people_are_the_stations_people_of_that_township(station):
         assert people_rows(session.store, **DAY, township=township) == [
             r for r in people_rows(session.store, **DAY) if r["township"] == township]
     assert sum(g["people"] for g in people_counts(session.store, **DAY, township=TOWNSHIP)) == 6
+
+
+@pytest.mark.parametrize("unknown_values", [False, True])
+def test_several_days_at_once_are_each_day_as_counted_alone(station, unknown_values):
+    """people_counts_each (a year of 表6 in one read) gives each day's groups as people_counts gives them: across
+    a year's start, before a person was hired and after one left, with trainings and certificates of several
+    days, a person of another township, and values no vocabulary holds (then counted day by day)."""
+    session, people = station
+    conn = session.store.db.conn
+    conn.execute("UPDATE person SET left_on = '2026-06-30' WHERE id = ?", (people[5],))
+    conn.execute("UPDATE person SET township = '430626102' WHERE id = ?", (people[1],))
+    if unknown_values:
+        conn.execute("UPDATE person SET employment = '临时工' WHERE id = ?", (people[6],))
+    conn.commit()
+    save_record(session, TRAINING, {"date": "2025-11-20", "training_type": "年度再培训", "hours": 16,
+                                    "organiser": "县应急局", "attendees": [{"person_id": p, "result": "合格"}
+                                                                       for p in people[2:8]]})
+    days = [("2025-12-31", "2025-01-01"), ("2026-01-31", "2026-01-01"), ("2026-03-31", "2026-01-01"),
+            ("2026-04-30", "2026-01-01"), ("2026-07-31", "2026-01-01"), ("2026-12-25", "2026-01-01")]
+    minimum = DAY["minimum"]
+    each = people_facts.people_counts_each(session.store, days, minimum=minimum, township=TOWNSHIP)
+    alone = [people_counts(session.store, day=day, year_start=start, minimum=minimum, township=TOWNSHIP)
+             for day, start in days]
+    assert [as_counter(groups) for groups in each] == [as_counter(groups) for groups in alone]
+    assert len({frozenset(as_counter(groups).items()) for groups in each}) >= 4, "the days differ"
