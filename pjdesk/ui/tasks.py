@@ -30,6 +30,7 @@ class TaskThread(QThread):
     progressed = Signal(int, int)
     succeeded = Signal(object)
     failed = Signal(str)
+    cancelled = Signal(str)  # stopped as asked: what the work says of it (已取消导出…)
 
     def __init__(self, session, work: Callable, parent=None):
         super().__init__(parent)
@@ -46,7 +47,7 @@ class TaskThread(QThread):
             session = self._session.reopen() if self._session is not None else None
             result = self._work(session, self.progressed.emit, self._cancel.is_set)
         except PjdeskError as e:
-            outcome = (self.failed, str(e))
+            outcome = (self.cancelled if self._cancel.is_set() else self.failed, str(e))
         except Exception:  # noqa: BLE001 - shown to the user as a message, never a crash of the window
             logging.getLogger("pjdesk").exception("background task failed")
             outcome = (self.failed, "处理时出现意外错误，数据未改动。请重试；如仍出错，请把数据目录中的 pjdesk.log 发给技术支持。")
@@ -93,10 +94,19 @@ def run_task(parent: QWidget, session, title: str, work: Callable, on_done: Call
         finish()
         on_done(result)
 
+    def cancelled(message: str) -> None:
+        """What the person asked for: said in the status bar, not in a warning to dismiss."""
+        finish()
+        window = parent.window() if parent is not None else None
+        status_bar = getattr(window, "statusBar", None)
+        if status_bar:
+            status_bar().showMessage(message, 8000)
+
     dialog.canceled.connect(thread.cancel)
     thread.progressed.connect(progressed)
     thread.succeeded.connect(succeeded)
     thread.failed.connect(failed)
+    thread.cancelled.connect(cancelled)
     thread.start()
     return thread
 
