@@ -21,7 +21,7 @@ from reportlab.platypus.tables import CellStyle
 
 from .files import date_pdf, write_replacing
 from .fonts import register_cjk_font, text_width
-from .pdf_table import GridTable
+from .pdf_table import GridTable, pdf_number
 from .pdf_text import TextBlock, break_lines
 from .spec import DATE, SERIAL_KEY, FilledForm
 from .table import FormTable, build_table, footer_label, header_block, note_lines
@@ -225,6 +225,14 @@ class _PagedCanvas(Canvas):
     def showPage(self):
         self._pages.append(dict(self.__dict__))
         self._startPage()
+
+    # A table's grid is thousands of segments: written as reportlab writes them, with a quicker number format.
+    def line(self, x1, y1, x2, y2):
+        self._code.append(f"n {pdf_number(x1)} {pdf_number(y1)} m {pdf_number(x2)} {pdf_number(y2)} l S")
+
+    def setLineWidth(self, width):
+        self._lineWidth = width
+        self._code.append(f"{pdf_number(width)} w")
 
     def save(self):
         count = len(self._pages)

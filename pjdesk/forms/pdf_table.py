@@ -69,7 +69,7 @@ def _cell_text(canvas, font, text: str, style, pos, size) -> list[str]:
             x = x0 + width - style.rightPadding - line_width
         else:  # CENTRE
             x = x0 + (width + style.leftPadding - style.rightPadding) * 0.5 - 0.5 * line_width
-        code.append(f"BT 1 0 0 1 {_number(x)} {_number(y)} Tm {shown} T* ET")
+        code.append(f"BT 1 0 0 1 {pdf_number(x)} {pdf_number(y)} Tm {shown} T* ET")
         y -= leading
     return code
 
@@ -89,13 +89,13 @@ _DOCUMENT_LINES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 def _runs(doc, font, line: str, font_size: float, leading: float, font_name: str) -> tuple[float, str]:
     """A line's width and the operators that show it, as reportlab's text object writes a line: each run of
     glyphs of one font subset after the operator that selects the subset (with the size and leading)."""
-    selected = f" {_number(font_size)} Tf {_number(leading)} TL"
+    selected = f" {pdf_number(font_size)} Tf {pdf_number(leading)} TL"
     shown = " ".join(f"{font.getSubsetInternalName(subset, doc)}{selected} ({escapePDF(chunk)}) Tj"
                      for subset, chunk in font.splitString(line, doc))
     return text_width(line, font_name, font_size), shown
 
 
-def _number(value: float) -> str:
+def pdf_number(value: float) -> str:
     """A coordinate as reportlab writes it (its fp_str: six significant places, no trailing zeros, no leading
     zero), so that a cell stands exactly where reportlab would put it; the columns' x repeat on every row."""
     text = _NUMBERS.get(value)
