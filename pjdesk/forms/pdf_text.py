@@ -9,6 +9,7 @@ the outlines (the text stays text: it extracts and searches as written).
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from reportlab.platypus import Flowable
 
@@ -28,10 +29,16 @@ _JOINED_PART = re.compile(r"[^.\-/_:～~]+[.\-/_:～~]*|[.\-/_:～~]+")
 
 def break_lines(text: str, font_name: str, size: float, width: float, *, pairs: bool = False) -> list[str]:
     """The text as lines no wider than ``width`` points; explicit newlines are kept."""
+    return list(_broken(str(text), font_name, size, width, pairs))
+
+
+@lru_cache(maxsize=20_000)
+def _broken(text: str, font_name: str, size: float, width: float, pairs: bool) -> tuple[str, ...]:
+    """break_lines, kept: a table's header cells are set again on every page, a ledger repeats its texts."""
     lines: list[str] = []
-    for paragraph in str(text).split("\n"):
+    for paragraph in text.split("\n"):
         lines.extend(_break_paragraph(paragraph, font_name, size, width, pairs))
-    return lines
+    return tuple(lines)
 
 
 def _break_paragraph(text: str, font_name: str, size: float, width: float, pairs: bool) -> list[str]:
@@ -83,17 +90,22 @@ def _split_long_tokens(tokens: list[str], font_name: str, size: float, width: fl
 def balanced_lines(text: str, font_name: str, size: float, width: float) -> list[str]:
     """A header: broken between pairs of characters, into as few lines as fit and as even as they can be,
     so it reads 整改/责任人, not 整改责任/人."""
-    lines = break_lines(text, font_name, size, width, pairs=True)
+    return list(_balanced(text, font_name, size, width))
+
+
+@lru_cache(maxsize=2_000)
+def _balanced(text: str, font_name: str, size: float, width: float) -> tuple[str, ...]:
+    lines = _broken(text, font_name, size, width, True)
     if len(lines) < 2:
         return lines
     narrow, wide = 0.0, width
     while wide - narrow > 0.5:  # points: the narrowest width that still needs no more lines
         middle = (narrow + wide) / 2
-        if len(break_lines(text, font_name, size, middle, pairs=True)) <= len(lines):
+        if len(_broken(text, font_name, size, middle, True)) <= len(lines):
             wide = middle
         else:
             narrow = middle
-    return break_lines(text, font_name, size, wide, pairs=True)
+    return _broken(text, font_name, size, wide, True)
 
 
 class TextBlock(Flowable):
