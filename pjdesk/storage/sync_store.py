@@ -194,9 +194,13 @@ def apply_chunks(store: Store, chunks: Iterable[list[dict]]) -> Applied:
     """``apply_changes`` for changes that come a chunk at a time (a large bundle is read so, never whole).
 
     Each chunk is checked and logged as it comes; the records it touches are noted, and folded once every chunk
-    is in the log, each from its whole history read back, a few thousand records at a time. Memory is bounded
-    by the chunk, and the tables, log and conflicts are the same however the changes are cut: a record whose
-    changes fall in two chunks is folded once, from all of them.
+    is in the log, each from its whole history, a few thousand records at a time. Memory is bounded by the
+    chunk, and the tables, log and conflicts are the same however the changes are cut: a record whose changes
+    fall in two chunks is folded once, from all of them.
+
+    A record the log held nothing of before (a new one: the usual case) has its whole history in the changes
+    in hand, and is folded from them while they number at most HAND_ROWS; any other (and every one of a larger
+    bundle) from its history read back from the log. Both give the same rows.
 
     A change whose id is already in the log (or earlier in the bundle) must be that same change: one that
     differs (another stamp, record or content under the same device and sequence number) is a forgery or a
@@ -205,19 +209,54 @@ def apply_chunks(store: Store, chunks: Iterable[list[dict]]) -> Applied:
     # Read before the bundle's rows join the log: its own inserts are not "held back", they are in hand.
     held_back = _held_back(store)
     touched: dict[str, dict[str, None]] = defaultdict(dict)  # kind → its records, in the order first met
+    hand: _Hand | None = _Hand()
     result = Applied()
     for chunk in chunks:
-        result.new_changes += _log_chunk(store, chunk, touched)
+        fresh = _fresh(store, chunk)
+        if hand is not None and not hand.take(store, fresh):
+            hand = None  # too many to hold: every record is read back from the log
+        result.new_changes += _log_chunk(store, fresh, touched)
     if not result.new_changes:
         return result
     for record_id, kind_name in held_back.items():
         touched[kind_name].setdefault(record_id)
-    _materialise(store, touched, result, held_back)
+    _materialise(store, touched, result, held_back, hand.rows if hand is not None else {})
     return result
 
 
-def _log_chunk(store: Store, chunk: list[dict], touched: dict[str, dict[str, None]]) -> int:
-    """Write the chunk's changes not yet in the log; note the records they touch. Returns how many were new."""
+HAND_ROWS = 20_000  # changes of new records kept in hand to fold from (about 40 MB at most)
+
+
+@dataclass
+class _Hand:
+    """The changes of the records the log held nothing of before this bundle: their whole history."""
+
+    rows: dict[str, list[dict]] = field(default_factory=dict)  # record → its changes
+    old: set[str] = field(default_factory=set)  # records the log held changes of before
+    count: int = 0
+
+    def take(self, store: Store, fresh: Mapping[str, dict]) -> bool:
+        """Keep the new records' changes among these (read before they are logged); False past HAND_ROWS."""
+        self.count += len(fresh)
+        if self.count > HAND_ROWS:
+            return False
+        first_met = sorted({c["record_id"] for c in fresh.values()} - self.rows.keys() - self.old)
+        self.old |= _column_in(store, "SELECT DISTINCT record_id FROM change_log WHERE record_id IN", first_met)
+        for change in fresh.values():
+            if change["record_id"] not in self.old:
+                self.rows.setdefault(change["record_id"], []).append(_as_logged(change))
+        return True
+
+
+def _as_logged(change: dict) -> dict:
+    """A change as the log gives it back: every column there (a bundle's row may leave operator and base out)."""
+    if "operator" in change and "base" in change and len(change) == len(CHANGE_COLUMNS):
+        return change
+    return {name: change.get(name) for name in CHANGE_COLUMNS}
+
+
+def _fresh(store: Store, chunk: list[dict]) -> dict[str, dict]:
+    """The chunk's changes not yet in the log, by id (checked against any already there: see apply_chunks)."""
     present = _present(store, [c["id"] for c in chunk])
     fresh: dict[str, dict] = {}
     for change in chunk:
@@ -230,6 +269,11 @@ def _log_chunk(store: Store, chunk: list[dict], touched: dict[str, dict[str, Non
             raise PjdeskError(
                 f"文件中的变更 {change['id']} 与本机已有的同号变更不一致（同一设备的同一序号却内容不同）："
                 "可能是伪造的文件，或两台电脑用了同一个设备身份。整个文件未导入，请联系县级核查")
+    return fresh
+
+
+def _log_chunk(store: Store, fresh: Mapping[str, dict], touched: dict[str, dict[str, None]]) -> int:
+    """Write these new changes into the log; note the records they touch. Returns how many there were."""
     if not fresh:
         return 0
     store.db.conn.executemany(  # rows made as they are written: the chunk's encoded fields never all at once
@@ -364,11 +408,11 @@ def kind_order() -> list[RecordKind]:
 
 
 def _materialise(store: Store, touched: Mapping[str, Mapping[str, None]], result: Applied,
-                 held_back: Mapping[str, str]) -> None:
-    """Write the records folded from their histories (each read back from the log, in HLC order), referred-to
-    kinds first; a record whose references have not arrived is held back (and listed), one that was held back
-    and now can be written leaves the list. Then the state of every parent whose record or children were
-    written."""
+                 held_back: Mapping[str, str], hand: Mapping[str, list[dict]]) -> None:
+    """Write the records folded from their histories (in hand, or read back from the log; in HLC order),
+    referred-to kinds first; a record whose references have not arrived is held back (and listed), one that
+    was held back and now can be written leaves the list. Then the state of every parent whose record or
+    children were written."""
     for kind in kind_order():  # a kind this pjdesk does not know stays in the log only
         ids = list(touched.get(kind.name, ()))
         # A kind that refers to its own records is folded whole (its rounds need every record of the bundle);
@@ -376,11 +420,15 @@ def _materialise(store: Store, touched: Mapping[str, Mapping[str, None]], result
         step = len(ids) if any(f.ref == kind.name for f in kind.refs()) else FOLD_CHUNK
         for start in range(0, len(ids), max(step, 1)):
             part = ids[start:start + step]
-            history = _history(store, part)
+            history = _history(store, [i for i in part if i not in hand])
+            history.update((i, hand[i]) for i in part if i in hand)
             for rows in history.values():
-                rows.sort(key=lambda r: (r["hlc"], r["id"]))
+                rows.sort(key=_in_order)
             _materialise_some(store, kind, [history[i] for i in part if i in history], result, held_back)
     _refresh_states(store, result)
+
+
+_in_order = operator.itemgetter("hlc", "id")
 
 
 FOLD_CHUNK = 5000  # records folded and written at a time

@@ -1,0 +1,77 @@
+"""A record the log held nothing of before a bundle is folded from the changes in hand, not read back from the
+log: it ends exactly as folded from the log (records, change log, conflicts, records held back), whatever
+the order and grouping of the changes, and for records that had a history before as well."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from pjdesk.storage import sync_store
+
+from .conftest import COUNTY, make_station, records
+from .test_merge import history  # noqa: F401 (a fixture)
+from .test_streamed_bundles import logged
+
+history_from_log = sync_store._history
+
+
+def applied(tmp_path, name, rows, seed, monkeypatch, *, hand: bool) -> tuple[dict, dict, list[str]]:
+    """A county fed the rows: a shuffled third in slices of 3 (events before their hazards: held back), then
+    the rest in chunks of 7 in one call. Returns its tables, its log and the records read back from the log."""
+    monkeypatch.setattr(sync_store, "HAND_ROWS", sync_store.HAND_ROWS if hand else 0)
+    read_back = []
+
+    def history_of(store, record_ids):
+        record_ids = list(record_ids)
+        read_back.extend(record_ids)
+        return history_from_log(store, record_ids)
+
+    monkeypatch.setattr(sync_store, "_history", history_of)
+    order = random.Random(seed).sample(rows, len(rows))
+    first, rest = order[:len(order) // 3], order[len(order) // 3:]
+    station = make_station(tmp_path / name, COUNTY, county=True)
+    try:
+        for start in range(0, len(first), 3):
+            with station.store.transaction():
+                sync_store.apply_changes(station.store, first[start:start + 3])
+        with station.store.transaction():
+            sync_store.apply_chunks(station.store, [rest[a:a + 7] for a in range(0, len(rest), 7)])
+        return records(station), logged(station), read_back
+    finally:
+        station.close()
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_records_new_here_folded_in_hand_end_as_folded_from_the_log(tmp_path, history, monkeypatch, seed):  # noqa: F811
+    rows = sync_store.unacknowledged(history["pc"].store, {}, None)
+    fast = applied(tmp_path, f"fast-{seed}", rows, seed, monkeypatch, hand=True)
+    slow = applied(tmp_path, f"slow-{seed}", rows, seed, monkeypatch, hand=False)
+    assert fast[0] == slow[0]
+    assert fast[1] == slow[1]
+    assert fast[1]["sync_conflict"], "a concurrent edit of the hazard"
+    assert not fast[1]["sync_held_back"]
+    # The slow path reads every record back; the fast one only those the log held changes of before.
+    new_in_rest = {r["record_id"] for r in rows} - set(fast[2])
+    assert new_in_rest and set(fast[2]) < set(slow[2])
+
+
+def test_past_the_rows_it_holds_every_record_is_read_back_from_the_log(tmp_path, history, monkeypatch):  # noqa: F811
+    rows = sync_store.unacknowledged(history["pc"].store, {}, None)
+    monkeypatch.setattr(sync_store, "HAND_ROWS", len(rows) - 1)  # one past it, at the last chunk
+    read_back = []
+    monkeypatch.setattr(sync_store, "_history",
+                        lambda store, ids: read_back.extend(ids) or history_from_log(store, ids))
+    station = make_station(tmp_path / "overflow", COUNTY, county=True)
+    order = random.Random(4).sample(rows, len(rows))
+    with station.store.transaction():
+        sync_store.apply_chunks(station.store, [order[a:a + 7] for a in range(0, len(order), 7)])
+    assert set(read_back) == {r["record_id"] for r in rows}
+    whole = make_station(tmp_path / "whole", COUNTY, county=True)
+    monkeypatch.setattr(sync_store, "HAND_ROWS", 0)
+    with whole.store.transaction():
+        sync_store.apply_changes(whole.store, order)
+    assert (records(station), logged(station)) == (records(whole), logged(whole))
+    station.close()
+    whole.close()
