@@ -365,8 +365,9 @@ def _import(session: Session, path: Path, trust_new: bool, before_write: Callabl
             for device in relayed:
                 sync_store.register_device(store, device, trusted_at=session.now_text(),
                                            trusted_by=f"经设备“{_device_name(sender)}”转交")
-            # Read again, a chunk at a time: a refusal at any chunk rolls back what the ones before it wrote.
-            applied = sync_store.apply_chunks(store, bundle.changes())
+            # Read again, a chunk at a time (unless it was one chunk, kept): a refusal at any chunk rolls back
+            # what the ones before it wrote.
+            applied = sync_store.apply_chunks(store, bundle.changes() if scan.rows is None else [scan.rows])
             kept = keep_documents(session, contents.county, stamp=bundle.stamp or "", made_at=created_at,
                                   received_at=session.now_text())
             sync_store.record_acks(store, {sender["station"], sender["device"]}, acks)
@@ -452,17 +453,22 @@ class _Scan:
     devices: dict[str, dict[str, None]] = field(default_factory=dict)  # device → townships its rows write
     clash: tuple[tuple[str, str], tuple[str, str], str] | None = None  # held, claimed, record
     foreign: dict | None = None  # the first row a township's key may not write
+    rows: list[dict] | None = None  # the rows of a bundle that came in one chunk: not decoded again to write
 
 
 def _scan_changes(session: Session, sender: dict, bundle: Bundle) -> _Scan:
     """Every change row read and checked once, before anything is written (``Bundle.changes``), and what the
     checks need of them. Ownership is read from what this station already holds (the record's first change
-    here), never from what a row says of itself; a record new here is the bundle's first claim on it."""
-    scan = _Scan()
+    here), never from what a row says of itself; a record new here is the bundle's first claim on it.
+
+    A bundle whose rows come in one chunk (a township's month) is held whole by then anyway: its rows are kept,
+    checked, for the writing pass, which reads them again otherwise."""
+    scan = _Scan(rows=[])
     claims: dict[str, tuple[str, str]] = {}
     shared: dict[tuple[str, str], tuple[str, str]] = {}  # one tuple per kind and township, not one per record
     township_key = sender["role"] != COUNTY
-    for chunk in bundle.changes():
+    for number, chunk in enumerate(bundle.changes()):
+        scan.rows = chunk if number == 0 else None
         scan.count += len(chunk)
         scan.latest = max(scan.latest, max(c["hlc"] for c in chunk))
         owners = sync_store.record_owners(session.store, (c["record_id"] for c in chunk))

@@ -56,7 +56,7 @@ MAX_RATIO = 100              # JSON Lines deflate about 5–10×; far past that 
 MAX_DEPTH = 16               # JSON nesting: a change row is 2 deep, the manifest 3, a county document 5
 MAX_LINE = 16 << 20          # one change row: a record's fields, never near this (files travel as attachments)
 READ_SIZE = 1 << 20          # a member is read (and hashed) this much at a time
-CHUNK_ROWS = 5000            # change rows decoded and handed on at a time: what a large bundle holds in memory
+CHUNK_ROWS = 10_000          # change rows decoded and handed on at a time: what a large bundle holds in memory
 # What reading a damaged or hostile archive can raise, besides our own refusals: all become one refusal.
 READ_ERRORS = (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, OSError, EOFError, ValueError, KeyError,
                TypeError, AttributeError, IndexError, RecursionError, MemoryError, NotImplementedError,

@@ -1,6 +1,7 @@
 """A record the log held nothing of before a bundle is folded from the changes in hand, not read back from the
 log: it ends exactly as folded from the log (records, change log, conflicts, records held back), whatever
-the order and grouping of the changes, and for records that had a history before as well."""
+the order and grouping of the changes, and for records that had a history before as well. And a bundle
+whose rows come in one chunk is decoded once: its checked rows are the ones written."""
 
 from __future__ import annotations
 
@@ -9,10 +10,11 @@ import random
 import pytest
 
 from pjdesk.storage import sync_store
+from pjdesk.sync import bundle as bundle_module
 
-from .conftest import COUNTY, make_station, records
+from .conftest import COUNTY, accept, make_station, records
 from .test_merge import history  # noqa: F401 (a fixture)
-from .test_streamed_bundles import logged
+from .test_streamed_bundles import logged, relayed  # noqa: F401 (a fixture)
 
 history_from_log = sync_store._history
 
@@ -75,3 +77,26 @@ def test_past_the_rows_it_holds_every_record_is_read_back_from_the_log(tmp_path,
     assert (records(station), logged(station)) == (records(whole), logged(whole))
     station.close()
     whole.close()
+
+
+def test_a_bundle_of_one_chunk_is_decoded_once_and_ends_as_one_read_twice(stations, relayed, monkeypatch):  # noqa: F811
+    """The checking pass keeps the rows of a bundle that came in one chunk for the writing pass; one of several
+    chunks is read again. Both end alike: records, log, conflicts, held back, and what the import says."""
+    decoded = []
+    real = bundle_module.Bundle._rows
+    monkeypatch.setattr(bundle_module.Bundle, "_rows",
+                        lambda self, name, entry: decoded.append(name) or real(self, name, entry))
+    once = stations("once", COUNTY, device_name="县安委办")
+    [kept] = accept(once, relayed)
+    members = sorted(set(decoded))
+    assert len(members) == 2 and sorted(decoded) == members, "each change member read once"
+
+    decoded.clear()
+    monkeypatch.setattr(bundle_module, "CHUNK_ROWS", 7)
+    twice = stations("twice", COUNTY, device_name="县安委办")
+    [again] = accept(twice, relayed)
+    assert sorted(decoded) == sorted(members * 2)
+    assert records(twice) == records(once)
+    assert logged(twice) == logged(once)
+    assert logged(once)["sync_conflict"]
+    assert (again.conflicts, again.changed, again.message) == (kept.conflicts, kept.changed, kept.message)
