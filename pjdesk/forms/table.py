@@ -12,6 +12,7 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
 
 from .spec import (
     DATE,
@@ -124,19 +125,23 @@ def format_value(column: Column, value: object) -> Cell:
     """A value of the column's kind as stored in a spreadsheet and as printed."""
     if value is None or value == "":
         return Cell(None, UNDEFINED) if column.kind in RATIO_KINDS else BLANK
-    if column.kind == INT:
+    kind = column.kind
+    if kind == INT:
         return Cell(int(value), str(int(value)))
-    if column.kind == PERCENT:
+    if kind == DATE:
+        return _date(value) if isinstance(value, str) else _date.__wrapped__(value)
+    if kind not in _FIGURES:  # text: a ledger's most cells
+        return Cell(str(value), str(value))
+    if kind == PERCENT:
         return _percent(value)
-    if column.kind == PERMILLE:
+    if kind == PERMILLE:
         return _permille(value)
-    if column.kind == DECIMAL:
+    if kind == DECIMAL:
         return _hundredths(value)
-    if column.kind == MONEY:
-        return _money(value, column.unit)
-    if column.kind == DATE:
-        return _date(value)
-    return Cell(str(value), str(value))
+    return _money(value, column.unit)
+
+
+_FIGURES = frozenset((PERCENT, PERMILLE, DECIMAL, MONEY))
 
 
 def header_block(filled: FilledForm) -> tuple[tuple[str, str, str], ...]:
@@ -215,7 +220,9 @@ def _money(fen: object, unit: str) -> Cell:
     return Cell(float(amount), f"{amount.quantize(Decimal('0.01'), ROUND_HALF_UP):,}")
 
 
+@lru_cache(maxsize=4096)
 def _date(value: object) -> Cell:
+    """(Kept for the ISO dates a ledger repeats; a Cell is immutable.)"""
     day = _as_date(value)
     return Cell(day, day.isoformat()) if day else Cell(str(value), str(value))
 
