@@ -11,9 +11,12 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from reportlab.lib.rl_accel import escapePDF
+from reportlab.pdfbase import pdfmetrics
 from reportlab.platypus import Flowable
 
 from .fonts import text_width
+from .pdf_table import pdf_number
 
 # Characters a line must not start with, and ones it must not end with (禁则): they travel with their
 # neighbour to the next line instead.
@@ -131,6 +134,8 @@ class TextBlock(Flowable):
         return self.width, self.height
 
     def draw(self):
+        if pdfmetrics.getFont(self.font_name)._dynamicFont:
+            return self._draw_text_object()
         canvas = self.canv
         text = canvas.beginText()
         text.setFont(self.font_name, self.size, self.leading)
@@ -145,6 +150,30 @@ class TextBlock(Flowable):
             text.setTextOrigin(x, baseline - number * self.leading)
             text.textOut(line)
         canvas.drawText(text)
+
+    def _draw_text_object(self) -> None:
+        """``draw`` for an embedded TrueType font (the CJK font): the text object that draw makes through
+        reportlab's PDFTextObject, written out directly and byte for byte (a header cell is drawn again on
+        every page of a long table)."""
+        canvas, font, doc = self.canv, pdfmetrics.getFont(self.font_name), self.canv._doc
+        code = ["BT", "1 0 0 1 0 0 Tm"]
+        if self.bold:
+            canvas.setLineWidth(self.size * 0.045)
+            code.append("2 Tr")
+        baseline = self.height - self.leading + (self.leading - self.size) / 2 + self.size * 0.24
+        selected = f" {pdf_number(self.size)} Tf {pdf_number(self.leading)} TL"
+        subset_now = -1
+        for number, line in enumerate(self.lines):
+            code.append(f"1 0 0 1 {pdf_number(self._x(line))} {pdf_number(baseline - number * self.leading)} Tm")
+            shown = []
+            for subset, chunk in font.splitString(line, doc):
+                if subset != subset_now:
+                    shown.append(font.getSubsetInternalName(subset, doc) + selected)
+                    subset_now = subset
+                shown.append(f"({escapePDF(chunk)}) Tj")
+            code.append(" ".join(shown))
+        code.append("ET")
+        canvas._code.append(" ".join(code))
 
     def _x(self, line: str) -> float:
         if self.align == "left":
