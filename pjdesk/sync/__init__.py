@@ -2,10 +2,19 @@
 
 Knows nothing of the database or of Qt: it writes a bundle from plain data and reads one back, refusing
 anything it cannot fully verify (DESIGN §5). Services decide what goes in and what to do with what comes out.
+
+Its names are loaded when first used: a page that only names the format's limits (the attachments panel) does
+not load the signature library with them.
 """
 
-from .bundle import FORMAT_VERSION, Bundle, BundleRefused, open_bundle, write_bundle
-from .keys import DeviceKey, fingerprint, load_or_create_key
+from importlib import import_module
 
-__all__ = ["FORMAT_VERSION", "Bundle", "BundleRefused", "DeviceKey", "fingerprint", "load_or_create_key",
-           "open_bundle", "write_bundle"]
+_WHERE = {"FORMAT_VERSION": "bundle", "Bundle": "bundle", "BundleRefused": "bundle", "open_bundle": "bundle",
+          "write_bundle": "bundle", "DeviceKey": "keys", "fingerprint": "keys", "load_or_create_key": "keys"}
+__all__ = sorted(_WHERE)
+
+
+def __getattr__(name: str):
+    if name not in _WHERE:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(import_module(f"{__name__}.{_WHERE[name]}"), name)

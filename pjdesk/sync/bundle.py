@@ -32,12 +32,14 @@ import zlib
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pjdesk import __version__
 from pjdesk.core.clock import format_stamp, parse_stamp
 from pjdesk.core.errors import PjdeskError, os_reason
 
-from .keys import DeviceKey, verify
+if TYPE_CHECKING:
+    from .keys import DeviceKey
 
 FORMAT_VERSION = "1.0"
 # The oldest pjdesk that reads this format; a newer major names it in the message to upgrade.
@@ -208,6 +210,8 @@ class Bundle:
 
     def check_signature(self, public_raw: bytes) -> None:
         """The signature over the manifest's exact bytes; then, and only then, the manifest's structure."""
+        from .keys import verify  # here: the signature library is not loaded by what only names the format
+
         if not verify(public_raw, self.signature, self.manifest_bytes):
             raise BundleRefused("签名无效：清单（manifest.json）不是由发送设备的密钥签署的，文件可能被改动或伪造")
         _check_manifest(self.manifest)

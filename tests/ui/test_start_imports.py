@@ -36,3 +36,15 @@ def test_the_window_loads_neither_the_forms_nor_the_identifier_checks():
                           env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "", f"loaded at start-up: {done.stdout.strip()}"
+
+
+def test_the_ledger_page_does_not_load_the_signature_library():
+    """Opening the ledger (its attachments panel names the exchange format's limits) loads no cryptography:
+    that is for reading and writing exchange files."""
+    code = ("import sys\n"
+            "import pjdesk.ui.main_window, pjdesk.ui.ledger_page\n"
+            "print(','.join(sorted(m for m in ('cryptography', 'pjdesk.sync.keys') if m in sys.modules)))\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
+                          env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "", f"loaded with the ledger: {done.stdout.strip()}"
