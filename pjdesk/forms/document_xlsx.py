@@ -4,7 +4,7 @@ The sheet is a grid of narrow equal columns that every part merges as it needs: 
 label and value spans, the child table in spans proportional to its columns' widths, the prose across the
 whole width. Long prose is cut into rows of a few lines each, so no row is taller than Excel
 allows or a page can hold, and the sheet still reads the whole text. Set up for A4 portrait, fitted to the
-page width. Text is stored as text, never a formula (the returns' ``_put``).
+page width. Text is stored as text, never a formula (``_put``).
 """
 
 from __future__ import annotations
@@ -14,7 +14,8 @@ import os
 from pathlib import Path
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
+from openpyxl.cell.cell import Cell as SheetCell
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.worksheet import Worksheet
@@ -34,18 +35,14 @@ from .files import save_workbook, write_replacing
 from .spec import DATE, SERIAL_KEY
 from .table import NUMBER_FORMATS, FormTable
 from .xlsx import (
-    _ALIGN,
-    _BOLD,
-    _BORDER,
-    _FONT,
-    _HEADER_FILL,
-    _PLAIN,
     FONT_NAME,
+    FONT_SIZE,
+    HEADER_FILL,
+    ILLEGAL_CHARACTERS_RE,
     LINE_HEIGHT,
     UNITS_PER_CHAR,
     _display_width,
     _lines,
-    _put,
 )
 
 GRID = 24  # columns of the sheet
@@ -54,6 +51,21 @@ COLUMN_UNITS = PAGE_CHARS * UNITS_PER_CHAR / GRID
 LABEL_SPAN = 5  # of GRID, for a label of the labelled grid; its value takes 7, or 19 when wide
 ROWS_PER_CELL = 8  # lines of prose in one cell
 SIGN_HEIGHT = 30  # points: room to sign by hand
+_thin = Side(style="thin", color="000000")
+_BORDER = Border(left=_thin, right=_thin, top=_thin, bottom=_thin)
+_FONT = Font(name=FONT_NAME, size=FONT_SIZE)
+_BOLD = Font(name=FONT_NAME, size=FONT_SIZE, bold=True)
+_HEADER_FILL = PatternFill("solid", fgColor=HEADER_FILL[1:])
+_ALIGN = {
+    "left": Alignment(horizontal="left", vertical="center", wrap_text=True),
+    "center": Alignment(horizontal="center", vertical="center", wrap_text=True),
+    "right": Alignment(horizontal="right", vertical="center", wrap_text=True),
+}
+_PLAIN = {
+    "left": Alignment(horizontal="left", vertical="center"),
+    "center": Alignment(horizontal="center", vertical="center"),
+    "right": Alignment(horizontal="right", vertical="center"),
+}
 _ISSUER = Font(name=FONT_NAME, size=14)
 _TITLE = Font(name=FONT_NAME, size=18, bold=True)
 _SIGN_ALIGN = {side: Alignment(horizontal=side, vertical="bottom") for side in ("left", "right")}
@@ -257,4 +269,19 @@ def _merged(sheet: Worksheet, row: int, start: int, span: int, value: object, *,
         cell.border = _BORDER
     if span > 1:
         sheet.merge_cells(start_row=row, start_column=start, end_row=row, end_column=start + span - 1)
+    return cell
+
+
+def _put(sheet: Worksheet, row: int, column: int, value: object) -> SheetCell:
+    """The cell at (row, column) holding ``value``. Text is stored as a string whatever it begins with:
+    openpyxl would otherwise store "=…" as a formula (which Excel runs on opening, e.g. a HYPERLINK or a DDE
+    call) and "#N/A" as an error. Control characters, which an XLSX cannot hold, are left out."""
+    cell = sheet.cell(row, column)
+    if isinstance(value, str):
+        if ILLEGAL_CHARACTERS_RE.search(value):
+            value = ILLEGAL_CHARACTERS_RE.sub("", value)
+        cell.value = value
+        cell.data_type = "s"
+    else:
+        cell.value = value
     return cell

@@ -9,8 +9,8 @@ Text is stored as text, always: a description or unit name such as ``=HYPERLINK(
 the officer typed, and Excel or WPS must show it, not run it. pjdesk writes no formulas.
 
 The returns are written with XlsxWriter, which writes a sheet several times faster than openpyxl builds and
-saves one (a year of returns is 120 files, a month's 台账 thousands of cells). The documents
-(``document_xlsx``) are written with openpyxl, through ``_put`` and the styles below.
+saves one (a year of returns is 120 files, a month's 台账 thousands of cells); openpyxl is not even imported.
+The documents (``document_xlsx``) are written with openpyxl, with this module's measures.
 """
 
 from __future__ import annotations
@@ -19,15 +19,12 @@ import datetime as dt
 import io
 import math
 import os
+import re
 import unicodedata
 from functools import lru_cache
 from pathlib import Path
 
 import xlsxwriter
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.cell.cell import Cell as SheetCell
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-from openpyxl.worksheet.worksheet import Worksheet
 from xlsxwriter.worksheet import Worksheet as BookSheet
 
 from .files import as_day, redate_zip, write_replacing
@@ -40,23 +37,9 @@ LINE_HEIGHT = 13.5  # points per line of 10-point text
 UNITS_PER_CHAR = 1.9  # a CJK character of 10-point 宋体 in Excel width units (the width of "0")
 CELL_PADDING = 1.5  # width units
 HEADER_FILL, TOTAL_FILL = "#E6E6E6", "#F2F2F2"
+# The control characters an XLSX cannot hold (as openpyxl refuses them), left out of any text.
+ILLEGAL_CHARACTERS_RE = re.compile(r"[\000-\010]|[\013-\014]|[\016-\037]")
 
-# The documents' styles (openpyxl).
-_thin = Side(style="thin", color="000000")
-_BORDER = Border(left=_thin, right=_thin, top=_thin, bottom=_thin)
-_FONT = Font(name=FONT_NAME, size=FONT_SIZE)
-_BOLD = Font(name=FONT_NAME, size=FONT_SIZE, bold=True)
-_HEADER_FILL = PatternFill("solid", fgColor=HEADER_FILL[1:])
-_ALIGN = {
-    "left": Alignment(horizontal="left", vertical="center", wrap_text=True),
-    "center": Alignment(horizontal="center", vertical="center", wrap_text=True),
-    "right": Alignment(horizontal="right", vertical="center", wrap_text=True),
-}
-_PLAIN = {
-    "left": Alignment(horizontal="left", vertical="center"),
-    "center": Alignment(horizontal="center", vertical="center"),
-    "right": Alignment(horizontal="right", vertical="center"),
-}
 _OPTIONS = {"in_memory": True, "strings_to_numbers": False, "strings_to_formulas": False, "strings_to_urls": False}
 
 
@@ -246,21 +229,6 @@ def _sheet_width(units: float) -> float:
 
 def _wraps(column: Column) -> bool:
     return not (column.numeric or column.kind == DATE)
-
-
-def _put(sheet: Worksheet, row: int, column: int, value: object) -> SheetCell:
-    """The cell at (row, column) holding ``value``. Text is stored as a string whatever it begins with:
-    openpyxl would otherwise store "=…" as a formula (which Excel runs on opening, e.g. a HYPERLINK or a DDE
-    call) and "#N/A" as an error. Control characters, which an XLSX cannot hold, are left out."""
-    cell = sheet.cell(row, column)
-    if isinstance(value, str):
-        if ILLEGAL_CHARACTERS_RE.search(value):
-            value = ILLEGAL_CHARACTERS_RE.sub("", value)
-        cell.value = value
-        cell.data_type = "s"
-    else:
-        cell.value = value
-    return cell
 
 
 def _side(column: Column) -> str:
