@@ -284,6 +284,7 @@ def import_bundles(session: Session, paths, trust_new: bool = False, *,
         if not backup:
             backup.append(start_backup(session, "before-import"))
         if not session.store.db.conn.in_transaction:
+            batch.enter_context(session.store.page_cache(IMPORT_CACHE_KIB))
             batch.enter_context(session.store.transaction())
 
     results: list[ImportResult] = []
@@ -308,6 +309,11 @@ def import_bundles(session: Session, paths, trust_new: bool = False, *,
         progress(len(results), len(paths))
     return results
 
+
+# SQLite's page cache while a batch is written (the default is 2 MiB): the records go into tables of a dozen
+# indexes each, every index written in the order of its own column; in a county of five years the default
+# cache spills and re-reads their pages all along the batch, and writes them to the WAL again and again.
+IMPORT_CACHE_KIB = 64 * 1024
 
 EXCHANGE_FOLDER_KEY = "exchange_folder"
 
@@ -367,7 +373,8 @@ def _import(session: Session, path: Path, trust_new: bool, before_write: Callabl
                                            trusted_by=f"经设备“{_device_name(sender)}”转交")
             # Read again, a chunk at a time (unless it was one chunk, kept): a refusal at any chunk rolls back
             # what the ones before it wrote.
-            applied = sync_store.apply_chunks(store, bundle.changes() if scan.rows is None else [scan.rows])
+            applied = sync_store.apply_chunks(store, bundle.changes() if scan.rows is None else [scan.rows],
+                                              logged=scan.logged)
             kept = keep_documents(session, contents.county, stamp=bundle.stamp or "", made_at=created_at,
                                   received_at=session.now_text())
             sync_store.record_acks(store, {sender["station"], sender["device"]}, acks)
@@ -454,6 +461,7 @@ class _Scan:
     clash: tuple[tuple[str, str], tuple[str, str], str] | None = None  # held, claimed, record
     foreign: dict | None = None  # the first row a township's key may not write
     rows: list[dict] | None = None  # the rows of a bundle that came in one chunk: not decoded again to write
+    logged: set[str] = field(default_factory=set)  # the records this station holds changes of already
 
 
 def _scan_changes(session: Session, sender: dict, bundle: Bundle) -> _Scan:
@@ -472,6 +480,7 @@ def _scan_changes(session: Session, sender: dict, bundle: Bundle) -> _Scan:
         scan.count += len(chunk)
         scan.latest = max(scan.latest, max(c["hlc"] for c in chunk))
         owners = sync_store.record_owners(session.store, (c["record_id"] for c in chunk))
+        scan.logged.update(owners)
         for change in chunk:
             scan.devices.setdefault(change["device"], {}).setdefault(change["township"])
             claimed = (change["kind"], change["township"])

@@ -16,7 +16,7 @@ import json
 import operator
 import sqlite3
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 
 from pjdesk.core.errors import PjdeskError
@@ -190,7 +190,7 @@ def apply_changes(store: Store, changes: list[dict]) -> Applied:
     return apply_chunks(store, [changes])
 
 
-def apply_chunks(store: Store, chunks: Iterable[list[dict]]) -> Applied:
+def apply_chunks(store: Store, chunks: Iterable[list[dict]], *, logged: Collection[str] | None = None) -> Applied:
     """``apply_changes`` for changes that come a chunk at a time (a large bundle is read so, never whole).
 
     Each chunk is checked and logged as it comes; the records it touches are noted, and folded once every chunk
@@ -200,7 +200,9 @@ def apply_chunks(store: Store, chunks: Iterable[list[dict]]) -> Applied:
 
     A record the log held nothing of before (a new one: the usual case) has its whole history in the changes
     in hand, and is folded from them while they number at most HAND_ROWS; any other (and every one of a larger
-    bundle) from its history read back from the log. Both give the same rows.
+    bundle) from its history read back from the log. Both give the same rows. ``logged``: the records among the
+    changes' that the log holds changes of, when the caller has read them just before (``record_owners``);
+    else they are asked here.
 
     A change whose id is already in the log (or earlier in the bundle) must be that same change: one that
     differs (another stamp, record or content under the same device and sequence number) is a forgery or a
@@ -209,7 +211,7 @@ def apply_chunks(store: Store, chunks: Iterable[list[dict]]) -> Applied:
     # Read before the bundle's rows join the log: its own inserts are not "held back", they are in hand.
     held_back = _held_back(store)
     touched: dict[str, dict[str, None]] = defaultdict(dict)  # kind → its records, in the order first met
-    hand: _Hand | None = _Hand()
+    hand: _Hand | None = _Hand(logged=logged)
     result = Applied()
     for chunk in chunks:
         fresh = _fresh(store, chunk)
@@ -234,6 +236,7 @@ class _Hand:
     rows: dict[str, list[dict]] = field(default_factory=dict)  # record → its changes
     old: set[str] = field(default_factory=set)  # records the log held changes of before
     count: int = 0
+    logged: Collection[str] | None = None  # the records the log holds changes of, if known
 
     def take(self, store: Store, fresh: Mapping[str, dict]) -> bool:
         """Keep the new records' changes among these (read before they are logged); False past HAND_ROWS."""
@@ -241,7 +244,10 @@ class _Hand:
         if self.count > HAND_ROWS:
             return False
         first_met = sorted({c["record_id"] for c in fresh.values()} - self.rows.keys() - self.old)
-        self.old |= _column_in(store, "SELECT DISTINCT record_id FROM change_log WHERE record_id IN", first_met)
+        if self.logged is not None:
+            self.old.update(i for i in first_met if i in self.logged)
+        else:
+            self.old |= _column_in(store, "SELECT DISTINCT record_id FROM change_log WHERE record_id IN", first_met)
         for change in fresh.values():
             if change["record_id"] not in self.old:
                 self.rows.setdefault(change["record_id"], []).append(_as_logged(change))

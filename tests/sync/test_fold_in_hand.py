@@ -16,13 +16,14 @@ from .conftest import COUNTY, accept, make_station, records
 from .test_merge import history  # noqa: F401 (a fixture)
 from .test_streamed_bundles import logged, relayed  # noqa: F401 (a fixture)
 
-history_from_log = sync_store._history
+history_from_log, HAND_ROWS = sync_store._history, sync_store.HAND_ROWS
 
 
-def applied(tmp_path, name, rows, seed, monkeypatch, *, hand: bool) -> tuple[dict, dict, list[str]]:
+def applied(tmp_path, name, rows, seed, monkeypatch, *, hand: bool, told: bool = False) -> tuple[dict, dict, list[str]]:
     """A county fed the rows: a shuffled third in slices of 3 (events before their hazards: held back), then
-    the rest in chunks of 7 in one call. Returns its tables, its log and the records read back from the log."""
-    monkeypatch.setattr(sync_store, "HAND_ROWS", sync_store.HAND_ROWS if hand else 0)
+    the rest in chunks of 7 in one call (``told``: with the records the log holds, as an import reads them
+    first). Returns its tables, its log and the records read back from the log."""
+    monkeypatch.setattr(sync_store, "HAND_ROWS", HAND_ROWS if hand else 0)
     read_back = []
 
     def history_of(store, record_ids):
@@ -38,8 +39,9 @@ def applied(tmp_path, name, rows, seed, monkeypatch, *, hand: bool) -> tuple[dic
         for start in range(0, len(first), 3):
             with station.store.transaction():
                 sync_store.apply_changes(station.store, first[start:start + 3])
+        held = set(sync_store.record_owners(station.store, [r["record_id"] for r in rest])) if told else None
         with station.store.transaction():
-            sync_store.apply_chunks(station.store, [rest[a:a + 7] for a in range(0, len(rest), 7)])
+            sync_store.apply_chunks(station.store, [rest[a:a + 7] for a in range(0, len(rest), 7)], logged=held)
         return records(station), logged(station), read_back
     finally:
         station.close()
@@ -50,8 +52,10 @@ def test_records_new_here_folded_in_hand_end_as_folded_from_the_log(tmp_path, hi
     rows = sync_store.unacknowledged(history["pc"].store, {}, None)
     fast = applied(tmp_path, f"fast-{seed}", rows, seed, monkeypatch, hand=True)
     slow = applied(tmp_path, f"slow-{seed}", rows, seed, monkeypatch, hand=False)
-    assert fast[0] == slow[0]
-    assert fast[1] == slow[1]
+    told = applied(tmp_path, f"told-{seed}", rows, seed, monkeypatch, hand=True, told=True)
+    assert fast[0] == slow[0] == told[0]
+    assert fast[1] == slow[1] == told[1]
+    assert told[2] == fast[2]
     assert fast[1]["sync_conflict"], "a concurrent edit of the hazard"
     assert not fast[1]["sync_held_back"]
     # The slow path reads every record back; the fast one only those the log held changes of before.
