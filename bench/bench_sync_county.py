@@ -296,10 +296,10 @@ def raw_same_tables(template: Path, imported: Path, changes: list[dict], folder:
         if rows:
             tables[table] = (columns, rows)
     source.close()
-    log_columns = ("id", "device", "dseq", "hlc", "operator", "kind", "record_id", "township", "op", "fields", "base")
-    log_rows = [(c["id"], c["device"], c["dseq"], c["hlc"], c.get("operator"), c["kind"], c["record_id"],
-                 c["township"], c["op"], json.dumps(c["fields"], ensure_ascii=False, separators=(",", ":")),
-                 c.get("base")) for c in changes]
+    from pjdesk.storage import change_codec
+
+    # The rows as the change log stores them, encoded before the clock starts: the raw write is the write alone.
+    log_columns, log_rows = change_codec.COLUMNS, [change_codec.stored(c) for c in changes]
     conn = sqlite3.connect(folder / "pjdesk.db", isolation_level=None)
     conn.execute("PRAGMA journal_mode = WAL")
     conn.execute("PRAGMA synchronous = FULL")

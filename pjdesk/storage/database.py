@@ -10,7 +10,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import errno
-import json
 import os
 import sqlite3
 import stat
@@ -25,14 +24,13 @@ from pjdesk.core.ids import new_id
 from pjdesk.core.kinds import KINDS
 from pjdesk.core.records import BOOL, RecordKind
 
+from . import change_codec
 from .backup import backup_file, list_backups
 from .migrations import SCHEMA_VERSION, known_migrations, migrations
 from .numbering import SCHEMES
 from .search import initials
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
-# One encoder for every change-log row: json.dumps with options builds a new encoder per call.
-_json = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 META_COLUMNS = ("id", "township", "created_at", "updated_at", "created_by", "updated_by", "deleted", "delete_reason")
 
 
@@ -118,6 +116,23 @@ def _migrate(db: Database, path: Path, clock: Clock, *, had_data: bool) -> None:
         backup_file(db, path.parent / "backups", reason="before-migration", now=clock.now())
     migrations.apply(db)
     db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+    if had_data:
+        _give_back_freed_space(db)
+
+
+def _give_back_freed_space(db: Database) -> None:
+    """A migration that rebuilt a large table (m016, the change log) leaves its old pages free inside the file:
+    SQLite would reuse them, but the file would stay as large as before until then. Copy the file compact once,
+    when a good part of it is free. Skipped, harmlessly, while another connection reads the file."""
+    free, pages = (db.execute(f"PRAGMA {name}").fetchone()[0] for name in ("freelist_count", "page_count"))
+    page = db.execute("PRAGMA page_size").fetchone()[0]
+    if free * page < VACUUM_FREE_BYTES or free * 4 < pages:
+        return
+    with contextlib.suppress(sqlite3.OperationalError):
+        db.execute("VACUUM")
+
+
+VACUUM_FREE_BYTES = 32 * 1024 * 1024
 
 
 def inspect_station_file(path: Path) -> list[str] | None:
@@ -240,8 +255,8 @@ class Store:
     def attach_device(self, device: str) -> None:
         """Writes are stamped with this device's clock, which resumes past the last stamp in the file."""
         self.device = device
-        row = self.db.execute("SELECT MAX(hlc) FROM change_log").fetchone()
-        self.clock = HybridClock(device, wall=self.wall.time, last=row[0])
+        row = self.db.execute("SELECT hlc FROM change_log_latest").fetchone()
+        self.clock = HybridClock(device, wall=self.wall.time, last=(row[0] or None) if row else None)
 
     def setting(self, key: str, default: str | None = None) -> str | None:
         row = self.db.execute("SELECT value FROM settings WHERE key = ?", [key]).fetchone()
@@ -302,8 +317,8 @@ class Store:
             self._next_dseq = (row[0] or 0) + 1
         dseq = self._next_dseq
         self._next_dseq += 1
-        self._log.append((f"{self.device}:{dseq}", self.device, dseq, stamp, operator, kind, record_id, township, op,
-                          _json(fields), base))
+        self._log.append((self.device, dseq, stamp, operator, kind, record_id, township, op,
+                          change_codec.encode_fields(fields), base))
 
     def flush(self) -> None:
         """Write what the open transaction has queued (derived state, change-log rows) now, not at commit.
@@ -319,9 +334,7 @@ class Store:
         for name, ids in dirty.items():
             self.refresh_state(KINDS[name], ids)
         if self._log:
-            self.db.conn.executemany(
-                "INSERT INTO change_log(id, device, dseq, hlc, operator, kind, record_id, township, op, fields, base)"
-                " VALUES (?,?,?,?,?,?,?,?,?,?,?)", self._log)
+            append_log(self.db.conn, self._log, max(row[2] for row in self._log))
             self._log = []
 
     def insert(self, kind: RecordKind, values: Mapping, *, township: str, operator: str | None) -> str:
@@ -450,12 +463,20 @@ class Store:
         return rows[0] if rows else None
 
     def changes_of(self, record_ids: Iterable[str]) -> list[dict]:
+        """Every logged change of these records, oldest stamp first, decoded (change_codec.change) with its seq."""
         ids = list(record_ids)
-        marks = ",".join("?" * len(ids))
-        rows = self._rows(f"SELECT * FROM change_log WHERE record_id IN ({marks}) ORDER BY hlc", ids)
-        for r in rows:
-            r["fields"] = json.loads(r["fields"])
-        return rows
+        rows = self.db.conn.execute(
+            f"SELECT seq, {change_codec.SELECTED} FROM change_log WHERE record_id IN ({','.join('?' * len(ids))})"
+            " ORDER BY hlc, seq", ids).fetchall()
+        return [{"seq": row[0], **change_codec.change(row[1:])} for row in rows]
+
+
+def append_log(conn: sqlite3.Connection, rows: Iterable[tuple], latest: str) -> None:
+    """Append rows to the change log (change_codec.stored rows) and move the log's latest stamp, where the
+    clock resumes, to ``latest``, the highest of theirs: once per batch (a trigger doing it for every row
+    cost more than the insert itself)."""
+    conn.executemany(change_codec.INSERT, rows)
+    conn.execute("UPDATE change_log_latest SET hlc = ? WHERE hlc < ?", [latest, latest])
 
 
 def derived_values(kind: RecordKind, values: Mapping, *, state: bool = True) -> dict:

@@ -9,9 +9,9 @@ entered only after the end counts with the status it was first entered with.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 
+from .change_codec import decode_fields
 from .database import Store
 
 _CHUNK = 500
@@ -78,7 +78,7 @@ def _statuses_recorded(store: Store, unit_ids: Iterable[str], before: str) -> di
             f"SELECT record_id, hlc, fields FROM change_log WHERE record_id IN ({','.join('?' * len(chunk))})"
             " AND kind = 'unit' ORDER BY hlc", chunk)
         for record_id, hlc, fields in cursor:
-            status = json.loads(fields).get("status")
+            status = decode_fields(fields).get("status")
             if status is None:
                 continue
             first.setdefault(record_id, status)

@@ -5,11 +5,14 @@ from the record declarations, because a migration must build the same schema for
 declarations become; a test checks that every declared field has its column.
 """
 
+import json
 import sqlite3
 from functools import cache
 
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
+
+from . import change_codec
 
 migrations = Migrations("pjdesk")
 
@@ -607,6 +610,59 @@ def m015_plan_records(db: Database) -> None:
     CREATE INDEX meeting_t_attendees ON meeting(township, attendees) WHERE deleted = 0;
     CREATE INDEX meeting_t_topics ON meeting(township, topics) WHERE deleted = 0;
     """)
+
+
+@migrations()
+def m016_compact_change_log(db: Database) -> None:
+    """The change log, rebuilt compact (storage/change_codec.py): a five-year county holds 1.5 million changes,
+    and their log was half its file. Nothing of a change is lost: every row keeps its seq, device, dseq, stamp,
+    operator, kind, record, township, op, fields and base.
+
+    - ``id`` (device:dseq) is no longer stored, nor its unique index: (device, dseq) is unique already.
+    - The record index drops the stamp: a record has a handful of changes, sorted when read.
+    - ``fields`` is change_codec's format 1 instead of JSON naming every field in every row.
+    - The stamp index (m005) served one query, the latest stamp at start-up: a one-row table holds it now,
+      moved forward by the two writers of the log (storage.database.append_log) once per batch.
+
+    One transaction; the append-only triggers are made again on the new table.
+    """
+    db.conn.create_function("pj_fields", 1, lambda text: change_codec.encode_fields(json.loads(text)),
+                            deterministic=True)
+    latest = db.execute("SELECT MAX(hlc) FROM change_log").fetchone()[0]  # from m005's index, before it goes
+    _run(db, """
+    DROP TRIGGER change_log_no_update;
+    DROP TRIGGER change_log_no_delete;
+    CREATE TABLE change_log_compact (
+        seq INTEGER PRIMARY KEY,
+        device TEXT NOT NULL,
+        dseq INTEGER NOT NULL,
+        hlc TEXT NOT NULL,
+        operator TEXT,
+        kind TEXT NOT NULL,
+        record_id TEXT NOT NULL,
+        township TEXT NOT NULL,
+        op TEXT NOT NULL,
+        fields BLOB NOT NULL,             -- change_codec: a format byte, then the fields written
+        base TEXT
+    );
+    INSERT INTO change_log_compact(seq, device, dseq, hlc, operator, kind, record_id, township, op, fields, base)
+        SELECT seq, device, dseq, hlc, operator, kind, record_id, township, op, pj_fields(fields), base
+        FROM change_log ORDER BY seq;
+    DROP TABLE change_log;
+    ALTER TABLE change_log_compact RENAME TO change_log;
+    CREATE UNIQUE INDEX change_log_device ON change_log(device, dseq);
+    CREATE INDEX change_log_record ON change_log(record_id);
+    CREATE TRIGGER change_log_no_update BEFORE UPDATE ON change_log BEGIN
+        SELECT RAISE(ABORT, 'change_log is append-only');
+    END;
+    CREATE TRIGGER change_log_no_delete BEFORE DELETE ON change_log BEGIN
+        SELECT RAISE(ABORT, 'change_log is append-only');
+    END;
+
+    -- The latest stamp in the log, where the clock resumes.
+    CREATE TABLE change_log_latest (one INTEGER PRIMARY KEY CHECK (one = 1), hlc TEXT NOT NULL);
+    """)
+    db.execute("INSERT INTO change_log_latest(one, hlc) VALUES (1, ?)", [latest or ""])
 
 
 @cache

@@ -24,10 +24,12 @@ from pjdesk.core.kinds import KINDS
 from pjdesk.core.records import BOOL, REF, RecordKind
 from pjdesk.core.townships import COUNTY_CODE
 
-from .database import Store, child_kinds, derived_values
+from . import change_codec
+from .change_codec import decode_fields
+from .database import Store, append_log, child_kinds, derived_values
 
 _json = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
-CHANGE_COLUMNS = ("id", "device", "dseq", "hlc", "operator", "kind", "record_id", "township", "op", "fields", "base")
+CHANGE_COLUMNS = change_codec.KEYS
 CHUNK = 500
 
 
@@ -133,12 +135,9 @@ def iter_unacknowledged(store: Store, acks: Mapping[str, int], townships: Iterab
         if origin in skip:
             continue
         cursor = store.db.conn.execute(
-            f"SELECT {', '.join(CHANGE_COLUMNS)} FROM change_log WHERE device = ? AND dseq > ?{where} ORDER BY dseq",
+            f"SELECT {change_codec.SELECTED} FROM change_log WHERE device = ? AND dseq > ?{where} ORDER BY dseq",
             [origin, acks.get(origin, 0), *params])
-        for values in cursor:
-            row = dict(zip(CHANGE_COLUMNS, values, strict=True))
-            row["fields"] = json.loads(row["fields"])
-            yield row
+        yield from map(change_codec.change, cursor)
 
 
 # --- imported bundles --------------------------------------------------------------------------------------
@@ -282,13 +281,12 @@ def _log_chunk(store: Store, fresh: Mapping[str, dict], touched: dict[str, dict[
     """Write these new changes into the log; note the records they touch. Returns how many there were."""
     if not fresh:
         return 0
-    store.db.conn.executemany(  # rows made as they are written: the chunk's encoded fields never all at once
-        f"INSERT INTO change_log({', '.join(CHANGE_COLUMNS)}) VALUES ({', '.join('?' * len(CHANGE_COLUMNS))})",
-        ((c["id"], c["device"], c["dseq"], c["hlc"], c.get("operator"), c["kind"], c["record_id"], c["township"],
-          c["op"], _json(c["fields"]), c.get("base")) for c in fresh.values()))
+    latest = max(c["hlc"] for c in fresh.values())
+    # Rows made as they are written: the chunk's encoded fields are never all in memory at once.
+    append_log(store.db.conn, map(change_codec.stored, fresh.values()), latest)
     if store.clock is not None:
         # Whatever this station writes next must order after everything it has seen.
-        store.clock.observe(max(c["hlc"] for c in fresh.values()))
+        store.clock.observe(latest)
     for change in fresh.values():
         touched[change["kind"]].setdefault(change["record_id"])
     return len(fresh)
@@ -304,21 +302,29 @@ def _column_in(store: Store, select: str, values: list[str]) -> set:
 
 
 def _identity(change: Mapping) -> tuple:
-    """What makes a change the same change: its stamp, record, operation and content."""
+    """What makes a change the same change: its stamp, record, operation and content (as JSON: compared
+    decoded, since a later pjdesk may store the same fields in other bytes, change_codec's tables grown)."""
     fields = change["fields"]
     return (change["hlc"], change["record_id"], change["kind"], change["township"], change["op"],
             fields if isinstance(fields, str) else _json(fields))
 
 
 def _present(store: Store, ids: list[str]) -> dict[str, tuple]:
-    """The changes among these ids that the log holds already, as ``_identity`` of each."""
+    """The changes among these ids (device:dseq) that the log holds already, as ``_identity`` of each: found
+    by device and dseq, the log's unique index (the id itself is not stored)."""
+    by_device: dict[str, list[int]] = defaultdict(list)
+    for change_id in ids:
+        device_id, _, dseq = change_id.rpartition(":")
+        if dseq.isdigit():
+            by_device[device_id].append(int(dseq))
     found = {}
-    for start in range(0, len(ids), CHUNK):
-        chunk = ids[start:start + CHUNK]
-        for row in store.db.execute(
-                "SELECT id, hlc, record_id, kind, township, op, fields FROM change_log"
-                f" WHERE id IN ({','.join('?' * len(chunk))})", chunk):
-            found[row[0]] = (row[1], row[2], row[3], row[4], row[5], _json(json.loads(row[6])))
+    for device_id, numbers in by_device.items():
+        for start in range(0, len(numbers), CHUNK):
+            chunk = numbers[start:start + CHUNK]
+            for dseq, hlc, record_id, kind, township, op, fields in store.db.execute(
+                    "SELECT dseq, hlc, record_id, kind, township, op, fields FROM change_log"
+                    f" WHERE device = ? AND dseq IN ({','.join('?' * len(chunk))})", [device_id, *chunk]):
+                found[f"{device_id}:{dseq}"] = (hlc, record_id, kind, township, op, _json(decode_fields(fields)))
     return found
 
 
@@ -352,7 +358,7 @@ def held_back_waits(store: Store, limit: int = 2000) -> dict[str, set[str]]:
             continue
         values: dict = {}
         for (fields,) in store.db.execute("SELECT fields FROM change_log WHERE record_id = ? ORDER BY hlc", [record_id]):
-            values.update(json.loads(fields))
+            values.update(decode_fields(fields))
         for f in kind.refs():
             target = KINDS.get(f.ref)
             if target is not None and values.get(f.name) and not store.db.execute(
@@ -384,11 +390,9 @@ def _history(store: Store, record_ids: Iterable[str]) -> dict[str, list[dict]]:
     for start in range(0, len(record_ids), CHUNK):
         chunk = record_ids[start:start + CHUNK]
         cursor = store.db.conn.execute(
-            f"SELECT {', '.join(CHANGE_COLUMNS)} FROM change_log WHERE record_id IN ({','.join('?' * len(chunk))})",
+            f"SELECT {change_codec.SELECTED} FROM change_log WHERE record_id IN ({','.join('?' * len(chunk))})",
             chunk)
-        for values in cursor:
-            row = dict(zip(CHANGE_COLUMNS, values, strict=True))
-            row["fields"] = json.loads(row["fields"])
+        for row in map(change_codec.change, cursor):
             history[row["record_id"]].append(row)
     return history
 

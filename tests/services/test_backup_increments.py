@@ -260,8 +260,8 @@ def test_a_log_row_naming_a_record_no_table_holds_makes_the_copy_whole(county_an
     add_hazard(township, add_unit(township))
     batch(county, export_bundle(township, outbox))
     db = county.store.db
-    db.execute("INSERT INTO change_log(id, device, dseq, hlc, operator, kind, record_id, township, op, fields)"
-               " VALUES ('future:1', 'future', 1, '9999999999999999.0000.future', NULL, 'future_kind', 'rec-1',"
+    db.execute("INSERT INTO change_log(device, dseq, hlc, operator, kind, record_id, township, op, fields)"
+               " VALUES ('future', 1, '9999999999999999.0000.future', NULL, 'future_kind', 'rec-1',"
                " '430626101', 'insert', '{}')")
     db.conn.commit()
     add_hazard(township, add_unit(township), "消防通道堵塞")

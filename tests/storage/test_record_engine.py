@@ -7,13 +7,11 @@ to an earlier one it follows up): declared, given tables as a migration would, a
 
 from __future__ import annotations
 
-import json
-
 import pytest
 
 from pjdesk.core.kinds import KINDS
 from pjdesk.core.records import DATE, INT, REF, TEXT, Field, RecordKind
-from pjdesk.storage import open_store, sync_store
+from pjdesk.storage import change_codec, open_store, sync_store
 from pjdesk.storage.numbering import SCHEMES
 
 TOWNSHIP = "430626101"
@@ -113,7 +111,7 @@ def test_a_chain_of_references_merges_whole_in_any_order(toy_kinds, tmp_path):
         follow = source.insert(ROUND, {"title": "复查", "follows": first}, township=TOWNSHIP, operator="张三")
     with source.transaction():
         source.insert(CHECK, {"round_id": follow, "date": "2026-03-09"}, township=TOWNSHIP, operator="张三")
-    rows = [dict(r, fields=json.loads(r["fields"])) for r in source._rows("SELECT * FROM change_log ORDER BY seq")]
+    rows = [change_codec.change(r) for r in source.db.execute(f"SELECT {change_codec.SELECTED} FROM change_log ORDER BY seq")]
     # The changes as a bundle lists them (children first, a follow-up before what it follows) …
     reversed_rows = list(reversed(rows))
     whole = station(tmp_path / "whole.db", "dev000000w")

@@ -1,6 +1,5 @@
 """The storage file: migrations, the single write path and its change log."""
 
-import json
 import sqlite3
 
 import pytest
@@ -9,7 +8,7 @@ from pjdesk.core.errors import PjdeskError
 from pjdesk.core.hazard import CLOSE, HAZARD, HAZARD_EVENT, NOTICE, PASS, RECTIFIED, REVIEW
 from pjdesk.core.kinds import KINDS
 from pjdesk.core.unit import UNIT
-from pjdesk.storage import open_store
+from pjdesk.storage import change_codec, open_store
 from pjdesk.storage.database import META_COLUMNS
 from pjdesk.storage.migrations import SCHEMA_VERSION, known_migrations
 
@@ -45,11 +44,9 @@ def add_event(store, hazard_id, kind, date, **values):
 
 
 def log(store, record_id=None):
-    sql = "SELECT * FROM change_log" + (" WHERE record_id = ?" if record_id else "") + " ORDER BY seq"
-    rows = store._rows(sql, [record_id] if record_id else [])
-    for r in rows:
-        r["fields"] = json.loads(r["fields"])
-    return rows
+    """The change log as the exchange files carry it (change_codec decodes what is stored)."""
+    sql = f"SELECT {change_codec.SELECTED} FROM change_log" + (" WHERE record_id = ?" if record_id else "") + " ORDER BY seq"
+    return [change_codec.change(r) for r in store.db.execute(sql, [record_id] if record_id else [])]
 
 
 def columns(store, table):

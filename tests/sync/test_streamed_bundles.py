@@ -29,7 +29,7 @@ def logged(session) -> dict[str, list[tuple]]:
     """What an import writes besides the records: the change log, the conflicts, the records held back."""
     db = session.store.db
     return {t: [tuple(r) for r in db.execute(f"SELECT * FROM {t} ORDER BY {order}")]
-            for t, order in (("change_log", "id"), ("sync_conflict", "id"), ("sync_held_back", "record_id"))}
+            for t, order in (("change_log", "device, dseq"), ("sync_conflict", "id"), ("sync_held_back", "record_id"))}
 
 
 @pytest.fixture
