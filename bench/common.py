@@ -68,7 +68,8 @@ def _build(folder: Path, hazards: int, county: bool, seed: int) -> None:
 
     OUT.mkdir(parents=True, exist_ok=True)
     for stale in OUT.glob(f"demo-{'county' if county else 'anding'}-{hazards}-seed{seed}-*"):
-        shutil.rmtree(stale)  # an older generator's or schema's station of the same size
+        if stale.is_dir():  # an older generator's or schema's station of the same size (not a file made from it)
+            shutil.rmtree(stale)
     building = Path(tempfile.mkdtemp(prefix=".building-", dir=OUT))
     try:
         session = init_station(building, code=COUNTY if county else ANDING, operator="基准测试", county=county,
