@@ -490,12 +490,18 @@ class _Folded:
 
 def _fold(kind: RecordKind, changes: list[dict]) -> _Folded | None:
     """A record's state from its changes in HLC order; None while its insert has not arrived."""
+    columns, names, flags = _shape(kind)
+    values: dict = dict.fromkeys(flags, 0)
+    if len(changes) == 1:  # a record new here with its insert alone, the usual case: nothing to weigh
+        created = changes[0]
+        if created["op"] != "insert":
+            return None
+        values.update((n, v) for n, v in created["fields"].items() if n in names)
+        return _Folded(_row(kind, columns, values, created, created, 0, None), [])
     inserts = [c for c in changes if c["op"] == "insert"]
     if not inserts:
         return None
     created, last = inserts[0], changes[-1]
-    columns, names, flags = _shape(kind)
-    values: dict = dict.fromkeys(flags, 0)
     holders: dict[str, dict] = {}
     conflicts = []
     deleted, reason = 0, None
@@ -510,11 +516,15 @@ def _fold(kind: RecordKind, changes: list[dict]) -> _Folded | None:
             if holder is not None and _concurrent(holder, change) and values.get(name) != value:
                 conflicts.append((holder, change, name))
             values[name], holders[name] = value, change
-    row = {"id": created["record_id"], "township": created["township"], "created_at": created["hlc"],
-           "updated_at": last["hlc"], "created_by": created["operator"], "updated_by": last["operator"],
-           "deleted": deleted, "delete_reason": reason,
-           **{n: values.get(n) for n in columns}, **derived_values(kind, values)}
-    return _Folded(row, conflicts)
+    return _Folded(_row(kind, columns, values, created, last, deleted, reason), conflicts)
+
+
+def _row(kind: RecordKind, columns: tuple[str, ...], values: dict, created: dict, last: dict, deleted: int,
+         reason) -> dict:
+    return {"id": created["record_id"], "township": created["township"], "created_at": created["hlc"],
+            "updated_at": last["hlc"], "created_by": created["operator"], "updated_by": last["operator"],
+            "deleted": deleted, "delete_reason": reason,
+            **{n: values.get(n) for n in columns}, **derived_values(kind, values)}
 
 
 _shapes: dict[str, tuple[tuple[str, ...], frozenset[str], tuple[str, ...]]] = {}
