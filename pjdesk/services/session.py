@@ -13,6 +13,8 @@ from pjdesk.core.errors import PjdeskError
 from pjdesk.core.ids import new_device_id
 from pjdesk.core.townships import COUNTY_CODE, station_name, township
 from pjdesk.storage import Store, open_store
+from pjdesk.storage.database import inspect_station_file
+from pjdesk.storage.migrations import SCHEMA_VERSION
 
 DB_NAME = "pjdesk.db"
 TOWNSHIP, COUNTY = "township", "county"
@@ -104,6 +106,17 @@ def open_session(data_dir: str | Path | None = None, *, operator: str | None = N
     if station:
         store.attach_device(station.device)
     return Session(folder, store, station, operator or store.setting("operator") or "", clock)
+
+
+def upgrade_pending(data_dir: str | Path | None = None) -> bool:
+    """Whether opening the station will first bring its file up to this pjdesk's structure: a backup, then the
+    migrations (a minute or two on a county's five-year file). False for a new or a refused file: opening it
+    says what it is."""
+    try:
+        applied = inspect_station_file(resolve_data_dir(data_dir) / DB_NAME)
+    except PjdeskError:
+        return False
+    return bool(applied) and len(applied) < SCHEMA_VERSION
 
 
 def _read_station(store: Store) -> Station | None:

@@ -6,9 +6,9 @@ import logging
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QLibraryInfo, QLocale, Qt, QTimer, QTranslator
+from PySide6.QtCore import QEventLoop, QLibraryInfo, QLocale, Qt, QTimer, QTranslator
 from PySide6.QtGui import QFont, QFontDatabase, QIcon
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog
 
 from pjdesk import __version__
 from pjdesk.chinese_argparse import ChineseArgumentParser
@@ -124,6 +124,7 @@ def _open_or_restore(data_dir, today):
     from pjdesk.services.session import open_session
 
     try:
+        _upgrade_first(data_dir, today)
         return open_session(data_dir, today=today)
     except StationEmptied as e:
         box = QMessageBox(QMessageBox.Warning, "找不到本站数据", str(e))
@@ -139,6 +140,33 @@ def _open_or_restore(data_dir, today):
             QApplication.restoreOverrideCursor()
         QMessageBox.information(None, "已恢复", "\n".join(outcome.warnings))
         return open_session(data_dir, today=today)
+
+
+def _upgrade_first(data_dir, today) -> None:
+    """A file from an older pjdesk is brought up to date before the window opens (a backup, then the new
+    structure): on a county's five-year file that takes a minute or two, so it is done on a thread of its own
+    behind a dialog that says so, instead of a program that seems not to start. What fails is said by the
+    opening that follows, as for any file."""
+    from pjdesk.services.session import open_session, upgrade_pending
+
+    from .tasks import TaskThread
+
+    if not upgrade_pending(data_dir):
+        return
+    dialog = QProgressDialog("正在把数据文件升级到本版本的结构（升级前已自动备份）。\n"
+                             "县级数据较多时需要一两分钟，请稍候，不要关闭程序。", None, 0, 0)
+    dialog.setObjectName("upgrading")
+    dialog.setWindowTitle("正在升级数据文件")
+    dialog.setMinimumDuration(0)
+    thread = TaskThread(None, lambda _none, _progress, _cancelled: open_session(data_dir, today=today).close())
+    loop = QEventLoop()
+    thread.finished.connect(loop.quit)
+    dialog.show()
+    thread.start()
+    loop.exec()
+    thread.wait()
+    dialog.close()
+    dialog.deleteLater()
 
 
 def install_error_log(data_dir: Path) -> None:
