@@ -554,6 +554,8 @@ def _decode_change(name: str, number: int, line: bytes) -> dict:
     try:
         row = json.loads(line.decode("utf-8"))  # as written: UTF-8, never guessed from the bytes
         _check_change(row)
+        if _SURROGATE.search(line):  # half a pair decodes to text no file or database can hold
+            _json(row).encode("utf-8")
     except (ValueError, TypeError, KeyError, AttributeError, RecursionError, UnicodeError) as e:
         raise BundleRefused(f"{name} 第 {number} 行不是有效的变更记录") from e
     return row
@@ -570,6 +572,7 @@ def _decode_document(name: str, data: bytes):
     return _load_json(data, f"{name} 不是有效的 JSON，文件已损坏")
 
 
+_SURROGATE = re.compile(rb"\\u[dD][89a-fA-F]")  # a JSON escape of a UTF-16 surrogate (one of a pair, or half)
 _TEXTS = operator.itemgetter("id", "device", "hlc", "kind", "record_id", "township", "op")
 _PLAIN = frozenset({str, int, float, bool, type(None)})  # what a stored value may be: text, numbers, empty
 

@@ -211,3 +211,19 @@ def test_a_signed_bundle_whose_records_lack_required_values(county, good, tmp_pa
     members[name] = b"".join(json.dumps(line, ensure_ascii=False).encode() + b"\n" for line in lines)
     message = refused(county, write_zip(tmp_path / "bad.pjz", resign(members, pc_key)))
     assert "隐患记录不完整" in message
+
+
+@pytest.mark.parametrize("escape", ["\\ud800", "\\uDC00x", "\\ude00\\ud83d"])
+def test_a_text_no_encoding_can_hold_is_refused_naming_its_line(county, good, tmp_path, pc_key, escape):
+    """A JSON escape of half a surrogate pair decodes to text SQLite cannot store (a crash while writing); a
+    whole pair (an emoji) is text like any other."""
+    members = members_of(good)
+    name = change_member(members)
+    lines = members[name].splitlines(keepends=True)
+    last = len(lines)
+    lines[-1] = lines[-1].replace(b'"fields":{', b'"fields":{"location":"' + escape.encode() + b'",', 1)
+    bad = write_zip(tmp_path / "half.pjz", resign({**members, name: b"".join(lines)}, pc_key))
+    assert f"{name} 第 {last} 行不是有效的变更记录" in refused(county, bad)
+    emoji = write_zip(tmp_path / "emoji.pjz", resign({**members, name: members[name].replace(
+        b'"fields":{', b'"fields":{"location":"\\ud83d\\ude92",', 1)}, pc_key))
+    accept(county, emoji)
