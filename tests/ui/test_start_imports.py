@@ -48,3 +48,14 @@ def test_the_ledger_page_does_not_load_the_signature_library():
                           env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "", f"loaded with the ledger: {done.stdout.strip()}"
+
+
+def test_the_start_does_not_search_the_installed_packages_for_sqlite_utils_plugins():
+    """pjdesk runs no sqlite-utils plugins: looking for them reads every installed package's metadata (~30 ms)."""
+    code = ("import pjdesk.ui.app, pjdesk.ui.main_window, pjdesk.services.session\n"
+            "import sqlite_utils.plugins\n"
+            "print(sqlite_utils.plugins._plugins_loaded)\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
+                          env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "False"
