@@ -519,15 +519,7 @@ def assemble(increment: Path, target: Path, progress: Progress | None = None) ->
     manifest = _manifest(increment)
     base = increment.parent / manifest["base"]
     target.unlink(missing_ok=True)
-    source = _read_only(base)
-    try:
-        dest = sqlite3.connect(str(target))
-        try:
-            _copy(source, dest, progress)
-        finally:
-            dest.close()
-    finally:
-        source.close()
+    _copy_file(base, target, progress)
     conn = sqlite3.connect(target.absolute().as_uri(), uri=True, isolation_level=None)
     try:
         conn.execute("PRAGMA foreign_keys = OFF")  # a record goes out and comes back in its own rows' order
@@ -558,6 +550,19 @@ def assemble(increment: Path, target: Path, progress: Progress | None = None) ->
         conn.close()
 
 
+def _copy_file(path: Path, target: Path, progress: Progress | None) -> None:
+    """The backup ``path`` copied, through SQLite, into the new file ``target``."""
+    source = _read_only(path)
+    try:
+        dest = sqlite3.connect(str(target))
+        try:
+            _copy(source, dest, progress)
+        finally:
+            dest.close()
+    finally:
+        source.close()
+
+
 def restore_to_file(path: Path, target: Path, progress: Progress | None = None) -> None:
     """Write the backup's content as the file ``target``, where no station file is (missing or empty).
 
@@ -570,15 +575,7 @@ def restore_to_file(path: Path, target: Path, progress: Progress | None = None) 
         if is_increment(path):
             assemble(path, partial, progress)
         else:
-            source = _read_only(path)
-            try:
-                dest = sqlite3.connect(str(partial))
-                try:
-                    _copy(source, dest, progress)
-                finally:
-                    dest.close()
-            finally:
-                source.close()
+            _copy_file(path, partial, progress)
     except BaseException:
         partial.unlink(missing_ok=True)
         raise
