@@ -146,6 +146,8 @@ class DashboardPage(QWidget):
         self.worst.cellDoubleClicked.connect(self._open_worst)
         layout.addWidget(self.worst_title)
         layout.addWidget(self.worst, 1)
+        # With no overdue list (none, or not read yet) the room left stays below, not between the lines above.
+        layout.addStretch(0)
         scroll = QScrollArea(widgetResizable=True, frameShape=QFrame.NoFrame)
         scroll.setObjectName("dashboard_scroll")
         scroll.setWidget(body)
