@@ -29,17 +29,13 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import OUT, demo_station, heading, note_peak, program_env, report, summary  # noqa: E402
+from common import OUT, STATUS_MB, demo_station, heading, note_peak, program_env, report, summary  # noqa: E402
 
 RATIO_PEER, RATIO_START = 20.0, 2.0
 
-PEAK = """
+PEAK = STATUS_MB + """
 def peak_mb():
-    with open("/proc/self/status") as fh:
-        for line in fh:
-            if line.startswith("VmHWM"):
-                return int(line.split()[1]) / 1024
-    return 0.0
+    return status_mb("VmHWM") or 0.0
 """
 
 BARE = PEAK + """

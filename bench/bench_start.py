@@ -20,7 +20,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-from common import demo_station, heading, median_time, program_env, report, summary  # noqa: E402
+from common import STATUS_MB, demo_station, heading, median_time, program_env, report, summary  # noqa: E402
 
 BARE = """
 import os, sys, time
@@ -49,13 +49,9 @@ if len(sys.argv) > 2:  # open the ledger, scroll to the middle and to the end
 window.close()
 """
 
-RSS = """
+RSS = STATUS_MB + """
 def rss_mb():
-    with open("/proc/self/status") as fh:
-        for line in fh:
-            if line.startswith("VmRSS"):
-                return int(line.split()[1]) / 1024
-    return 0.0
+    return status_mb("VmRSS") or 0.0
 """
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import inspect
 import json
 import shutil
 import sqlite3
@@ -214,20 +215,32 @@ BUDGET_PEAK_MB = 500  # goal 7: a county of five years on a 4 GB office PC
 _peaks: list[tuple[str, float]] = []
 
 
+def status_mb(field: str) -> float | None:
+    """A memory figure of this process from /proc/self/status, in MB (VmHWM its peak, VmRSS now); None where
+    there is no such file (not Linux)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith(field + ":"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return None
+
+
+# The same reader for the scripts bench_start and bench_peer run as fresh interpreters: they must not import this
+# module, which would add to the start-up they time.
+STATUS_MB = inspect.getsource(status_mb)
+
+
 def peak_memory_mb() -> float:
     """The peak resident memory of this process so far, in MB. On Linux it is the process image's own high-water
     mark (VmHWM): getrusage's ru_maxrss survives exec, so a fresh interpreter spawned by a benchmark would report
     the benchmark's own peak (its baselines' data) as its own. Elsewhere getrusage (Linux counts it in KB)."""
     import resource
 
-    try:
-        with open("/proc/self/status", encoding="ascii") as status:
-            for line in status:
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    peak = status_mb("VmHWM")
+    return peak if peak is not None else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def in_fresh_process(what: str, work: Callable, *args):
