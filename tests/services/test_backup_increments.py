@@ -208,13 +208,18 @@ def test_a_damaged_increment_is_refused_and_the_data_stays_as_it_was(county_and_
     assert content(county) == kept
 
 
-def test_an_increment_whose_base_is_gone_or_replaced_is_refused(county_and_township, tmp_path):
-    county, township = county_and_township
-    outbox = tmp_path / "usb"
+def two_batches(county, township, outbox):
+    """A batch with no full backup of today (its backup is whole, the next one's base), then a batch whose
+    backup is an increment on it: the paths of both."""
     add_hazard(township, add_unit(township))
     base = batch(county, export_bundle(township, outbox))["path"]
     add_hazard(township, add_unit(township))
-    increment = batch(county, export_bundle(township, outbox))["path"]
+    return base, batch(county, export_bundle(township, outbox))["path"]
+
+
+def test_an_increment_whose_base_is_gone_or_replaced_is_refused(county_and_township, tmp_path):
+    county, township = county_and_township
+    base, increment = two_batches(county, township, tmp_path / "usb")
     kept = content(county)
 
     other = backups.backup_now(county, "manual")  # a full backup of a later state, put in the base's place
@@ -274,11 +279,7 @@ def test_a_log_row_naming_a_record_no_table_holds_makes_the_copy_whole(county_an
 
 def test_a_cancelled_restore_of_an_increment_leaves_the_data_as_it_was(county_and_township, tmp_path):
     county, township = county_and_township
-    outbox = tmp_path / "usb"
-    add_hazard(township, add_unit(township))
-    batch(county, export_bundle(township, outbox))
-    add_hazard(township, add_unit(township))
-    increment = batch(county, export_bundle(township, outbox))["path"]
+    _base, increment = two_batches(county, township, tmp_path / "usb")
     assert storage_backup.is_increment(increment)
     save_unit(county, {"name": "平江县县直测试单位", "sector": "工贸其他"})
     kept = content(county)
