@@ -25,7 +25,15 @@ from pjdesk.core.ids import new_id
 from pjdesk.core.kinds import KINDS
 from pjdesk.core.townships import COUNTY_CODE, station_name, township, townships
 from pjdesk.storage import sync_store
-from pjdesk.sync import BundleRefused, DeviceKey, fingerprint, load_or_create_key, open_bundle, write_bundle
+from pjdesk.sync import (
+    BundleDamaged,
+    BundleRefused,
+    DeviceKey,
+    fingerprint,
+    load_or_create_key,
+    open_bundle,
+    write_bundle,
+)
 from pjdesk.sync.bundle import CHANGES_DIR, Bundle, Contents, county_member, encode_changes, encode_document
 from pjdesk.sync.keys import public_key_bytes
 
@@ -316,6 +324,8 @@ def import_bundles(session: Session, paths, trust_new: bool = False, *,
 IMPORT_CACHE_KIB = 64 * 1024
 
 EXCHANGE_FOLDER_KEY = "exchange_folder"
+# What helps with a file that is not as its sender signed it: a fresh copy of it, or a fresh export.
+SEND_AGAIN = "请从发送方重新复制这个文件；仍不行时，请发送方重新导出"
 
 
 def exchange_folder(session: Session) -> Path:
@@ -338,6 +348,8 @@ def _import_one(session: Session, path: Path, trust_new: bool, before_write: Cal
         return _import(session, path, trust_new, before_write)
     except UnknownDevice as e:
         return ImportResult(path, REFUSED, f"已拒绝：{e}", unknown=e.device)
+    except BundleDamaged as e:
+        return ImportResult(path, REFUSED, f"已拒绝：{e}。{SEND_AGAIN}")
     except PjdeskError as e:
         return ImportResult(path, REFUSED, f"已拒绝：{e}")
 

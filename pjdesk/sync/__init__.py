@@ -9,8 +9,9 @@ not load the signature library with them.
 
 from importlib import import_module
 
-_WHERE = {"FORMAT_VERSION": "bundle", "Bundle": "bundle", "BundleRefused": "bundle", "open_bundle": "bundle",
-          "write_bundle": "bundle", "DeviceKey": "keys", "fingerprint": "keys", "load_or_create_key": "keys"}
+_WHERE = {"FORMAT_VERSION": "bundle", "Bundle": "bundle", "BundleDamaged": "bundle", "BundleRefused": "bundle",
+          "open_bundle": "bundle", "write_bundle": "bundle",
+          "DeviceKey": "keys", "fingerprint": "keys", "load_or_create_key": "keys"}
 __all__ = sorted(_WHERE)
 
 

@@ -72,6 +72,11 @@ class BundleRefused(PjdeskError):
     """The bundle is refused as a whole; the message names the cause. Nothing of it was written."""
 
 
+class BundleDamaged(BundleRefused):
+    """The file is not as its sender signed it (changed, cut short, a line that is no change): sending it again
+    is what helps, not anything at this station."""
+
+
 # --- writing -----------------------------------------------------------------------------------------------
 def encode_changes(rows: Iterable[Mapping]) -> bytes:
     """Change-log rows as compact JSON Lines (``fields`` as an object, not as JSON text in a string)."""
@@ -157,7 +162,7 @@ class _Attachments(Mapping):
         name = self._members[sha]
         data = self._bundle._member(name, self._bundle.manifest["members"][name]["size"])
         if hashlib.sha256(data).hexdigest() != sha:
-            raise BundleRefused(f"附件 {name} 的名称与内容的 SHA-256 不符")
+            raise BundleDamaged(f"附件 {name} 的名称与内容的 SHA-256 不符")
         return data
 
     def __iter__(self) -> Iterator[str]:
@@ -224,9 +229,9 @@ class Bundle:
         missing = sorted(set(declared) - present)
         extra = sorted(present - set(declared))
         if missing:
-            raise BundleRefused(f"文件不完整：缺少 {'、'.join(missing)}")
+            raise BundleDamaged(f"文件不完整：缺少 {'、'.join(missing)}")
         if extra:
-            raise BundleRefused(f"文件已被改动：多出清单中没有的 {'、'.join(extra)}")
+            raise BundleDamaged(f"文件已被改动：多出清单中没有的 {'、'.join(extra)}")
         total = sum(entry["size"] for entry in declared.values())
         if total > MAX_TOTAL:
             raise BundleRefused(f"文件解压后过大（{total} 字节），已拒绝")
@@ -238,10 +243,10 @@ class Bundle:
             else:
                 digest = self._digest(name, declared[name]["size"])
             if digest != declared[name]["sha256"]:
-                raise BundleRefused(f"文件已被改动：{name} 的校验值不符")
+                raise BundleDamaged(f"文件已被改动：{name} 的校验值不符")
             if name.startswith(ATTACHMENTS_DIR):
                 if digest != name[len(ATTACHMENTS_DIR):]:
-                    raise BundleRefused(f"附件 {name} 的名称与内容的 SHA-256 不符")
+                    raise BundleDamaged(f"附件 {name} 的名称与内容的 SHA-256 不符")
                 attachments[digest] = name
             if name.startswith(COUNTY_DIR):
                 county[_document_name(name)] = _decode_document(name, data)
@@ -268,7 +273,7 @@ class Bundle:
         count += len(rows)
         expected = self.manifest.get("counts", {}).get("changes")
         if expected != count:
-            raise BundleRefused(f"文件不完整：清单写明 {expected} 条变更，实有 {count} 条")
+            raise BundleDamaged(f"文件不完整：清单写明 {expected} 条变更，实有 {count} 条")
         if rows:
             yield rows
 
@@ -285,12 +290,12 @@ class Bundle:
                     number += 1
                     yield _decode_change(name, number, line)
                 if len(pending) > MAX_LINE:
-                    raise BundleRefused(f"{name} 第 {number + 1} 行过长，不是有效的变更记录")
+                    raise BundleDamaged(f"{name} 第 {number + 1} 行过长，不是有效的变更记录")
         if pending:
             number += 1
             yield _decode_change(name, number, pending)
         if size != entry["size"] or digest.hexdigest() != entry["sha256"]:
-            raise BundleRefused(f"文件已被改动：{name} 的校验值不符")
+            raise BundleDamaged(f"文件已被改动：{name} 的校验值不符")
 
     def _digest(self, name: str, declared_size: int) -> str:
         """A member's SHA-256, read as a stream (never whole), refused if its size is not the one declared."""
@@ -306,7 +311,7 @@ class Bundle:
         read (a broken deflate stream, a bad CRC) is the one refusal of a damaged file."""
         info = self._zip.getinfo(name)
         if info.file_size != declared_size:
-            raise BundleRefused(f"文件已被改动：{name} 的大小与清单不符")
+            raise BundleDamaged(f"文件已被改动：{name} 的大小与清单不符")
         try:
             with self._zip.open(info) as fh:
                 yield _blocks(fh, name, declared_size)
@@ -317,14 +322,14 @@ class Bundle:
         """A small member whole (a county document, one attachment), its size checked."""
         info = self._zip.getinfo(name)
         if info.file_size != declared_size:
-            raise BundleRefused(f"文件已被改动：{name} 的大小与清单不符")
+            raise BundleDamaged(f"文件已被改动：{name} 的大小与清单不符")
         try:
             with self._zip.open(info) as fh:
                 data = fh.read(declared_size + 1)
         except READ_ERRORS as e:
             raise BundleRefused(f"文件已损坏：{name} 无法解压，请重新导出或重新复制") from e
         if len(data) != declared_size:
-            raise BundleRefused(f"文件已被改动：{name} 的大小与清单不符")
+            raise BundleDamaged(f"文件已被改动：{name} 的大小与清单不符")
         return data
 
     def close(self) -> None:
@@ -395,7 +400,7 @@ def _check_structure(infos: list[zipfile.ZipInfo]) -> None:
         raise BundleRefused(f"文件内成员过多（{len(infos)} 个），不是正常的 pjdesk 数据交换文件")
     names = [i.filename for i in infos]
     if len(set(names)) != len(names):
-        raise BundleRefused("文件已被改动：有重名的成员")
+        raise BundleDamaged("文件已被改动：有重名的成员")
     total = 0
     for info in infos:
         _check_name(info.filename)
@@ -420,7 +425,7 @@ def _check_name(name: str) -> None:
     if unsafe:
         raise BundleRefused(f"文件内路径不安全：“{name}”（绝对路径、..、反斜杠或盘符），已拒绝")
     if name not in (MANIFEST, SIGNATURE) and not name.startswith(MEMBER_DIRS):
-        raise BundleRefused(f"文件已被改动：未知成员 {name}")
+        raise BundleDamaged(f"文件已被改动：未知成员 {name}")
     if name.startswith(COUNTY_DIR):
         _document_name(name)
 
@@ -543,7 +548,7 @@ def _blocks(fh, name: str, declared_size: int) -> Iterator[bytes]:
             break
         yield block
     if size != declared_size:
-        raise BundleRefused(f"文件已被改动：{name} 的大小与清单不符")
+        raise BundleDamaged(f"文件已被改动：{name} 的大小与清单不符")
 
 
 def _decode_change(name: str, number: int, line: bytes) -> dict:
@@ -557,14 +562,14 @@ def _decode_change(name: str, number: int, line: bytes) -> dict:
         if _SURROGATE.search(line):  # half a pair decodes to text no file or database can hold
             _json(row).encode("utf-8")
     except (ValueError, TypeError, KeyError, AttributeError, RecursionError, UnicodeError) as e:
-        raise BundleRefused(f"{name} 第 {number} 行不是有效的变更记录") from e
+        raise BundleDamaged(f"{name} 第 {number} 行不是有效的变更记录") from e
     return row
 
 
 def _document_name(member: str) -> str:
     name = member[len(COUNTY_DIR):]
     if "/" in name or not name.endswith(".json") or name == ".json":
-        raise BundleRefused(f"文件已被改动：未知成员 {member}")
+        raise BundleDamaged(f"文件已被改动：未知成员 {member}")
     return name[:-len(".json")]
 
 

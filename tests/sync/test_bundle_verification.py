@@ -77,6 +77,19 @@ def test_a_changed_byte_in_a_change_file(county, good, tmp_path):
     assert f"{name} 的校验值不符" in refused(county, bad)
 
 
+def test_a_damaged_file_says_to_copy_it_again_and_a_refused_sender_does_not(county, good, tmp_path, pc, outbox):
+    """A file not as its sender signed it is helped by a fresh copy or export; a sender refused for who it is
+    is not, and is not told so."""
+    members = members_of(good)
+    name = change_member(members)
+    cut = write_zip(tmp_path / "cut.pjz", {**members, name: members[name][: len(members[name]) // 2]})
+    assert refused(county, cut).endswith("请从发送方重新复制这个文件；仍不行时，请发送方重新导出")
+    accept(county, good)
+    revoke_device(county, pc.station.device)
+    add_hazard(pc, add_unit(pc))
+    assert "重新复制" not in refused(county, export_bundle(pc, outbox))
+
+
 def test_a_changed_byte_in_the_manifest(county, good, tmp_path):
     members = members_of(good)
     manifest = members["manifest.json"].replace(b'"app": "pjdesk"', b'"app": "pjdesK"')
