@@ -24,6 +24,7 @@ from pjdesk.services import reminders as reminder_service
 
 from .rate_people_dialog import is_people_rate, numbers_line
 from .small_table import fill_rows, small_table
+from .tasks import Rereading
 from .widgets import make_button
 
 CARDS = (
@@ -77,9 +78,7 @@ class DashboardPage(QWidget):
     def __init__(self, session, parent=None, *, read_now: bool = True):
         super().__init__(parent)
         self.session = session
-        self._reading = None  # the background read under way (refresh_soon), if any
-        self._read_again = False
-        self._filled = 0  # how many times the page was filled: a background read older than a fill is dropped
+        self._figures = Rereading(self, session, read_facts, self._fill)  # refresh_soon
         # In a scroll area: however many cards, notices and targets there are, the page never makes the window
         # taller or wider than a 1366×768 screen.
         body = QWidget()
@@ -135,9 +134,10 @@ class DashboardPage(QWidget):
         layout.addLayout(self.targets_grid)
         self.target_labels: dict[str, QLabel] = {}
         self.evaluations: dict = {}  # the last evaluation of each target, for the lists its card links to
-        self._targets_thread = None
-        self._targets_again = False
-        self._targets_timer = QTimer(self, singleShot=True, interval=400, timeout=self._show_targets)
+        # The targets read a year of hazards (a second or two for a whole county): off the GUI thread, so the
+        # cards show at once and the targets follow.
+        self._targets = Rereading(self, session, _target_status, self._fill_targets)
+        self._targets_timer = QTimer(self, singleShot=True, interval=400, timeout=self._targets.start)
         self.worst_title = QLabel("逾期未整改最久的隐患（双击打开）")
         self.worst_title.setStyleSheet("font-size: 15px; font-weight: 600; margin-top: 10px;")
         # At most a dozen rows: a plain table widget is right here, unlike the ledger.
@@ -168,34 +168,17 @@ class DashboardPage(QWidget):
 
     def refresh(self) -> None:
         """Read the figures and show them now (after a change this page must show at once)."""
+        self._figures.drop()
         self._fill(read_facts(self.session))
 
     def refresh_soon(self) -> None:
         """Read the figures off the GUI thread and show them when read: at start-up (the window paints
         first), and when the page is shown again (a county's figures take a few tenths of a second)."""
-        from .tasks import run_quietly
-
-        if self._reading is not None:
-            self._read_again = True
-            return
-        self._read_again = False
-        fills = self._filled
-        self._reading = run_quietly(self, self.session, read_facts, lambda facts: self._read(facts, fills))
-        self._reading.failed.connect(self._read_failed)
+        self._figures.start()
 
     def reading(self) -> bool:
         """Whether a background read is under way (refresh_soon)."""
-        return self._reading is not None
-
-    def _read(self, facts: DashboardFacts, fills: int) -> None:
-        self._reading = None
-        if self._filled == fills:  # nothing newer was shown meanwhile
-            self._fill(facts)
-        if self._read_again:
-            self.refresh_soon()
-
-    def _read_failed(self, _message: str) -> None:
-        self._reading = None
+        return self._figures.busy()
 
     def _show_day(self) -> None:
         today = self.session.today()
@@ -204,7 +187,6 @@ class DashboardPage(QWidget):
         self.subheading.setText(f"{today:%Y年%m月%d日} 星期{weekday}　操作员：{self.session.operator}")
 
     def _fill(self, facts: DashboardFacts) -> None:
-        self._filled += 1
         self._show_day()
         self.notice.setText(facts.notice)
         self.notice.setVisible(bool(facts.notice))
@@ -221,33 +203,9 @@ class DashboardPage(QWidget):
         self.worst_title.setVisible(bool(worst))
         self.worst.setVisible(bool(worst))
         if self.target_labels:
-            self._show_targets()
+            self._targets.start()
         else:  # at start-up: let the window paint first, then compute the targets beside it
             self._targets_timer.start()
-
-    def _show_targets(self) -> None:
-        """The targets read a year of hazards (a second or two for a whole county): off the GUI thread, so
-        the cards show at once and the targets follow. Results come back to bound methods of this page, so
-        a page that is gone receives nothing."""
-        from pjdesk.services.targets import target_status
-
-        from .tasks import run_quietly
-
-        if self._targets_thread is not None:
-            self._targets_again = True
-            return
-        self._targets_again = False
-        self._targets_thread = run_quietly(self, self.session, target_status, self._targets_done)
-        self._targets_thread.failed.connect(self._targets_failed)
-
-    def _targets_done(self, evaluations) -> None:
-        self._targets_thread = None
-        self._fill_targets(evaluations)
-        if self._targets_again:
-            self._show_targets()
-
-    def _targets_failed(self, _message: str) -> None:
-        self._targets_thread = None
 
     def _fill_targets(self, evaluations) -> None:
         rows = math.ceil(len(evaluations) / TARGETS_PER_ROW)
@@ -300,6 +258,12 @@ class DashboardFacts:
     todo: int
     has_hazards: bool
     worst: list
+
+
+def _target_status(session):
+    from pjdesk.services.targets import target_status  # not at start-up: the targets follow the first paint
+
+    return target_status(session)
 
 
 def read_facts(session) -> DashboardFacts:

@@ -10,7 +10,7 @@ import logging
 import threading
 from collections.abc import Callable
 
-from PySide6.QtCore import QThread, Signal
+from PySide6.QtCore import QObject, QThread, Signal
 from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
 
 from pjdesk.core.errors import PjdeskError
@@ -146,3 +146,39 @@ def run_quietly(parent: QWidget, session, work: Callable, on_done: Callable[[obj
         thread.failed.connect(lambda message: status_bar().showMessage(message, 15000))
     thread.start()
     return thread
+
+
+class Rereading(QObject):
+    """One thing a page reads in the background (``run_quietly``), one read at a time. Asked again while a read
+    runs, it reads once more when that one ends; ``drop()`` says the running read is older than what the page
+    now shows, and its result is not shown. A child of the page: once the page is gone, results go nowhere."""
+
+    def __init__(self, page: QWidget, session, read: Callable, show: Callable[[object], None]):
+        super().__init__(page)
+        self._page, self._session, self._read, self._show = page, session, read, show
+        self._thread: TaskThread | None = None
+        self._again = self._stale = False
+
+    def start(self) -> None:
+        if self._thread is not None:
+            self._again = True
+            return
+        self._again = self._stale = False
+        self._thread = run_quietly(self._page, self._session, self._read, self._done)
+        self._thread.failed.connect(self._failed)
+
+    def busy(self) -> bool:
+        return self._thread is not None
+
+    def drop(self) -> None:
+        self._stale = self._thread is not None
+
+    def _done(self, result) -> None:
+        self._thread = None
+        if not self._stale:
+            self._show(result)
+        if self._again:
+            self.start()
+
+    def _failed(self, _message: str) -> None:
+        self._thread = None
