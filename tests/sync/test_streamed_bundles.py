@@ -318,3 +318,68 @@ def test_a_member_written_in_pieces_is_the_member_written_whole(pc, tmp_path):
     assert members_of(streamed)["changes/a.jsonl"] == members_of(whole)["changes/a.jsonl"] == body
     assert json.loads(members_of(streamed)["manifest.json"])["members"] == \
            json.loads(members_of(whole)["manifest.json"])["members"]
+
+
+# --- the rows of a block read as one text ---------------------------------------------------------------------
+def a_row(dseq: int, **fields) -> dict:
+    device = "dev000000a"
+    return {"id": f"{device}:{dseq}", "device": device, "dseq": dseq, "hlc": f"{1767225600000 + dseq:016d}.0000.{device}",
+            "operator": "张三", "kind": "hazard", "record_id": f"0198a3cc-d53d-7437-9567-1ca0edc4{dseq:04d}",
+            "township": ANDING, "op": "insert", "fields": {"description": "消防通道堵塞", "level": "一般", **fields},
+            "base": None}
+
+
+def line_of(row: dict) -> bytes:
+    return json.dumps(row, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def read_alone(lines: list[bytes]) -> list[dict] | str:
+    """The reference: each line read alone, as a line of a file was always read (or the refusal's words)."""
+    try:
+        return [bundle_module._decode_change("changes/x.jsonl", n, line) for n, line in enumerate(lines, 101)]
+    except BundleRefused as e:
+        return f"{type(e).__name__}: {e}"
+
+
+def read_as_one_text(lines: list[bytes]) -> list[dict] | str:
+    try:
+        return bundle_module._decode_lines("changes/x.jsonl", 100, lines)
+    except BundleRefused as e:
+        return f"{type(e).__name__}: {e}"
+
+
+PLAIN = [line_of(a_row(i)) for i in range(1, 6)]
+SPLIT = line_of(a_row(9)).split(b',"dseq"')
+
+
+@pytest.mark.parametrize("lines", [
+    PLAIN,
+    # Lines the one text must not read as rows of their own: each is left to the line's own reading.
+    [*PLAIN[:2], PLAIN[2] + b"\r", b" " + PLAIN[3], PLAIN[4] + b" "],  # blanks around a row: read, as json.loads does
+    [*PLAIN[:2], SPLIT[0] + b",", b'"dseq"' + SPLIT[1], *PLAIN[2:]],  # a row run on over a newline: refused
+    [PLAIN[0], PLAIN[1] + PLAIN[2], PLAIN[3]],  # two rows on one line
+    [PLAIN[0], PLAIN[1][:-1] + b',"fields":{}}', PLAIN[2]],  # a row ending as another
+    [PLAIN[0], b"", PLAIN[1]],  # an empty line
+    [PLAIN[0], b"{}", b"[]", PLAIN[1]],
+    [PLAIN[0], line_of(a_row(7, note='已整改 {"a": [1]}')), PLAIN[1]],  # brackets in a text: more than two a line
+    [PLAIN[0], line_of(a_row(8))[:-2] + b',"x":' + b"[" * 40 + b"]" * 40 + b"}", PLAIN[1]],  # nested too deep
+    [PLAIN[0], line_of(a_row(8, note="\U0001f600")).replace("\U0001f600".encode(), rb"\ud83d\ude00"), PLAIN[1]],
+    [PLAIN[0], line_of(a_row(8)).replace("张三".encode(), rb"\ud800"), PLAIN[1]],  # half a surrogate pair
+    [PLAIN[0], PLAIN[1].replace("张".encode(), "张".encode()[:2]), PLAIN[2]],  # broken UTF-8
+    [PLAIN[0], PLAIN[1].replace(b'"dseq":2', b'"dseq":2.0'), PLAIN[2]],  # a row of the wrong shape
+    [PLAIN[0], PLAIN[1].replace(b'"base":null', b'"base":1'), PLAIN[2]],
+    [PLAIN[0], PLAIN[1].replace(b'"operator":"\xe5\xbc\xa0\xe4\xb8\x89",', b""), PLAIN[2]],  # no operator: allowed
+    [],
+])
+def test_a_block_read_as_one_text_gives_each_lines_own_reading(lines):
+    assert read_as_one_text(lines) == read_alone(lines)
+
+
+def test_plain_rows_are_read_as_one_text_not_a_line_at_a_time(monkeypatch):
+    lines = [*PLAIN, PLAIN[0] + b"\r", *PLAIN]
+    expected = read_alone(lines)
+    alone = []
+    real = bundle_module._decode_change
+    monkeypatch.setattr(bundle_module, "_decode_change", lambda name, n, line: alone.append(n) or real(name, n, line))
+    assert read_as_one_text(lines) == expected
+    assert alone == [106], "only the line with a blank is read alone"
