@@ -490,18 +490,21 @@ class _Folded:
 
 def _fold(kind: RecordKind, changes: list[dict]) -> _Folded | None:
     """A record's state from its changes in HLC order; None while its insert has not arrived."""
-    columns, names, flags = _shape(kind)
-    values: dict = dict.fromkeys(flags, 0)
+    shape = _shape(kind)
     if len(changes) == 1:  # a record new here with its insert alone, the usual case: nothing to weigh
         created = changes[0]
         if created["op"] != "insert":
             return None
-        values.update((n, v) for n, v in created["fields"].items() if n in names)
-        return _Folded(_row(kind, columns, values, created, created, 0, None), [])
+        fields = created["fields"]
+        # Every field one this pjdesk knows (the usual case): taken whole, not weighed one by one.
+        values = ({**shape.flags, **fields} if shape.names.issuperset(fields)
+                  else {**shape.flags, **{n: v for n, v in fields.items() if n in shape.names}})
+        return _Folded(_row(kind, shape, values, created, created, 0, None), [])
     inserts = [c for c in changes if c["op"] == "insert"]
     if not inserts:
         return None
     created, last = inserts[0], changes[-1]
+    names, values = shape.names, dict(shape.flags)
     holders: dict[str, dict] = {}
     conflicts = []
     deleted, reason = 0, None
@@ -516,25 +519,34 @@ def _fold(kind: RecordKind, changes: list[dict]) -> _Folded | None:
             if holder is not None and _concurrent(holder, change) and values.get(name) != value:
                 conflicts.append((holder, change, name))
             values[name], holders[name] = value, change
-    return _Folded(_row(kind, columns, values, created, last, deleted, reason), conflicts)
+    return _Folded(_row(kind, shape, values, created, last, deleted, reason), conflicts)
 
 
-def _row(kind: RecordKind, columns: tuple[str, ...], values: dict, created: dict, last: dict, deleted: int,
-         reason) -> dict:
+def _row(kind: RecordKind, shape: _Shape, values: dict, created: dict, last: dict, deleted: int, reason) -> dict:
+    """The record's row: its meta columns, every synced column (None where no change set it; ``values`` holds
+    only columns, so laid over the blank row they keep its order) and the derived ones."""
     return {"id": created["record_id"], "township": created["township"], "created_at": created["hlc"],
             "updated_at": last["hlc"], "created_by": created["operator"], "updated_by": last["operator"],
-            "deleted": deleted, "delete_reason": reason,
-            **{n: values.get(n) for n in columns}, **derived_values(kind, values)}
+            "deleted": deleted, "delete_reason": reason, **shape.blank, **values, **derived_values(kind, values)}
 
 
-_shapes: dict[str, tuple[tuple[str, ...], frozenset[str], tuple[str, ...]]] = {}
+@dataclass(frozen=True)
+class _Shape:
+    """What folding asks of a kind for every record, built once per kind."""
+
+    blank: dict  # every synced column, None
+    names: frozenset[str]  # the same, as a set
+    flags: dict  # the BOOL fields, 0: a flag no change set is off
 
 
-def _shape(kind: RecordKind) -> tuple[tuple[str, ...], frozenset[str], tuple[str, ...]]:
-    """A kind's synced columns, as a set, and its flags: asked once per record, built once per kind."""
+_shapes: dict[str, _Shape] = {}
+
+
+def _shape(kind: RecordKind) -> _Shape:
     if kind.name not in _shapes:
         columns = (*kind.assigned, *kind.field_names())
-        _shapes[kind.name] = (columns, frozenset(columns), tuple(f.name for f in kind.fields if f.type == BOOL))
+        _shapes[kind.name] = _Shape(dict.fromkeys(columns), frozenset(columns),
+                                    dict.fromkeys((f.name for f in kind.fields if f.type == BOOL), 0))
     return _shapes[kind.name]
 
 

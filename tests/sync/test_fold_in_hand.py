@@ -104,3 +104,22 @@ def test_a_bundle_of_one_chunk_is_decoded_once_and_ends_as_one_read_twice(statio
     assert logged(twice) == logged(once)
     assert logged(once)["sync_conflict"]
     assert (again.conflicts, again.changed, again.message) == (kept.conflicts, kept.changed, kept.message)
+
+
+@pytest.mark.parametrize("fields", [
+    {"name": "平江县安定化工有限公司", "sector": "危化"},  # a flag no change set is off
+    {"name": "平江县安定化工有限公司", "is_high_risk": 1, "zz_newer_field": "新版本的字段"},  # a field of a newer pjdesk
+    {"zz_newer_field": None},
+])
+def test_a_lone_insert_folds_as_the_weighing_of_each_field_does(fields):
+    """A record new here with its insert alone takes the insert's fields whole (the usual case); the weighing of
+    each field against its holder, which a longer history takes, makes the same row of the same insert."""
+    from pjdesk.core.unit import UNIT
+
+    insert = {"id": "dev000000a:1", "device": "dev000000a", "dseq": 1, "hlc": "0001767225600000.0000.dev000000a",
+              "operator": "张三", "kind": "unit", "record_id": "0198a3cc-d53d-7437-9567-1ca0edc458d1",
+              "township": "430626101", "op": "insert", "fields": fields, "base": None}
+    alone = sync_store._fold(UNIT, [insert])
+    weighed = sync_store._fold(UNIT, [insert, dict(insert)])  # the same change twice: the long way, same row
+    assert alone.row == weighed.row and list(alone.row) == list(weighed.row)
+    assert alone.row["is_high_risk"] == fields.get("is_high_risk", 0) and "zz_newer_field" not in alone.row
