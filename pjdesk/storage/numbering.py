@@ -219,14 +219,20 @@ def clashes(store: Store, township: str | None = None, among: Iterable[str] | No
                      " GROUP BY hazard_no HAVING COUNT(*) > 1 ORDER BY hazard_no", [low, high]).fetchall()
                  if store.db.execute("SELECT COUNT(*) FROM hazard WHERE hazard_no = ? AND deleted = 0",
                                      [number]).fetchone()[0] > 1]
-    out = []
-    for number in twice:
-        hazards = [{"id": hazard_id, "device": device, "device_name": device_name(store, device) if device else ""}
-                   for hazard_id, device in store.db.execute(
-                       "SELECT h.id, c.device FROM hazard h LEFT JOIN change_log c ON c.record_id = h.id"
-                       " AND c.op = 'insert' WHERE h.hazard_no = ? AND h.deleted = 0 ORDER BY c.hlc, h.id", [number])]
-        out.append({"hazard_no": number, "hazards": hazards})
-    return out
+    # The hazards of those numbers, a chunk of numbers a query (an import may bring thousands), each device's
+    # name asked once.
+    carrying: dict[str, list[dict]] = {number: [] for number in twice}
+    names: dict[str, str] = {}
+    for start in range(0, len(twice), CHUNK):
+        chunk = twice[start:start + CHUNK]
+        for number, hazard_id, device in store.db.execute(
+                "SELECT h.hazard_no, h.id, c.device FROM hazard h LEFT JOIN change_log c ON c.record_id = h.id"
+                f" AND c.op = 'insert' WHERE h.hazard_no IN ({','.join('?' * len(chunk))}) AND h.deleted = 0"
+                " ORDER BY h.hazard_no, c.hlc, h.id", chunk):
+            if device and device not in names:
+                names[device] = device_name(store, device)
+            carrying[number].append({"id": hazard_id, "device": device, "device_name": names[device] if device else ""})
+    return [{"hazard_no": number, "hazards": hazards} for number, hazards in carrying.items()]
 
 
 # --- 文号 of enforcement documents ---------------------------------------------------------------------------

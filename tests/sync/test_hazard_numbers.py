@@ -151,3 +151,21 @@ def test_a_station_that_has_not_numbered_yet_keeps_its_turn(pc, laptop, outbox):
     assert hazards.number_letter(laptop) == "B"
     assert number_of(laptop, add_hazard(laptop, unit, "外业登记")) == PREFIX + "B0001"
     assert number_of(pc, add_hazard(pc, unit, "站内登记")) == PREFIX + "A0001"
+
+
+def test_the_hazards_of_numbers_given_twice_are_read_a_chunk_of_numbers_at_a_time(pc, laptop, outbox, monkeypatch):
+    """An import that brings many numbers given twice reads their hazards a chunk of numbers a query: the same
+    clashes, in the same order, as one number at a time."""
+    from pjdesk.storage import numbering
+
+    for session, name in ((pc, "站内"), (laptop, "外业")):
+        unit = add_unit(session, f"平江县{name}化工有限公司")
+        for i in range(4):
+            add_hazard(session, unit, f"{name}{i}")
+    send(laptop, pc, outbox)
+    among = [r[0] for r in pc.store.db.execute("SELECT id FROM hazard")]
+    whole = numbering.clashes(pc.store, ANDING), numbering.clashes(pc.store, among=among)
+    monkeypatch.setattr(numbering, "CHUNK", 1)
+    assert (numbering.clashes(pc.store, ANDING), numbering.clashes(pc.store, among=among)) == whole
+    assert [c["hazard_no"] for c in whole[0]] == [f"{PREFIX}A000{i}" for i in range(1, 5)] and whole[0] == whole[1]
+    assert all([h["device_name"] for h in c["hazards"]] == ["站内电脑", "外业笔记本"] for c in whole[0])
