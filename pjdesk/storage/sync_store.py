@@ -423,6 +423,7 @@ def _materialise(store: Store, touched: Mapping[str, Mapping[str, None]], result
     referred-to kinds first; a record whose references have not arrived is held back (and listed), one that
     was held back and now can be written leaves the list. Then the state of every parent whose record or
     children were written."""
+    parents: dict[str, set[str]] = defaultdict(set)  # parent kind → the parents of the children written
     for kind in kind_order():  # a kind this pjdesk does not know stays in the log only
         ids = list(touched.get(kind.name, ()))
         # A kind that refers to its own records is folded whole (its rounds need every record of the bundle);
@@ -434,8 +435,8 @@ def _materialise(store: Store, touched: Mapping[str, Mapping[str, None]], result
             history.update((i, hand[i]) for i in part if i in hand)
             for rows in history.values():
                 rows.sort(key=_in_order)
-            _materialise_some(store, kind, [history[i] for i in part if i in history], result, held_back)
-    _refresh_states(store, result)
+            _materialise_some(store, kind, [history[i] for i in part if i in history], result, held_back, parents)
+    _refresh_states(store, result, parents)
 
 
 _in_order = operator.itemgetter("hlc", "id")
@@ -445,7 +446,7 @@ FOLD_CHUNK = 5000  # records folded and written at a time
 
 
 def _materialise_some(store: Store, kind: RecordKind, histories: list[list[dict]], result: Applied,
-                      held_back: Mapping[str, str]) -> None:
+                      held_back: Mapping[str, str], parents: dict[str, set[str]]) -> None:
     folded = [_fold(kind, rows) for rows in histories]
     waiting = [f for f in folded if f is not None]
     ready: list[_Folded] = []
@@ -464,22 +465,23 @@ def _materialise_some(store: Store, kind: RecordKind, histories: list[list[dict]
         _hold_back(store, kind, [f.row["id"] for f in waiting], [i for i in written if i in held_back])
     result.conflicts += _keep_conflicts(store, kind, [f for f in ready if f.conflicts])
     result.changed[kind.name].update(written)
+    if kind.parent and ready:  # whose state to derive again: the parent each child names, as it was written
+        ref = kind.parent[0]
+        parents[kind.parent[1]].update(f.row[ref] for f in ready if f.row.get(ref) is not None)
 
 
-def _refresh_states(store: Store, result: Applied) -> None:
-    """Derive again the state of each parent written (when it has children) or whose children were written."""
+def _refresh_states(store: Store, result: Applied, parents: Mapping[str, set[str]]) -> None:
+    """Derive again the state of each parent written (when it has children) or whose children were written
+    (``parents``: named by the children's rows as written, not read back). No kind with a state is a child."""
     for kind in KINDS.values():
         if not kind.state:
             continue
-        children = child_kinds(kind)
-        dirty = _with_children(store, children, result.changed.get(kind.name, set()))
-        for child, ref in children:
-            written = result.changed.get(child.name)
-            if written:
-                dirty |= _column_in(store, f"SELECT {ref} FROM {child.table} WHERE id IN", sorted(written))
+        dirty = _with_children(store, child_kinds(kind), result.changed.get(kind.name, set()))
+        dirty |= parents.get(kind.name, set())
         if dirty:
             store.refresh_state(kind, dirty)
             result.changed[kind.name].update(dirty)
+
 
 
 @dataclass
