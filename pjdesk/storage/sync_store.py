@@ -451,7 +451,7 @@ def _materialise_some(store: Store, kind: RecordKind, histories: list[list[dict]
     waiting = [f for f in folded if f is not None]
     ready: list[_Folded] = []
     while waiting:  # rounds only for a kind that refers to its own records (a parent written this round)
-        now = _with_references(store, kind, waiting)
+        now = _with_references(store, kind, waiting, result.changed)
         if not now:
             break
         _upsert(store, kind, [f.row for f in now])
@@ -568,20 +568,24 @@ def _with_children(store: Store, children: list[tuple[RecordKind, str]], ids: It
     return found
 
 
-def _with_references(store: Store, kind: RecordKind, folded: list[_Folded]) -> list[_Folded]:
+def _with_references(store: Store, kind: RecordKind, folded: list[_Folded],
+                     written: Mapping[str, set[str]]) -> list[_Folded]:
+    """The records among these whose references are there: written by this import already (``written``: a
+    record is never removed from its table), else found in the referred table."""
     refs = [f for f in kind.fields if f.type == REF and f.ref in KINDS]
     if not refs or not folded:
         return folded
     ready = folded
     for ref in refs:
-        wanted = sorted({f.row[ref.name] for f in ready if f.row.get(ref.name)})
+        known = written.get(ref.ref, set())
+        wanted = sorted({f.row[ref.name] for f in ready if f.row.get(ref.name)} - known)
         table = KINDS[ref.ref].table
         existing = set()
         for start in range(0, len(wanted), CHUNK):
             chunk = wanted[start:start + CHUNK]
             existing.update(r[0] for r in store.db.execute(
                 f"SELECT id FROM {table} WHERE id IN ({','.join('?' * len(chunk))})", chunk))
-        ready = [f for f in ready if not f.row.get(ref.name) or f.row[ref.name] in existing]
+        ready = [f for f in ready if not f.row.get(ref.name) or f.row[ref.name] in existing or f.row[ref.name] in known]
     return ready
 
 
