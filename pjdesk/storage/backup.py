@@ -21,10 +21,12 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING
 
 from pjdesk.core.kinds import KINDS
+
+if TYPE_CHECKING:
+    from .database import Connection
 
 INCREMENT = "increment"  # the prefix of an increment's reason: pjdesk-increment-before-import-….db
 # Below this a whole copy costs no more than an increment's fixed part (its forty-odd tables made and filled,
@@ -37,7 +39,7 @@ Progress = Callable[[int, int], None]
 """``progress(done, total)`` in pages; it may raise to stop the copy, which then leaves its target as it was."""
 
 
-def backup_file(db: Database, folder: Path, *, reason: str, now: dt.datetime, progress: Progress | None = None) -> Path:
+def backup_file(db: Connection, folder: Path, *, reason: str, now: dt.datetime, progress: Progress | None = None) -> Path:
     """A copy of the open file in ``folder``, named for the reason and the moment ``now`` (the session's).
 
     A copy that fails or is stopped leaves no file behind: a partial one would be listed as a backup."""
@@ -484,7 +486,7 @@ def _check_base(path: Path, manifest: dict[str, str], station: str | None) -> No
         raise ValueError(f"它所依据的完整备份“{base.name}”已被替换，与增量备份不符")
 
 
-def restore_into(db: Database, path: Path, progress: Progress | None = None) -> None:
+def restore_into(db: Connection, path: Path, progress: Progress | None = None) -> None:
     """Replace the open database's content with the backup's, page by page, as one consistent copy.
 
     All or nothing: a copy that fails or is stopped by ``progress`` leaves the database as it was. An

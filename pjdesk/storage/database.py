@@ -15,8 +15,7 @@ import sqlite3
 import stat
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING
 
 from pjdesk.core.clock import SYSTEM_CLOCK, Clock, HybridClock
 from pjdesk.core.errors import PjdeskError, os_reason
@@ -26,9 +25,12 @@ from pjdesk.core.records import BOOL, RecordKind
 
 from . import change_codec
 from .backup import backup_file, list_backups
-from .migrations import SCHEMA_VERSION, known_migrations, migrations
+from .migrations import MIGRATION_SET, SCHEMA_VERSION, known_migrations
 from .numbering import SCHEMES
 from .search import initials
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 META_COLUMNS = ("id", "township", "created_at", "updated_at", "created_by", "updated_by", "deleted", "delete_reason")
@@ -88,7 +90,7 @@ def open_store(path: Path | str, *, device: str | None = None, readonly: bool = 
             path.parent.mkdir(parents=True, exist_ok=True)
         conn = sqlite3.connect(str(path), timeout=15)
         try:
-            db = Database(conn, execute_plugins=False)
+            db = Connection(conn)
             db.execute("PRAGMA foreign_keys = ON")
             db.execute("PRAGMA journal_mode = WAL")
             db.execute("PRAGMA synchronous = FULL")
@@ -109,18 +111,20 @@ def upgrade_schema(store: Store) -> None:
         _migrate(store.db, store.path, store.wall, had_data=True)
 
 
-def _migrate(db: Database, path: Path, clock: Clock, *, had_data: bool) -> None:
-    if len(migrations.applied(db)) >= SCHEMA_VERSION:
+def _migrate(db: Connection, path: Path, clock: Clock, *, had_data: bool) -> None:
+    if len(applied_migrations(db.conn)) >= SCHEMA_VERSION:
         return
     if had_data:
         backup_file(db, path.parent / "backups", reason="before-migration", now=clock.now())
-    migrations.apply(db)
+    from .migrations import migrations
+
+    migrations.apply(db.database)
     db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
     if had_data:
         _give_back_freed_space(db)
 
 
-def _give_back_freed_space(db: Database) -> None:
+def _give_back_freed_space(db: Connection) -> None:
     """A migration that rebuilt a large table (m016, the change log) leaves its old pages free inside the file:
     SQLite would reuse them, but the file would stay as large as before until then. Copy the file compact once,
     when a good part of it is free. Skipped, harmlessly, while another connection reads the file."""
@@ -193,13 +197,63 @@ def read_schema(path: Path, *, immutable: bool = False) -> tuple[set[str], list[
     conn = sqlite3.connect(f"{path.absolute().as_uri()}?mode=ro{'&immutable=1' if immutable else ''}", uri=True)
     try:
         tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type IN ('table', 'view')")}
-        applied = []
-        if "_sqlite_migrations" in tables:
-            applied = [r[0] for r in conn.execute(
-                "SELECT name FROM _sqlite_migrations WHERE migration_set = ? ORDER BY rowid", [migrations.name])]
-        return tables, applied
+        return tables, applied_migrations(conn) if "_sqlite_migrations" in tables else []
     finally:
         conn.close()
+
+
+def applied_migrations(conn: sqlite3.Connection) -> list[str]:
+    """The names of the pjdesk migrations applied to an open file, in the order they were applied."""
+    if not conn.execute("SELECT 1 FROM sqlite_master WHERE name = '_sqlite_migrations'").fetchone():
+        return []
+    return [r[0] for r in conn.execute(
+        "SELECT name FROM _sqlite_migrations WHERE migration_set = ? ORDER BY rowid", [MIGRATION_SET])]
+
+
+class Connection:
+    """A station's SQLite connection as the store and its readers use it: ``execute``, ``conn`` and ``atomic``.
+
+    sqlite-utils' ``Database`` over the same connection (``database``) is made when first needed — a
+    transaction, a migration, a restore: importing sqlite-utils costs some 70 ms, which a start that only
+    reads before its first paint does not pay. Anything else asked of it is sqlite-utils'.
+    """
+
+    def __init__(self, conn: sqlite3.Connection):
+        self.conn = conn
+        self._database: Database | None = None
+
+    def execute(self, sql: str, parameters: Iterable | Mapping | None = None) -> sqlite3.Cursor:
+        """Run one statement, as sqlite-utils' ``execute`` does: a write outside a transaction commits at once
+        (sqlite3 opens a transaction before it that nothing else would end), and a failed one leaves none open."""
+        was_in_transaction = self.conn.in_transaction
+        try:
+            cursor = self.conn.execute(sql) if parameters is None else self.conn.execute(sql, parameters)
+        except Exception:
+            if not was_in_transaction and self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
+            raise
+        if not was_in_transaction and self.conn.in_transaction and cursor.description is None \
+                and not sql.lstrip().upper().startswith(("BEGIN", "SAVEPOINT")):
+            self.conn.execute("COMMIT")
+        return cursor
+
+    @property
+    def database(self) -> Database:
+        if self._database is None:
+            from sqlite_utils import Database
+
+            self._database = Database(self.conn, execute_plugins=False)
+        return self._database
+
+    def atomic(self) -> contextlib.AbstractContextManager:
+        """One transaction, or a savepoint inside the one already open (sqlite-utils')."""
+        return self.database.atomic()
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __getattr__(self, name: str):
+        return getattr(self.database, name)
 
 
 def _has_sqlite_magic(path: Path) -> bool:
@@ -240,7 +294,7 @@ class StationEmptied(PjdeskError):
 
 
 class Store:
-    def __init__(self, db: Database, path: Path | None = None, wall: Clock = SYSTEM_CLOCK):
+    def __init__(self, db: Connection, path: Path | None = None, wall: Clock = SYSTEM_CLOCK):
         self.db = db
         self.path = path
         self.wall = wall  # the session's wall clock: the HLC counts from it

@@ -5,16 +5,50 @@ from the record declarations, because a migration must build the same schema for
 declarations become; a test checks that every declared field has its column.
 """
 
+from __future__ import annotations
+
 import json
 import sqlite3
+from collections.abc import Callable
 from functools import cache
-
-from sqlite_utils import Database
-from sqlite_utils.migrations import Migrations
+from typing import TYPE_CHECKING
 
 from . import change_codec
 
-migrations = Migrations("pjdesk")
+if TYPE_CHECKING:
+    from sqlite_utils import Database
+    from sqlite_utils.migrations import Migrations
+
+MIGRATION_SET = "pjdesk"  # the name the applied migrations are recorded under in _sqlite_migrations
+_STEPS: list[Callable[[Database], None]] = []
+
+
+def migration(step: Callable[[Database], None]) -> Callable[[Database], None]:
+    """Register ``step`` as the next migration, applied after those written above it.
+
+    sqlite-utils applies and records them (``migrations``, made on first use): importing sqlite-utils costs a
+    start some 70 ms, and a start with nothing to migrate needs only their names.
+    """
+    _STEPS.append(step)
+    return step
+
+
+def __getattr__(name: str) -> Migrations:
+    if name == "migrations":
+        return _library_set()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+@cache
+def _library_set() -> Migrations:
+    """pjdesk's migrations as sqlite-utils' migration set, which applies them and records each one applied."""
+    from sqlite_utils.migrations import Migrations
+
+    made = Migrations(MIGRATION_SET)
+    for step in _STEPS:
+        made()(step)
+    return made
+
 
 def _run(db: Database, script: str) -> None:
     """Run statements one by one: executescript() would COMMIT and break the migration's transaction."""
@@ -38,7 +72,7 @@ _META = """
     delete_reason TEXT"""
 
 
-@migrations()
+@migration
 def m001_initial(db: Database) -> None:
     _run(db, f"""
     CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT);
@@ -119,7 +153,7 @@ def m001_initial(db: Database) -> None:
     """)
 
 
-@migrations()
+@migration
 def m002_ledger_indexes(db: Database) -> None:
     """Indexes for the ledger page at 200,000 hazards (filter, sort and search in ≤ 100 ms, DESIGN §8).
 
@@ -155,7 +189,7 @@ def m002_ledger_indexes(db: Database) -> None:
     """)
 
 
-@migrations()
+@migration
 def m003_return_snapshot(db: Database) -> None:
     """Frozen returns: the figures as signed and sent, the signer, and the SHA-256 of the kept files."""
     _run(db, f"""
@@ -168,7 +202,7 @@ def m003_return_snapshot(db: Database) -> None:
     """)
 
 
-@migrations()
+@migration
 def m004_sync(db: Database) -> None:
     """Bundle exchange (DESIGN §5): devices and their keys, acknowledgements, imported bundles, conflicts.
 
@@ -210,14 +244,14 @@ def m004_sync(db: Database) -> None:
     """)
 
 
-@migrations()
+@migration
 def m005_change_log_hlc(db: Database) -> None:
     """The latest stamp, read at every start to resume the clock past it: without an index that is a pass over
     the whole change log (0.3 s at a million changes, a fifth of the start-up budget)."""
     _run(db, "CREATE INDEX change_log_hlc ON change_log(hlc);")
 
 
-@migrations()
+@migration
 def m006_reports_received(db: Database) -> None:
     """What the county's 报送情况 needs of each bundle read: when its sender made it (the month it reports is
     the last one ended before that), and the changes it found missing (a gap: the report is partial until
@@ -229,7 +263,7 @@ def m006_reports_received(db: Database) -> None:
     """)
 
 
-@migrations()
+@migration
 def m007_sync_held_back(db: Database) -> None:
     """Records whose insert arrived before what they refer to (a hazard before its unit): kept by id, so that an
     import looks them up instead of scanning the whole change log for inserts missing from their tables
@@ -244,7 +278,7 @@ def m007_sync_held_back(db: Database) -> None:
             [kind])
 
 
-@migrations()
+@migration
 def m008_inspections(db: Database) -> None:
     """检查记录 with its checklist items and inspectors (children), and the hazard's link to its inspection."""
     _run(db, f"""
@@ -284,7 +318,7 @@ def m008_inspections(db: Database) -> None:
     """)
 
 
-@migrations()
+@migration
 def m009_documents_and_attachments(db: Database) -> None:
     """执法文书 issued (文号, what was printed and its SHA-256) and attachments of any record (by SHA-256)."""
     _run(db, f"""
@@ -307,7 +341,7 @@ def m009_documents_and_attachments(db: Database) -> None:
     """)
 
 
-@migrations()
+@migration
 def m010_people(db: Database) -> None:
     """人员, 培训 (with its attendees) and 证书, and the log of who exported personal data."""
     _run(db, f"""
@@ -389,7 +423,7 @@ def m010_people(db: Database) -> None:
     """)
 
 
-@migrations()
+@migration
 def m011_emergency(db: Database) -> None:
     """应急预案, 演练 (with the problems each found) and 应急队伍 (with their equipment)."""
     _run(db, f"""
@@ -465,7 +499,7 @@ def m011_emergency(db: Database) -> None:
 
 
 
-@migrations()
+@migration
 def m012_inspection_search(db: Database) -> None:
     """A search of the inspections counts from a narrow index (storage.records.search_index: the township,
     then every column a search word is looked for in) instead of reading the table, and the 责令停产整顿 flag
@@ -476,7 +510,7 @@ def m012_inspection_search(db: Database) -> None:
     """)
 
 
-@migrations()
+@migration
 def m013_training_hours_index(db: Database) -> None:
     """The year's passed trainings of everyone (the rates T17 and T52, 表6) read from two covering indexes:
     the trainings of a date range with their hours, then each one's passed attendees, without the tables."""
@@ -485,7 +519,7 @@ def m013_training_hours_index(db: Database) -> None:
     CREATE INDEX training_attendee_passed ON training_attendee(training_id, result, person_id) WHERE deleted = 0;
     """)
 
-@migrations()
+@migration
 def m014_progress(db: Database) -> None:
     """目标进展 (the targets' figures no record computes, entered by the county or a township), and the unit
     flags four targets count: 双重预防机制已建成 (T28, T44), 一会三卡 (T50), 入园新建 and its 三同时 (T30)."""
@@ -510,7 +544,7 @@ def m014_progress(db: Database) -> None:
     """)
 
 
-@migrations()
+@migration
 def m015_plan_records(db: Database) -> None:
     """事故, 森林火灾, 道路交通抽查, 有奖举报兑现, 曝光 and 会议. Hectares are integer hundredths (burned_ha100),
     money integer 分, as everywhere."""
@@ -612,7 +646,7 @@ def m015_plan_records(db: Database) -> None:
     """)
 
 
-@migrations()
+@migration
 def m016_compact_change_log(db: Database) -> None:
     """The change log, rebuilt compact (storage/change_codec.py): a five-year county holds 1.5 million changes,
     and their log was half its file. Nothing of a change is lost: every row keeps its seq, device, dseq, stamp,
@@ -665,11 +699,9 @@ def m016_compact_change_log(db: Database) -> None:
     db.execute("INSERT INTO change_log_latest(one, hlc) VALUES (1, ?)", [latest or ""])
 
 
-@cache
 def known_migrations() -> tuple[str, ...]:
-    """Every migration this pjdesk knows, in order (all are pending on an empty database; one without
-    sqlite-utils' plugins, whose search of the installed packages cost every start ~30 ms)."""
-    return tuple(m.name for m in migrations.pending(Database(memory=True, execute_plugins=False)))
+    """Every migration this pjdesk knows, by name, in order."""
+    return tuple(step.__name__ for step in _STEPS)
 
 
-SCHEMA_VERSION = len(known_migrations())
+SCHEMA_VERSION = len(_STEPS)

@@ -13,8 +13,6 @@ import textwrap
 import threading
 
 import pytest
-from sqlite_utils import Database
-from sqlite_utils.migrations import Migrations
 
 from pjdesk.core.errors import PjdeskError
 from pjdesk.core.unit import UNIT
@@ -98,24 +96,21 @@ def test_a_file_from_a_newer_pjdesk_is_refused_and_untouched(tmp_path, journal):
 @pytest.fixture
 def upgrade(monkeypatch):
     """Turn this pjdesk into the next release: the same migrations plus one more (which may fail)."""
+    released = list(schema._STEPS)
 
     def install(fail=False):
-        upgraded = Migrations("pjdesk")
-        for m in schema.migrations.pending(Database(memory=True)):
-            upgraded(name=m.name)(m.fn)
-
-        @upgraded()
         def m999_unit_licence_photo(db):
             db.execute("ALTER TABLE unit ADD COLUMN licence_photo TEXT")
             if fail:
                 raise RuntimeError("migration failed half-way")
 
-        names = [m.name for m in upgraded.pending(Database(memory=True))]
-        monkeypatch.setattr(database, "migrations", upgraded)
-        monkeypatch.setattr(database, "known_migrations", lambda: names)
-        monkeypatch.setattr(database, "SCHEMA_VERSION", len(names))
+        steps = [*released, m999_unit_licence_photo]
+        monkeypatch.setattr(schema, "_STEPS", steps)
+        monkeypatch.setattr(database, "SCHEMA_VERSION", len(steps))
+        schema._library_set.cache_clear()
 
-    return install
+    yield install
+    schema._library_set.cache_clear()
 
 
 def unit_columns(path):

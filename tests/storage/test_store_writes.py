@@ -295,3 +295,24 @@ def test_initials_leave_latin_letters_and_digits_out():
     from pjdesk.storage.search import initials
 
     assert initials("平江县安定镇ABC化工有限公司123") == "pjxadzhgyxgs"
+
+
+def test_a_write_outside_a_transaction_commits_at_once_and_a_failed_one_leaves_none_open(tmp_path):
+    """The store's connection keeps sqlite-utils' contract for ``execute`` without importing it at start."""
+    store = open_store(tmp_path / "pjdesk.db")
+    store.db.execute("INSERT INTO settings(key, value) VALUES (?, ?)", ["k", "v"])
+    assert not store.db.conn.in_transaction
+    other = sqlite3.connect(tmp_path / "pjdesk.db")
+    assert other.execute("SELECT value FROM settings WHERE key = 'k'").fetchone() == ("v",)
+    with pytest.raises(sqlite3.IntegrityError):
+        store.db.execute("INSERT INTO settings(key, value) VALUES ('k', 'again')")
+    assert not store.db.conn.in_transaction
+    other.execute("INSERT INTO settings(key, value) VALUES ('from another connection', '1')")  # not locked out
+    other.commit()
+    other.close()
+    store.db.execute("BEGIN")
+    store.db.execute("INSERT INTO settings(key, value) VALUES ('inside', '1')")
+    assert store.db.conn.in_transaction, "an explicit transaction is left to its owner"
+    store.db.execute("ROLLBACK")
+    assert store.db.execute("SELECT COUNT(*) FROM settings WHERE key = 'inside'").fetchone() == (0,)
+    store.close()
