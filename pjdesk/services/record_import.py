@@ -34,8 +34,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
 
-from stdnum.cn import uscc as uscc_digits
-
 from pjdesk.core.dates import NotADate, parse_date
 from pjdesk.core.errors import PjdeskError
 from pjdesk.core.identifiers import check_uscc
@@ -1936,6 +1934,9 @@ class _UnitBook:
         if check.ok:
             return check.value or None, None, None
         if check.warning:
+            # stdnum loads with the first wrong check digit, not with every list page (~25 ms)
+            from stdnum.cn import uscc as uscc_digits
+
             digit = uscc_digits.calc_check_digit(check.value[:17])
             warnings.append(f"统一社会信用代码 {check.value} 校验位不符（应为 {digit}），已按原{self.sheet}录入并记录原因，请核对营业执照")
             return check.value, f"导入时校验位不符（应为 {digit}），按原{self.sheet}录入", None

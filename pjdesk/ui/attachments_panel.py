@@ -16,7 +16,6 @@ from pathlib import Path
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QIcon, QImage, QImageReader, QImageWriter, QPainter, QPen, QPixmap
-from PySide6.QtPdf import QPdfDocument
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -37,7 +36,6 @@ from pjdesk.services import attachments as attachment_service
 
 from .dialog_room import fit_dialog
 from .hazard_dialogs import ask_delete_reason
-from .pdf_preview import PdfPreview as PdfPages
 from .saving import ask_open_paths, ask_save_path, say_saved
 from .widgets import make_button
 
@@ -397,6 +395,11 @@ class PhotoViewer(_Viewer):
 
 class PdfPreview(_Viewer):
     def __init__(self, data: bytes, name: str, parent=None):
+        # Qt's PDF module loads with the first PDF shown, not with every list page that has attachments.
+        from PySide6.QtPdf import QPdfDocument
+
+        from .pdf_preview import PdfPreview as PdfPages
+
         super().__init__(data, name, parent)
         self.setObjectName("attachment_pdf")
         # QPdfDocument reads from the device while it is shown: the buffer lives as long as the window.

@@ -46,6 +46,27 @@ def test_the_ledger_page_does_not_load_the_signature_library():
     assert loaded_after(WINDOW + "import pjdesk.ui.ledger_page\n", ("cryptography", "pjdesk.sync.keys")) == ""
 
 
+def test_the_ledger_page_loads_neither_the_identifier_checks_nor_qts_pdf_module():
+    """Its import button's words come from the import specs, and its attachments panel previews PDFs: stdnum
+    loads with the first wrong check digit and Qt's PDF module with the first PDF shown (together ~30 ms)."""
+    assert loaded_after(WINDOW + "import pjdesk.ui.ledger_page\n", ("stdnum", "PySide6.QtPdf")) == ""
+
+
 def test_the_start_does_not_search_the_installed_packages_for_sqlite_utils_plugins():
     """pjdesk runs no sqlite-utils plugins: looking for them reads every installed package's metadata (~30 ms)."""
     assert _run(WINDOW + "import sqlite_utils.plugins\nprint(sqlite_utils.plugins._plugins_loaded)\n") == "False"
+
+
+def test_a_start_with_nothing_to_migrate_reads_its_station_without_sqlite_utils(tmp_path):
+    """Importing sqlite-utils costs a start some 70 ms. Until its first paint a start only reads: the store
+    opens over plain sqlite3, and sqlite-utils' Database is made at the first write or migration."""
+    import datetime as dt
+
+    from pjdesk.services.session import init_station
+
+    init_station(tmp_path, code="430626101", operator="张三", today=lambda: dt.date(2026, 11, 29)).close()
+    code = ("import os, sys\nfrom pjdesk.ui.app import make_app, start\napp = make_app()\n"
+            f"window = start({str(tmp_path)!r}, today=lambda: __import__('datetime').date(2026, 11, 29))\n"
+            "app.processEvents()\nprint(window.isVisible(), 'sqlite_utils' in sys.modules, flush=True)\n"
+            "window.session.store.transaction().__enter__()\nprint('sqlite_utils' in sys.modules, flush=True)\nos._exit(0)\n")
+    assert _run(code).split() == ["True", "False", "True"]
