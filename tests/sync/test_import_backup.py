@@ -5,7 +5,8 @@ import sqlite3
 
 from pjdesk.services import backups
 from pjdesk.services.sync import export_bundle, import_bundles
-from tests.sync.conftest import accept, add_hazard, add_unit, database_content, records
+from pjdesk.sync import load_or_create_key
+from tests.sync.conftest import COUNTY, accept, add_hazard, add_unit, database_content, records
 
 
 def committed_imports(session) -> int:
@@ -62,3 +63,44 @@ def test_a_batch_whose_backup_cannot_be_made_writes_nothing(pc, county, outbox):
     assert [r.status for r in results] == ["refused", "refused"]
     assert all("备份失败" in r.message for r in results), [r.message for r in results]
     assert database_content(county) == content
+
+
+def test_a_file_refused_after_its_rows_were_written_rolls_back_alone_with_the_journals_in_memory(
+        stations, pc, laptop, outbox, tmp_path, monkeypatch):
+    """A batch of small files keeps SQLite's copies of the pages each file changes in memory (not in temporary
+    files): a file refused once its rows are written (an attachment it names is missing) rolls back alone all
+    the same, and the batch ends as one written with the copies in files."""
+    from pjdesk.services import sync as sync_service
+    from pjdesk.services.attachments import attach
+    from pjdesk.storage import sync_store
+
+    from .test_bundle_verification import members_of, resign, write_zip
+    from .test_streamed_bundles import logged
+
+    add_hazard(pc, add_unit(pc), "配电箱电线老化")
+    first = export_bundle(pc, outbox)
+    attach(laptop, "hazard", add_hazard(laptop, add_unit(laptop, "平江县外业化工厂"), "外业登记"), b"%PDF-1.4 scan",
+           name="现场.pdf", label="现场")
+    members = members_of(export_bundle(laptop, outbox))
+    lacking = write_zip(tmp_path / "lacking.pjz", resign({n: d for n, d in members.items()
+                                                          if not n.startswith("attachments/")},
+                                                         load_or_create_key(laptop.data_dir)))
+    add_hazard(pc, add_unit(pc), "灭火器过期")
+    last = export_bundle(pc, outbox)
+
+    in_memory = []
+    real = sync_store.journals_in_memory
+    monkeypatch.setattr(sync_store, "journals_in_memory", lambda store: in_memory.append(1) or real(store))
+    ends = {}
+    for name, limit in (("memory", sync_service.JOURNALS_IN_MEMORY_BYTES), ("files", 0)):
+        monkeypatch.setattr(sync_service, "JOURNALS_IN_MEMORY_BYTES", limit)
+        county = stations(f"county-{name}", COUNTY, device_name="县安委办")
+        results = import_bundles(county, [first, lacking, last], trust_new=True)
+        assert [r.status for r in results] == ["accepted", "refused", "accepted"], [r.message for r in results]
+        assert "附件缺失" in results[1].message
+        assert county.store.db.execute("PRAGMA temp_store").fetchone()[0] == 0, "as it was after the batch"
+        ends[name] = records(county), logged(county)
+    assert in_memory == [1], "the small files' batch only"
+    assert ends["memory"] == ends["files"]
+    tables = ends["memory"][0]
+    assert len(tables["unit"]) == len(tables["hazard"]) == 2, "the refused file's unit and hazard rolled back"
