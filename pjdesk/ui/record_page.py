@@ -21,6 +21,7 @@ A kind adds its own actions without touching this file, in either of two ways:
 
 from __future__ import annotations
 
+import functools
 import html
 import importlib
 import importlib.util
@@ -71,7 +72,6 @@ from pjdesk.core.records import (
 )
 from pjdesk.core.townships import station_name, townships
 from pjdesk.services import records as record_service
-from pjdesk.services.record_import import spec_for
 from pjdesk.services.records import RecordQuery
 
 from . import column_layout as layouts
@@ -80,7 +80,7 @@ from .hazard_dialogs import ask_delete_reason
 from .record_dialog import RecordDialog
 from .record_form import DateField
 from .saving import ask_open_paths, ask_save_path, say_saved
-from .table_model import Column, ElidingDelegate, PagedTableModel
+from .table_model import Column, PagedTableModel, elide_columns
 from .widgets import ListDetailSplitter
 
 FILTERED = (CHOICE, REF, BOOL, DATE)
@@ -128,7 +128,7 @@ class RecordPage(QWidget):
         self.table.setEditTriggers(QAbstractItemView.NoEditTriggers)
         self.table.setWordWrap(False)
         self.table.setTextElideMode(Qt.ElideRight)
-        self.table.setItemDelegate(ElidingDelegate(self.model, self.table))
+        elide_columns(self.table, self.model.columns)
         self.table.setAlternatingRowColors(True)
         self.table.verticalHeader().hide()
         self.table.verticalHeader().setDefaultSectionSize(26)
@@ -222,15 +222,23 @@ class RecordPage(QWidget):
         """A button in the title row, before 新增 (an import, an export, a printed list)."""
         self.title_bar.insertWidget(self.title_bar.indexOf(self.new_button), button)
 
+    @functools.cached_property
+    def spec(self):
+        """The kind's import spec, whose words the import and export use (the sheet-import machinery loads with
+        it: ~15 ms that a county's page of the townships' records never needs)."""
+        from pjdesk.services.record_import import spec_for
+
+        return spec_for(self.kind)
+
     def _add_import_export(self) -> None:
-        self.spec = spec_for(self.kind)
         self.import_button = QPushButton("从 Excel 导入…")
         self.import_button.setObjectName(f"import_{self.kind.name}")
-        self.import_button.setToolTip(f"从 Excel 表格导入{self.spec.noun}：先预览，有问题的行逐行列出，确认后一次导入")
         self.import_button.clicked.connect(lambda: self.import_excel())
         # The county takes the townships' records from their exchange files, not from spreadsheets (but for
         # the kinds it records itself).
         self.import_button.setVisible(self.recorded_here and self.spec.refused is None)
+        if self.recorded_here:
+            self.import_button.setToolTip(f"从 Excel 表格导入{self.spec.noun}：先预览，有问题的行逐行列出，确认后一次导入")
         self.export_button = QPushButton("导出 Excel…")
         self.export_button.setObjectName(f"export_{self.kind.name}")
         self.export_button.setToolTip("按当前的搜索和筛选导出，可直接打印")

@@ -6,6 +6,7 @@ text is elided with the whole text in a tooltip."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QStyledItemDelegate, QStyleOptionViewItem
 
 from pjdesk.core.inspection import INSPECTION
 from pjdesk.services import hazards
@@ -98,6 +99,13 @@ def test_the_ledger_remembers_its_columns_and_elides_long_text(qtbot, session):
     index = again.model.index(0, column)
     assert again.table.textElideMode() == Qt.ElideRight
     assert again.model.data(index, Qt.ToolTipRole) == long_text.strip()
+    # The number is drawn cut at its left; every other column is drawn by Qt's own delegate, cut at its right.
+    option = QStyleOptionViewItem()
+    again.table.itemDelegateForIndex(again.model.index(0, number)).initStyleOption(option, again.model.index(0, number))
+    assert option.textElideMode == Qt.ElideLeft
+    drawn_by = {type(again.table.itemDelegateForIndex(again.model.index(0, c))) for c in range(len(again.model.columns))
+                if c != number}
+    assert drawn_by == {QStyledItemDelegate}
 
 
 def test_a_column_declared_list_hidden_starts_hidden_and_is_offered(qtbot, session):
