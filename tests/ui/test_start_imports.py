@@ -70,3 +70,25 @@ def test_a_start_with_nothing_to_migrate_reads_its_station_without_sqlite_utils(
             "app.processEvents()\nprint(window.isVisible(), 'sqlite_utils' in sys.modules, flush=True)\n"
             "window.session.store.transaction().__enter__()\nprint('sqlite_utils' in sys.modules, flush=True)\nos._exit(0)\n")
     assert _run(code).split() == ["True", "False", "True"]
+
+
+def test_a_countys_ledger_page_opens_without_the_sheet_import_machinery(tmp_path):
+    """The county takes the townships' hazards from their exchange files: its ledger has no 从 Excel 导入, and
+    opening it loads nothing of the sheet import (~15 ms). A township's, which imports, still says what."""
+    import datetime as dt
+
+    from pjdesk.services.session import init_station
+
+    for folder, code in (("county", "430626"), ("township", "430626101")):
+        init_station(tmp_path / folder, code=code, operator="张三", county=code == "430626",
+                     today=lambda: dt.date(2026, 11, 29)).close()
+    code = ("import sys, datetime as dt\nfrom pjdesk.ui.app import make_app\napp = make_app()\n"
+            "from pjdesk.services.session import open_session\nfrom pjdesk.ui.ledger_page import LedgerPage\n"
+            "for folder in sys.argv[1:]:\n"
+            "    page = LedgerPage(open_session(folder, today=lambda: dt.date(2026, 11, 29)))\n"
+            "    print(page.import_button.isVisibleTo(page), page.import_button.toolTip().split('：')[0],\n"
+            "          'pjdesk.services.record_import' in sys.modules)\n")
+    done = subprocess.run([sys.executable, "-c", code, str(tmp_path / "county"), str(tmp_path / "township")],
+                          capture_output=True, text=True, timeout=120, env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == ["False  False", "True 从 Excel 表格导入隐患 True"]
