@@ -81,13 +81,10 @@ class DateField(QWidget):
         self.button.setFocusPolicy(Qt.NoFocus)
         self.button.setPopupMode(QToolButton.InstantPopup)
         menu = QMenu(self.button)
-        self.calendar = QCalendarWidget()
-        self.calendar.setLocale(QLocale(QLocale.Chinese, QLocale.China))
-        action = QWidgetAction(menu)
-        action.setDefaultWidget(self.calendar)
-        menu.addAction(action)
+        # The calendar is made when first opened: a form or a filter bar has many date fields, and a calendar
+        # costs each one some 4 ms.
+        self.calendar: QCalendarWidget | None = None
         self.button.setMenu(menu)
-        self.calendar.clicked.connect(self._picked)
         menu.aboutToShow.connect(self._sync_calendar)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -99,6 +96,13 @@ class DateField(QWidget):
         self.edit.editingFinished.connect(self._tidy)
 
     def _sync_calendar(self) -> None:
+        if self.calendar is None:
+            self.calendar = QCalendarWidget()
+            self.calendar.setLocale(QLocale(QLocale.Chinese, QLocale.China))
+            self.calendar.clicked.connect(self._picked)
+            action = QWidgetAction(self.button.menu())
+            action.setDefaultWidget(self.calendar)
+            self.button.menu().addAction(action)
         day = self._parsed()
         if day:
             self.calendar.setSelectedDate(QDate(day.year, day.month, day.day))

@@ -361,3 +361,23 @@ def test_a_dialog_answered_keeps_no_draft_when_the_program_closes(qtbot, window,
     assert drafts.load_draft(session, "inspection-new") is None, "取消 discards the draft"
     window.close()  # asks every dialog still among the window's children for its draft
     assert drafts.load_draft(session, "inspection-new") is None
+
+
+def test_a_date_filter_is_picked_from_its_calendar_made_when_first_opened(qtbot, session):
+    """A calendar costs each date field ~4 ms, and a page or form has many: it is made when its menu first opens."""
+    from PySide6.QtCore import QDate
+
+    from pjdesk.ui.record_form import DateField
+
+    page = RecordPage(session, INSPECTION)
+    qtbot.addWidget(page)
+    field = page.findChildren(DateField)[0]
+    assert field.calendar is None
+    field.edit.setText("2026-3-5")
+    field.button.menu().aboutToShow.emit()
+    assert field.calendar.selectedDate() == QDate(2026, 3, 5), "it opens on the date typed"
+    assert field.calendar.locale().language() == field.calendar.locale().Language.Chinese
+    field.calendar.clicked.emit(QDate(2026, 11, 2))
+    assert field.value() == "2026-11-02"
+    field.button.menu().aboutToShow.emit()
+    assert len(field.button.menu().actions()) == 1, "one calendar, however often it is opened"
