@@ -163,3 +163,16 @@ def test_the_program_and_the_tests_start_qt_alike(qapp):
     assert make_app() is QApplication.instance() is qapp
     assert qapp.translate("QPlatformTheme", "Cancel") == "取消"
     assert QApplication.layoutDirection() == Qt.LeftToRight
+
+
+def test_qts_chinese_is_installed_once_however_often_the_application_is_made(qtbot):
+    from PySide6.QtCore import QTranslator
+
+    from pjdesk.ui.app import install_chinese, make_app
+
+    app = make_app()
+    before = len(app.findChildren(QTranslator))
+    assert before >= 2, "pjdesk's missing words and Qt's own translation"
+    make_app()
+    install_chinese(app)
+    assert len(app.findChildren(QTranslator)) == before
