@@ -13,7 +13,6 @@ Backup files are read and written through SQLite only, never with a plain file h
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 import os
 import sqlite3
@@ -353,6 +352,8 @@ def _touch_parents(conn: sqlite3.Connection, base: Path, kinds: dict[str, str]) 
 def _digest(conn: sqlite3.Connection, schema: str) -> str:
     """A hash of every row of the increment but its manifest: a changed byte anywhere shows. Text is read as
     its bytes (no decoding: reading the rows is most of the cost), a few thousand rows at a time."""
+    import hashlib  # here, not at start-up, which reads and never backs up before its first paint (~2 ms)
+
     digest = hashlib.sha256()
     names = [r[0] for r in conn.execute(f"SELECT name FROM {schema}.sqlite_master WHERE type = 'table'"
                                         " AND name != ? ORDER BY name", [MANIFEST])]
