@@ -59,9 +59,9 @@ ledger = window.ledger
 assert ledger.model.rowCount() > 0
 ledger.table.viewport().grab()
 print("ready", peak_mb(), flush=True)
-while window.dashboard.reading():  # the 工作台's figures, read beside the first paint
+while window.dashboard.reading():  # the 工作台's first read, stopped when the ledger was shown
     app.processEvents()
-print("figures", time.perf_counter(), peak_mb(), flush=True)
+print("closing", peak_mb(), flush=True)
 window.close()
 """
 
@@ -139,9 +139,8 @@ def main(argv: list[str] | None = None) -> int:
     bare, bare_runs = median_runs(BARE, repeat=args.repeat)
     pj, pj_runs = median_runs(PJDESK, folder, repeat=args.repeat)
     window = statistics.median(float(r["window"][0]) - float(r["spawned"][0]) for r in pj_runs)
-    figures = statistics.median(float(r["figures"][0]) - float(r["spawned"][0]) for r in pj_runs)
     pj_mb = max(statistics.median(float(r["ready"][0]) for r in pj_runs),
-                statistics.median(float(r["figures"][1]) for r in pj_runs))
+                statistics.median(float(r["closing"][0]) for r in pj_runs))
     bare_mb = statistics.median(float(r["ready"][0]) for r in bare_runs)
     note_peak("pjdesk, launch to the ledger's first rows", pj_mb)
 
@@ -149,7 +148,6 @@ def main(argv: list[str] | None = None) -> int:
     report("bare PySide6 QMainWindow, painted (baseline)", bare, None, bare, f"{bare_mb:.0f} MB")
     results.append(report("pjdesk to the main window painted (≤ 2×)", window, RATIO_START * bare, bare))
     results.append(report("pjdesk to the ledger's first rows painted", pj, None, bare, f"{pj_mb:.0f} MB"))
-    report("  … and the 工作台's figures read beside it", figures, None, bare)
 
     if shutil.which("soffice") or shutil.which("libreoffice"):
         measured = soffice_load(exported_ledger(session, info), args.repeat)

@@ -176,6 +176,13 @@ class DashboardPage(QWidget):
         first), and when the page is shown again (a county's figures take a few tenths of a second)."""
         self._figures.start()
 
+    def stop_reading(self) -> None:
+        """The page was left: a read under way stops where it is, so the page shown has the machine (opening the
+        ledger right after the start, beside the figures' first read). Shown again, the page reads again."""
+        self._targets_timer.stop()
+        self._figures.stop()
+        self._targets.stop()
+
     def reading(self) -> bool:
         """Whether a background read is under way (refresh_soon)."""
         return self._figures.busy()

@@ -210,6 +210,8 @@ class MainWindow(QMainWindow):
         self.stack.setCurrentWidget(page)
         if page is self.dashboard and self.isVisible():
             self.dashboard.refresh_soon()  # the figures as they were until the new ones are read
+        elif page is not self.dashboard:
+            self.dashboard.stop_reading()
 
     def open_ledger(self, f) -> None:
         self.ledger.set_filter(f)

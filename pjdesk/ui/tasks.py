@@ -7,6 +7,7 @@ thread that made them. The window keeps painting; the result comes back through 
 from __future__ import annotations
 
 import logging
+import sqlite3
 import threading
 from collections.abc import Callable
 
@@ -32,10 +33,11 @@ class TaskThread(QThread):
     failed = Signal(str)
     cancelled = Signal(str)  # stopped as asked: what the work says of it (已取消导出…)
 
-    def __init__(self, session, work: Callable, parent=None):
+    def __init__(self, session, work: Callable, parent=None, *, abandon_queries: bool = False):
         super().__init__(parent)
         self._session, self._work = session, work
         self._cancel = threading.Event()
+        self._abandon_queries = abandon_queries
 
     def cancel(self) -> None:
         self._cancel.set()
@@ -45,12 +47,20 @@ class TaskThread(QThread):
         try:
             # Work that needs no database (printing) is given no session.
             session = self._session.reopen() if self._session is not None else None
+            if session is not None and self._abandon_queries:
+                # A read that only reads: once cancelled, its queries stop where they are (SQLite asks every
+                # few thousand steps) and it ends as cancelled; nothing was written.
+                session.store.db.conn.set_progress_handler(self._cancel.is_set, 5000)
             result = self._work(session, self.progressed.emit, self._cancel.is_set)
         except PjdeskError as e:
             outcome = (self.cancelled if self._cancel.is_set() else self.failed, str(e))
+        except sqlite3.OperationalError as e:
+            if not (self._abandon_queries and self._cancel.is_set()):
+                outcome = self._unexpected()
+            else:
+                outcome = (self.cancelled, str(e))
         except Exception:  # noqa: BLE001 - shown to the user as a message, never a crash of the window
-            logging.getLogger("pjdesk").exception("background task failed")
-            outcome = (self.failed, "处理时出现意外错误，数据未改动。请重试；如仍出错，请把数据目录中的 pjdesk.log 发给技术支持。")
+            outcome = self._unexpected()
         else:
             outcome = (self.succeeded, result)
         finally:
@@ -59,6 +69,10 @@ class TaskThread(QThread):
         # The result goes out last, once this thread holds nothing: the receiver may close the window.
         signal, value = outcome
         signal.emit(value)
+
+    def _unexpected(self) -> tuple[Signal, str]:
+        logging.getLogger("pjdesk").exception("background task failed")
+        return self.failed, "处理时出现意外错误，数据未改动。请重试；如仍出错，请把数据目录中的 pjdesk.log 发给技术支持。"
 
 
 def run_task(parent: QWidget, session, title: str, work: Callable, on_done: Callable[[object], None],
@@ -136,9 +150,11 @@ def _start_kept(thread: TaskThread) -> TaskThread:
     return thread
 
 
-def run_quietly(parent: QWidget, session, work: Callable, on_done: Callable[[object], None] | None = None) -> TaskThread:
-    """Background work the user need not watch (the daily backup): no dialog; a failure goes to the status bar."""
-    thread = _start_kept(TaskThread(session, lambda s, progress, cancelled: work(s)))
+def run_quietly(parent: QWidget, session, work: Callable, on_done: Callable[[object], None] | None = None, *,
+                reads_only: bool = False) -> TaskThread:
+    """Background work the user need not watch (the daily backup): no dialog; a failure goes to the status bar.
+    ``reads_only``: work that writes nothing, whose queries ``cancel()`` stops where they are."""
+    thread = _start_kept(TaskThread(session, lambda s, progress, cancelled: work(s), abandon_queries=reads_only))
     if on_done:
         thread.succeeded.connect(on_done)
     status_bar = getattr(parent, "statusBar", None)
@@ -164,14 +180,23 @@ class Rereading(QObject):
             self._again = True
             return
         self._again = self._stale = False
-        self._thread = run_quietly(self._page, self._session, self._read, self._done)
+        self._thread = run_quietly(self._page, self._session, self._read, self._done, reads_only=True)
         self._thread.failed.connect(self._failed)
+        self._thread.cancelled.connect(self._failed)
 
     def busy(self) -> bool:
         return self._thread is not None
 
     def drop(self) -> None:
         self._stale = self._thread is not None
+
+    def stop(self) -> None:
+        """Nobody will see this read (its page was left): its queries stop where they are, and the machine is the
+        shown page's. The page reads again when it is shown."""
+        self._again = False
+        if self._thread is not None:
+            self._stale = True
+            self._thread.cancel()
 
     def _done(self, result) -> None:
         self._thread = None
@@ -181,4 +206,6 @@ class Rereading(QObject):
             self.start()
 
     def _failed(self, _message: str) -> None:
-        self._thread = None
+        self._thread = None  # a failure is said in the status bar (run_quietly); a stopped read says nothing
+        if self._again:
+            self.start()

@@ -61,3 +61,42 @@ def test_showing_the_page_again_reads_it_again(qtbot, demo_session):
     window.show_page("工作台")
     qtbot.waitUntil(lambda: not window.dashboard.reading(), timeout=20_000)
     assert window.dashboard.cards["overdue"].number.text() != "-1"
+
+
+def test_leaving_the_page_stops_its_read_and_coming_back_reads_it_again(qtbot, demo_session):
+    """The ledger opened right after the start has the machine: the 工作台's read stops where it is (its
+    queries abandoned, nothing said in the status bar), and the page reads again when shown."""
+    import threading
+
+    from pjdesk.ui import dashboard_page
+    from pjdesk.ui.main_window import MainWindow
+
+    inside, release = threading.Event(), threading.Event()
+    reads_after_release = []
+
+    def slow_read(session):
+        inside.set()
+        release.wait(20)
+        reads_after_release.append(session.store.db.execute(
+            "SELECT COUNT(*) FROM hazard h JOIN hazard_event e ON e.hazard_id = h.id WHERE h.description != e.kind"
+        ).fetchone())
+        return dashboard_page.read_facts(session)
+
+    window = MainWindow(demo_session, read_later=True)
+    qtbot.addWidget(window)
+    window.show()
+    page = window.dashboard
+    page._figures._read = slow_read
+    page.refresh_soon()
+    assert inside.wait(20)
+    window.show_page("隐患台账")
+    release.set()
+    qtbot.waitUntil(lambda: not page.reading(), timeout=20_000)
+    assert reads_after_release == [], "its next query was abandoned"
+    assert page.cards["overdue"].number.text() == "…"
+    assert window.statusBar().currentMessage() == ""
+    page._figures._read = dashboard_page.read_facts
+    window.show_page("工作台")
+    qtbot.waitUntil(lambda: page.cards["overdue"].number.text() != "…", timeout=20_000)
+    qtbot.waitUntil(lambda: not page.reading(), timeout=20_000)
+    assert page.counts()["overdue"] > 0
