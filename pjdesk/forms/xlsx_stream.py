@@ -42,6 +42,8 @@ EXCEL_EPOCH = dt.date(1899, 12, 30)  # day 0 of Excel's 1900 date system, for da
 FIRST_SERIAL_DAY = dt.date(1900, 3, 1)  # before it Excel's day numbers count a 29 February that never was
 DAYS_KEPT = 50_000  # ISO dates kept with their day numbers (a century of days)
 FLUSH_ROWS = 512  # rows of XML joined and handed to the deflater at once
+# A wrapped cell's line at the sheets' 10-point size, in points, and the most a row may be (Excel's limit).
+LINE_POINTS, ROW_POINTS_MOST = 13.5, 409
 COMPRESS_LEVEL = 1  # deflate's fastest: a third of the time of the default level for a tenth more bytes
 
 _MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -123,6 +125,9 @@ class StreamedSheet:
         # attribute after it, and what the column holds.
         self._plan = [(f'<c r="{_column_letters(i + 1)}', f'" s="{self._style(c.style)}"', c.kind, c.scale, i)
                       for i, c in enumerate(self.columns)]
+        # The wrapped columns and the width units of text a line of each holds: a column of width w is w * 7 + 5
+        # pixels (_stored_width) less 4 of padding, a unit is half of a 10-point CJK character (20/3 pixels).
+        self._wrapping = [(i, (c.width * 7 + 1) * 3 / 20) for i, c in enumerate(self.columns) if c.style.wrap]
         self._file: BinaryIO = open(path, "wb")  # noqa: SIM115 - closed by close() or discard()
         try:
             self._zip = ZipFile(self._file, "w", ZIP_DEFLATED, compresslevel=COMPRESS_LEVEL)
@@ -154,7 +159,9 @@ class StreamedSheet:
         """A data row: ``values`` in the order of the columns; None or "" leaves a cell blank (still bordered)."""
         n = self._next_row()
         out, shared, serials = self._out, self._shared, self._serials
-        out.append(f'<row r="{n}">')
+        lines = self._lines(values) if self._wrapping else 1
+        out.append(f'<row r="{n}" ht="{min(lines * LINE_POINTS + 2, ROW_POINTS_MOST):g}">' if lines > 1
+                   else f'<row r="{n}">')
         for (ref, style, kind, scale, column), value in zip(self._plan, values, strict=True):
             if value is None or value == "":
                 out.append(f"{ref}{n}{style}/>")
@@ -189,6 +196,21 @@ class StreamedSheet:
         out.append("</row>")
         if n % FLUSH_ROWS == 0:
             self._flush()
+
+    def _lines(self, values: Sequence) -> int:
+        """The most lines a wrapped cell of the row takes, for its height: a spreadsheet that does not fit rows
+        to their text when it opens a file (LibreOffice) would print the wrapped lines over the next row. A CJK
+        character is two of a column's width units as 宋体 draws it, an ASCII one is one: half of its UTF-8
+        bytes plus one. The height is not marked custom, so a spreadsheet that fits rows still may."""
+        most = 1
+        for i, room in self._wrapping:
+            text = values[i]
+            if text.__class__ is not str or (len(text) * 2 <= room and "\n" not in text):
+                continue
+            lines = sum(max(1, math.ceil((len(part.encode("utf-8", "surrogatepass")) + len(part)) / 2 / room))
+                        for part in text.split("\n"))
+            most = max(most, lines)
+        return most
 
     def _next_row(self) -> int:
         if self.rows >= MAX_ROWS:

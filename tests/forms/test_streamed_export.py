@@ -241,3 +241,21 @@ def test_libreoffice_opens_the_file(tmp_path, limit):
     assert lines[3] == ["1", "储罐区可燃气体报警器失效 & <检查>", "2026-09-01", "1,234.56", "销号"]
     assert lines[4] == ["2", "_x0041_ 不是 A", "2026-10-20", "", "整改中"]
     assert lines[5] == ["3", "第一行\n第二行", "", "0.05", "发现"]
+
+
+def test_a_row_of_wrapped_text_is_as_tall_as_its_lines_so_a_print_does_not_overlap(tmp_path):
+    """LibreOffice prints a row at the height the file gives it: without one, a description wrapped to three
+    lines was printed over the two rows below it. The height is not marked custom, so Excel may still fit it."""
+    long_chinese = "储罐区可燃气体报警器失效，未按规定定期检" * 2  # 42 characters, 84 units: three lines of 31.65
+    path = write(tmp_path / "台账.xlsx", [
+        [1, "报警器失效", "2026-09-01", 1, "发现"],
+        [2, long_chinese, "2026-09-01", 1, "发现"],
+        [3, "第一行\n第二行", "2026-09-01", 1, "发现"],
+        [4, "A" * 70, "2026-09-01", 1, "发现"],
+        [5, 12345, "2026-09-01", 1, "发现"],
+    ])
+    sheet = openpyxl.load_workbook(path).active
+    heights = [sheet.row_dimensions[n].height for n in range(4, 9)]
+    assert heights == [None, 3 * 13.5 + 2, 2 * 13.5 + 2, 3 * 13.5 + 2, None]
+    assert '<row r="5" ht="42.5">' in zipfile.ZipFile(path).read("xl/worksheets/sheet1.xml").decode()  # not custom
+    assert data_rows(path)[1][1] == long_chinese
