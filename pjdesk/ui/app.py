@@ -110,7 +110,7 @@ def start(data_dir=None, today=None):
         session, wants_demo = wizard.session, wizard.wants_demo()
     window = MainWindow(session, read_later=True)
     window.show_on_start()
-    window.dashboard.refresh_soon()
+    window.dashboard.read_once_painted()
     QTimer.singleShot(3000, window.start_daily_backup)  # after the window is usable, never before
     if wants_demo:
         window.load_demo()

@@ -7,7 +7,7 @@ import html
 import math
 from dataclasses import dataclass
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
@@ -79,6 +79,7 @@ class DashboardPage(QWidget):
         super().__init__(parent)
         self.session = session
         self._figures = Rereading(self, session, read_facts, self._fill)  # refresh_soon
+        self._read_at_paint = self._read_queued = False  # read_once_painted
         # In a scroll area: however many cards, notices and targets there are, the page never makes the window
         # taller or wider than a 1366×768 screen.
         body = QWidget()
@@ -151,6 +152,8 @@ class DashboardPage(QWidget):
         scroll = QScrollArea(widgetResizable=True, frameShape=QFrame.NoFrame)
         scroll.setObjectName("dashboard_scroll")
         scroll.setWidget(body)
+        # What is painted whenever the page is (a card's figure, "…" until read): read_once_painted watches it.
+        self._painted_on = self.todo_card.number
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(scroll)
@@ -176,16 +179,36 @@ class DashboardPage(QWidget):
         first), and when the page is shown again (a county's figures take a few tenths of a second)."""
         self._figures.start()
 
+    def read_once_painted(self) -> None:
+        """At start-up: read the figures once the page has painted. A read started beside the first paint holds
+        the interpreter for part of it (its connection, its imports), and the window shows later."""
+        self._read_at_paint = True
+        self._painted_on.installEventFilter(self)
+        self._painted_on.update()
+
+    def eventFilter(self, watched, event) -> bool:
+        if watched is self._painted_on and event.type() == QEvent.Paint and self._read_at_paint:
+            self._painted_on.removeEventFilter(self)
+            self._read_at_paint, self._read_queued = False, True
+            QTimer.singleShot(0, self._read_now_painted)  # once this paint is done
+        return super().eventFilter(watched, event)
+
+    def _read_now_painted(self) -> None:
+        if self._read_queued:
+            self._read_queued = False
+            self.refresh_soon()
+
     def stop_reading(self) -> None:
         """The page was left: a read under way stops where it is, so the page shown has the machine (opening the
         ledger right after the start, beside the figures' first read). Shown again, the page reads again."""
+        self._read_at_paint = self._read_queued = False
         self._targets_timer.stop()
         self._figures.stop()
         self._targets.stop()
 
     def reading(self) -> bool:
-        """Whether a background read is under way (refresh_soon)."""
-        return self._figures.busy()
+        """Whether a background read is under way (refresh_soon) or waits for the page's first paint."""
+        return self._read_at_paint or self._read_queued or self._figures.busy()
 
     def _show_day(self) -> None:
         today = self.session.today()

@@ -100,3 +100,19 @@ def test_leaving_the_page_stops_its_read_and_coming_back_reads_it_again(qtbot, d
     qtbot.waitUntil(lambda: page.cards["overdue"].number.text() != "…", timeout=20_000)
     qtbot.waitUntil(lambda: not page.reading(), timeout=20_000)
     assert page.counts()["overdue"] > 0
+
+
+def test_at_start_the_figures_are_read_once_the_page_has_painted(qtbot, demo_session):
+    """A read started beside the first paint held the interpreter for part of it: the start reads after it."""
+    from pjdesk.ui.main_window import MainWindow
+
+    window = MainWindow(demo_session, read_later=True)
+    qtbot.addWidget(window)
+    page = window.dashboard
+    page.read_once_painted()
+    qtbot.wait(50)
+    assert page.reading() and not page._figures.busy(), "waits for the paint, reading nothing"
+    window.show()
+    qtbot.waitUntil(lambda: page.cards["overdue"].number.text() != "…", timeout=20_000)
+    qtbot.waitUntil(lambda: not page.reading(), timeout=20_000)
+    assert page.counts()["overdue"] > 0
