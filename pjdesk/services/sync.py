@@ -295,6 +295,7 @@ def import_bundles(session: Session, paths, trust_new: bool = False, *,
             batch.enter_context(session.store.page_cache(IMPORT_CACHE_KIB))
             if max(map(_file_size, paths), default=0) <= JOURNALS_IN_MEMORY_BYTES:
                 batch.enter_context(sync_store.journals_in_memory(session.store))
+            batch.enter_context(session.store.write_back_after())  # the WAL into the file after the commit
             batch.enter_context(session.store.transaction())
 
     results: list[ImportResult] = []

@@ -104,3 +104,32 @@ def test_a_file_refused_after_its_rows_were_written_rolls_back_alone_with_the_jo
     assert ends["memory"] == ends["files"]
     tables = ends["memory"][0]
     assert len(tables["unit"]) == len(tables["hazard"]) == 2, "the refused file's unit and hazard rolled back"
+
+
+def test_a_batch_commits_without_copying_the_wal_back_which_follows_on_a_thread(pc, county, outbox, monkeypatch):
+    """SQLite copies the WAL into the file at the commit that finds it long, and the commit waits (a county's
+    batch, ~1 s): the batch's commit leaves it in the WAL, synced, and a thread copies it after."""
+    import threading
+
+    from pjdesk.storage import database
+
+    def in_file() -> int:  # the file alone, as a crash before the copy would leave it (its WAL beside it)
+        conn = sqlite3.connect(f"{county.store.path.absolute().as_uri()}?mode=ro&immutable=1", uri=True)
+        try:
+            return conn.execute("SELECT COUNT(*) FROM sync_import").fetchone()[0]
+        finally:
+            conn.close()
+
+    copy_back, asked = database.write_back, []
+    monkeypatch.setattr(database, "write_back", asked.append)
+    county.store.db.execute("PRAGMA wal_autocheckpoint = 1")  # any commit of it would copy the WAL back
+    add_hazard(pc, add_unit(pc), "配电箱电线老化")
+    accept(county, export_bundle(pc, outbox))
+    for thread in threading.enumerate():
+        if thread.name == "pjdesk-write-back":
+            thread.join(10)
+    assert asked == [county.store.path]
+    assert county.store.db.execute("PRAGMA wal_autocheckpoint").fetchone() == (1,), "as it was"
+    assert committed_imports(county) == 1 and in_file() == 0
+    copy_back(county.store.path)
+    assert in_file() == 1
