@@ -347,26 +347,30 @@ class Store:
         into a county of five years left some 300 MB in the WAL and waited about a second. What is committed
         is whole in the WAL, synced; the copy back can come later, and a crash before it loses nothing
         (SQLite reads the WAL on the next open). Outside a transaction."""
-        before = self.db.execute("PRAGMA wal_autocheckpoint").fetchone()[0]
-        self.db.execute("PRAGMA wal_autocheckpoint = 0")
+        try:
+            with self.setting_for_block("wal_autocheckpoint", 0):
+                yield
+        finally:
+            if self.path is not None:
+                threading.Thread(target=write_back, args=(self.path,), name="pjdesk-write-back", daemon=True).start()
+
+    @contextlib.contextmanager
+    def setting_for_block(self, pragma: str, value: int | str) -> Iterator[None]:
+        """A SQLite setting of this connection (``PRAGMA pragma``) at ``value`` for the block, then as it was."""
+        before = self.db.execute(f"PRAGMA {pragma}").fetchone()[0]
+        self.db.execute(f"PRAGMA {pragma} = {value}")
         try:
             yield
         finally:
-            self.db.execute(f"PRAGMA wal_autocheckpoint = {int(before)}")
-            if self.path is not None:
-                threading.Thread(target=write_back, args=(self.path,), name="pjdesk-write-back", daemon=True).start()
+            self.db.execute(f"PRAGMA {pragma} = {before}")
 
     @contextlib.contextmanager
     def page_cache(self, kib: int) -> Iterator[None]:
         """SQLite's page cache at ``kib`` KiB for the block (a large write: a kind's table carries a dozen list
         indexes, each written in the order of its own column, and the default 2 MiB cache spills and re-reads
         their pages through the WAL), then back as it was."""
-        before = self.db.execute("PRAGMA cache_size").fetchone()[0]
-        self.db.execute(f"PRAGMA cache_size = {-int(kib)}")
-        try:
+        with self.setting_for_block("cache_size", -int(kib)):
             yield
-        finally:
-            self.db.execute(f"PRAGMA cache_size = {int(before)}")
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[Store]:

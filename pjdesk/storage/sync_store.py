@@ -187,12 +187,8 @@ def journals_in_memory(store: Store) -> Iterator[None]:
     five years the records of a township's month change pages all over the large indexes, some 18 KB a change,
     and 25 such files wrote about 2 GB of temporary files (that no one reads unless a file is refused). In
     memory that is a copy, freed at each file's end: the caller bounds it by the size of the files."""
-    before = store.db.execute("PRAGMA temp_store").fetchone()[0]
-    store.db.execute("PRAGMA temp_store = MEMORY")
-    try:
+    with store.setting_for_block("temp_store", "MEMORY"):
         yield
-    finally:
-        store.db.execute(f"PRAGMA temp_store = {int(before)}")
 
 
 @dataclass
