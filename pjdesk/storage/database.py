@@ -14,7 +14,7 @@ import os
 import sqlite3
 import stat
 import threading
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -353,6 +353,11 @@ class Store:
         finally:
             if self.path is not None:
                 threading.Thread(target=write_back, args=(self.path,), name="pjdesk-write-back", daemon=True).start()
+
+    def stop_queries_when(self, stop: Callable[[], bool]) -> None:
+        """Every query of this connection ends, refused, once ``stop()`` says so (SQLite asks every few thousand
+        steps): for a connection that only reads, whose result nobody wants any more once it is stopped."""
+        self.db.conn.set_progress_handler(stop, 5000)
 
     @contextlib.contextmanager
     def setting_for_block(self, pragma: str, value: int | str) -> Iterator[None]:

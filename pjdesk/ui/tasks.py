@@ -7,7 +7,6 @@ thread that made them. The window keeps painting; the result comes back through 
 from __future__ import annotations
 
 import logging
-import sqlite3
 import threading
 from collections.abc import Callable
 
@@ -48,19 +47,18 @@ class TaskThread(QThread):
             # Work that needs no database (printing) is given no session.
             session = self._session.reopen() if self._session is not None else None
             if session is not None and self._abandon_queries:
-                # A read that only reads: once cancelled, its queries stop where they are (SQLite asks every
-                # few thousand steps) and it ends as cancelled; nothing was written.
-                session.store.db.conn.set_progress_handler(self._cancel.is_set, 5000)
+                # Work that only reads: once cancelled, its queries stop where they are, and it ends as
+                # cancelled however its queries' refusal shows; nothing was written.
+                session.store.stop_queries_when(self._cancel.is_set)
             result = self._work(session, self.progressed.emit, self._cancel.is_set)
         except PjdeskError as e:
             outcome = (self.cancelled if self._cancel.is_set() else self.failed, str(e))
-        except sqlite3.OperationalError as e:
-            if not (self._abandon_queries and self._cancel.is_set()):
-                outcome = self._unexpected()
-            else:
+        except Exception as e:  # noqa: BLE001 - shown to the user as a message, never a crash of the window
+            if self._abandon_queries and self._cancel.is_set():
                 outcome = (self.cancelled, str(e))
-        except Exception:  # noqa: BLE001 - shown to the user as a message, never a crash of the window
-            outcome = self._unexpected()
+            else:
+                logging.getLogger("pjdesk").exception("background task failed")
+                outcome = (self.failed, "处理时出现意外错误，数据未改动。请重试；如仍出错，请把数据目录中的 pjdesk.log 发给技术支持。")
         else:
             outcome = (self.succeeded, result)
         finally:
@@ -69,10 +67,6 @@ class TaskThread(QThread):
         # The result goes out last, once this thread holds nothing: the receiver may close the window.
         signal, value = outcome
         signal.emit(value)
-
-    def _unexpected(self) -> tuple[Signal, str]:
-        logging.getLogger("pjdesk").exception("background task failed")
-        return self.failed, "处理时出现意外错误，数据未改动。请重试；如仍出错，请把数据目录中的 pjdesk.log 发给技术支持。"
 
 
 def run_task(parent: QWidget, session, title: str, work: Callable, on_done: Callable[[object], None],
