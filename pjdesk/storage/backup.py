@@ -24,6 +24,8 @@ from typing import TYPE_CHECKING
 
 from pjdesk.core.kinds import KINDS
 
+from .migrations import applied_migrations
+
 if TYPE_CHECKING:
     from .database import Connection
 
@@ -427,7 +429,9 @@ def inspect_backup(path: Path) -> dict:
             raise ValueError(f"备份文件已损坏（{status}）")
         try:
             station = dict(conn.execute("SELECT key, value FROM settings").fetchall())
-            migrations = [r[0] for r in conn.execute("SELECT name FROM _sqlite_migrations ORDER BY id")]
+            migrations = applied_migrations(conn)
+            if not migrations:  # no pjdesk file has none
+                raise ValueError("不是 pjdesk 备份文件")
             increment = conn.execute("SELECT 1 FROM sqlite_master WHERE name = ?", [MANIFEST]).fetchone()
             if increment:
                 manifest = _checked_increment(conn, path)

@@ -26,7 +26,7 @@ from pjdesk.core.records import BOOL, RecordKind
 
 from . import change_codec
 from .backup import backup_file, list_backups
-from .migrations import MIGRATION_SET, SCHEMA_VERSION, known_migrations
+from .migrations import SCHEMA_VERSION, applied_migrations, known_migrations
 from .numbering import SCHEMES
 from .search import initials
 
@@ -209,17 +209,9 @@ def read_schema(path: Path, *, immutable: bool = False) -> tuple[set[str], list[
     conn = sqlite3.connect(f"{path.absolute().as_uri()}?mode=ro{'&immutable=1' if immutable else ''}", uri=True)
     try:
         tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type IN ('table', 'view')")}
-        return tables, applied_migrations(conn) if "_sqlite_migrations" in tables else []
+        return tables, applied_migrations(conn)
     finally:
         conn.close()
-
-
-def applied_migrations(conn: sqlite3.Connection) -> list[str]:
-    """The names of the pjdesk migrations applied to an open file, in the order they were applied."""
-    if not conn.execute("SELECT 1 FROM sqlite_master WHERE name = '_sqlite_migrations'").fetchone():
-        return []
-    return [r[0] for r in conn.execute(
-        "SELECT name FROM _sqlite_migrations WHERE migration_set = ? ORDER BY rowid", [MIGRATION_SET])]
 
 
 class Connection:

@@ -760,6 +760,15 @@ def m017_fewer_indexes(db: Database) -> None:
     """)
 
 
+def applied_migrations(conn: sqlite3.Connection) -> list[str]:
+    """The names of the pjdesk migrations applied to an open file (a station's or a backup's), in the order
+    they were applied."""
+    if not conn.execute("SELECT 1 FROM sqlite_master WHERE name = '_sqlite_migrations'").fetchone():
+        return []
+    return [r[0] for r in conn.execute(
+        "SELECT name FROM _sqlite_migrations WHERE migration_set = ? ORDER BY rowid", [MIGRATION_SET])]
+
+
 def known_migrations() -> tuple[str, ...]:
     """Every migration this pjdesk knows, by name, in order."""
     return tuple(step.__name__ for step in _STEPS)
