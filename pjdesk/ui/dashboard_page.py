@@ -79,7 +79,8 @@ class DashboardPage(QWidget):
         super().__init__(parent)
         self.session = session
         self._figures = Rereading(self, session, read_facts, self._fill)  # refresh_soon
-        self._read_at_paint = self._read_queued = False  # read_once_painted
+        self._read_at_paint = False  # read_once_painted
+        self._read_after_paint = QTimer(self, singleShot=True, interval=0, timeout=self.refresh_soon)
         # In a scroll area: however many cards, notices and targets there are, the page never makes the window
         # taller or wider than a 1366×768 screen.
         body = QWidget()
@@ -189,26 +190,22 @@ class DashboardPage(QWidget):
     def eventFilter(self, watched, event) -> bool:
         if watched is self._painted_on and event.type() == QEvent.Paint and self._read_at_paint:
             self._painted_on.removeEventFilter(self)
-            self._read_at_paint, self._read_queued = False, True
-            QTimer.singleShot(0, self._read_now_painted)  # once this paint is done
+            self._read_at_paint = False
+            self._read_after_paint.start()  # once this paint is done
         return super().eventFilter(watched, event)
-
-    def _read_now_painted(self) -> None:
-        if self._read_queued:
-            self._read_queued = False
-            self.refresh_soon()
 
     def stop_reading(self) -> None:
         """The page was left: a read under way stops where it is, so the page shown has the machine (opening the
         ledger right after the start, beside the figures' first read). Shown again, the page reads again."""
-        self._read_at_paint = self._read_queued = False
+        self._read_at_paint = False
+        self._read_after_paint.stop()
         self._targets_timer.stop()
         self._figures.stop()
         self._targets.stop()
 
     def reading(self) -> bool:
         """Whether a background read is under way (refresh_soon) or waits for the page's first paint."""
-        return self._read_at_paint or self._read_queued or self._figures.busy()
+        return self._read_at_paint or self._read_after_paint.isActive() or self._figures.busy()
 
     def _show_day(self) -> None:
         today = self.session.today()
