@@ -29,7 +29,7 @@ import time
 from pathlib import Path
 
 import bench_sync_county
-from bench_sync_county import bundle_changes, raw_baseline, raw_same_tables
+from bench_sync_county import RawRows, bundle_changes, raw_baseline, raw_same_tables
 from common import (
     ANDING,
     COUNTY,
@@ -180,7 +180,7 @@ def _median_import(template, bundle: Path, root: Path, repeat: int) -> float:
 
 def _raw_baseline(bundle: Path, path: Path) -> float:
     """The bundle's change rows and the records they make, written by raw executemany in one transaction."""
-    return raw_baseline(bundle_changes([bundle]), path, records=True)
+    return raw_baseline(RawRows.of([bundle]), path, records=True)
 
 
 if __name__ == "__main__":

@@ -33,6 +33,8 @@ import sys
 import tempfile
 import time
 import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 from common import COUNTY, OUT, TODAY, heading, in_fresh_process, keep_built, report, summary
@@ -57,7 +59,6 @@ def section(hazards: int = DEFAULT_HAZARDS, repeat: int = 3, *, rebuild: bool = 
             loaded: bool = False) -> list[bool]:
     """Time the county's import of the 25 bundles and print the figures; returns whether each is within budget."""
     bundles, info = township_bundles(hazards, rebuild=rebuild)
-    changes = bundle_changes(bundles)
     with tempfile.TemporaryDirectory() as folder:
         root = Path(folder)
         template = _county(root / "county-template")
@@ -67,10 +68,11 @@ def section(hazards: int = DEFAULT_HAZARDS, repeat: int = 3, *, rebuild: bool = 
         load_before = os.getloadavg()[0]
         loaded_s = (in_fresh_process("import_bundles, 25 files (5-year county)", _loaded_import, bundles, root)
                     if loaded else None)
-        raw_log = _median_raw(changes, root, repeat, records=False)
-        raw_both = _median_raw(changes, root, repeat, records=True)
+        rows = RawRows.of(bundles)
+        raw_log = _median_raw(rows, root, repeat, records=False)
+        raw_both = _median_raw(rows, root, repeat, records=True)
     built = f"built in {info['build_s']:.0f} s" + (" now" if info["built_now"] else f" on {info['built']}, kept")
-    heading(f"the county imports {len(bundles)} township bundles of a month: {len(changes):,} changes "
+    heading(f"the county imports {len(bundles)} township bundles of a month: {len(rows.log):,} changes "
             f"({info['units']:,} units, {info['hazards']:,} hazards, {info['events']:,} events), median of {repeat}")
     report("raw: executemany of the change rows", raw_log, None, raw_log)
     report("raw: change rows + the record rows", raw_both, None, raw_log)
@@ -229,34 +231,56 @@ def _timed_import(source: Path, folder: Path, bundles: list[Path], *, before=Non
 
 
 # --- raw baseline (bench_sync.py uses it too) -------------------------------------------------------------
-def _median_raw(changes: list[dict], root: Path, repeat: int, *, records: bool) -> float:
+def _median_raw(rows: RawRows, root: Path, repeat: int, *, records: bool) -> float:
     times = []
     for attempt in range(max(repeat, 1)):
         path = root / f"raw-{'both' if records else 'log'}-{attempt}.db"
-        times.append(raw_baseline(changes, path, records=records))
+        times.append(raw_baseline(rows, path, records=records))
         path.unlink()
     return sorted(times)[len(times) // 2]
 
 
 def bundle_changes(bundles: list[Path]) -> list[dict]:
     """The change rows of these bundles, as their JSON Lines hold them."""
-    changes = []
+    return list(_changes_of(bundles))
+
+
+def _changes_of(bundles: list[Path]) -> Iterator[dict]:
     for bundle in bundles:
         with zipfile.ZipFile(bundle) as zf:
-            changes.extend(json.loads(line) for name in zf.namelist() if name.startswith("changes/")
-                           for line in zf.read(name).splitlines())
-    return changes
+            for name in zf.namelist():
+                if name.startswith("changes/"):
+                    yield from map(json.loads, zf.read(name).splitlines())
 
 
-def raw_baseline(changes: list[dict], path: Path, *, records: bool = True) -> float:
+@dataclass
+class RawRows:
+    """The rows raw executemany writes for a set of changes: the change rows (fields as JSON text) and the
+    records they make (record id, township, stamps, operators, then the fields' values), built from the
+    changes one at a time, so that the changes are never all held as dicts beside them."""
+
+    log: list[tuple]
+    records: list[tuple]
+    width: int  # of the record table: the widest change's fields and the six columns before them
+
+    @classmethod
+    def of(cls, bundles: list[Path]) -> RawRows:
+        log, records = [], []
+        for c in _changes_of(bundles):
+            log.append((c["id"], c["device"], c["dseq"], c["hlc"], c["operator"], c["kind"], c["record_id"],
+                        c["township"], c["op"], json.dumps(c["fields"], ensure_ascii=False), c.get("base")))
+            records.append((c["record_id"], c["township"], c["hlc"], c["hlc"], c["operator"], c["operator"],
+                            *c["fields"].values()))
+        width = max(map(len, records), default=6)
+        for i, row in enumerate(records):  # in place: never two lists of the records at once
+            records[i] = row + (None,) * (width - len(row))
+        return cls(log, records, width)
+
+
+def raw_baseline(rows: RawRows, path: Path, *, records: bool = True) -> float:
     """The change rows (and, with ``records``, the records they make: a row of the widest change's width)
     written by raw executemany into plain tables of the same columns, in one transaction."""
-    log_rows = [(c["id"], c["device"], c["dseq"], c["hlc"], c["operator"], c["kind"], c["record_id"], c["township"],
-                 c["op"], json.dumps(c["fields"], ensure_ascii=False), c.get("base")) for c in changes]
-    width = max(len(c["fields"]) for c in changes) + 6
-    record_rows = [(c["record_id"], c["township"], c["hlc"], c["hlc"], c["operator"], c["operator"],
-                    *list(c["fields"].values())[:width - 6], *[None] * (width - 6 - len(c["fields"])))
-                   for c in changes] if records else []
+    log_rows, record_rows, width = rows.log, rows.records if records else [], rows.width
     conn = sqlite3.connect(path)
     conn.execute("CREATE TABLE log (id, device, dseq, hlc, operator, kind, record_id, township, op, fields, base)")
     conn.execute(f"CREATE TABLE record ({', '.join(f'c{i}' for i in range(width))})")
