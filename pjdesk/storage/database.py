@@ -14,7 +14,7 @@ import os
 import sqlite3
 import stat
 import threading
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -297,6 +297,9 @@ class StationEmptied(PjdeskError):
         self.newest = newest
 
 
+REMEMBERED = 64  # what a store keeps of its reads' findings (Store.remember): a few lists' counts
+
+
 class Store:
     def __init__(self, db: Connection, path: Path | None = None, wall: Clock = SYSTEM_CLOCK):
         self.db = db
@@ -308,6 +311,24 @@ class Store:
         # Parents whose state (RecordKind.state) must be derived again at commit: kind name → ids.
         self._dirty: dict[str, set[str]] = {}
         self._next_dseq: int | None = None
+        self._found: dict[Hashable, tuple[tuple[int, int], object]] = {}  # see recall
+
+    # --- what reads found, while nothing is written ----------------------------------------------------
+    def recall(self, key: Hashable) -> object | None:
+        """What ``remember(key, value)`` kept, while nothing has been written since, by this connection or
+        another; else None. A list's count keeps what it found for the page read just after it."""
+        kept = self._found.get(key)
+        return kept[1] if kept is not None and kept[0] == self._data_version() else None
+
+    def remember(self, key: Hashable, value: object) -> None:
+        if len(self._found) >= REMEMBERED:
+            self._found.clear()
+        self._found[key] = (self._data_version(), value)
+
+    def _data_version(self) -> tuple[int, int]:
+        """Changes by this connection, and commits by any other (SQLite's data_version moves with those)."""
+        conn = self.db.conn
+        return conn.total_changes, conn.execute("PRAGMA data_version").fetchone()[0]
 
     # --- identity -------------------------------------------------------------------------------------
     def attach_device(self, device: str) -> None:

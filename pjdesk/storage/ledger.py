@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-import weakref
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
@@ -200,12 +199,12 @@ def _unit_params(term: str) -> list:
 def _names_a_unit(store: Store, term: str) -> bool:
     """Whether some unit's name or initials contain the term (asked once per term while the data is unchanged:
     a count and its page ask several times)."""
-    key, version = ("unit", term), _data_version(store)
-    known = _counted(store).get(key)
-    if known is None or known[0] != version:
-        found = store.db.execute(f"SELECT 1 FROM unit WHERE {_UNIT_MATCH} LIMIT 1", _unit_params(term)).fetchone()
-        known = _counted(store)[key] = (version, found is not None)
-    return known[1]
+    key = ("ledger: names a unit", term)
+    known = store.recall(key)
+    if known is None:
+        known = store.db.execute(f"SELECT 1 FROM unit WHERE {_UNIT_MATCH} LIMIT 1", _unit_params(term)).fetchone() is not None
+        store.remember(key, known)
+    return known
 
 
 def _contains(columns: Sequence[str], term: str, prefix: str) -> tuple[str, list]:
@@ -250,7 +249,7 @@ def count(store: Store, f: HazardFilter, today: dt.date) -> int:
         n = sum(_count_rows(store, *where(f, today, store=store, through_unit=frozenset(
                     i for i, through in zip(by_unit, choice, strict=True) if through)))
                 for choice in itertools.product((False, True), repeat=len(by_unit)))
-    _counted(store)[(sql, tuple(params))] = (_data_version(store), n)
+    store.remember(("ledger: count", sql, tuple(params)), n)
     return n
 
 
@@ -297,29 +296,11 @@ def _few(store: Store, f: HazardFilter, today: dt.date, wanted: int) -> bool:
     sql, params = where(f, today, store=store)
     short_term = any(len(term) < 3 for term in f.text.split())
     limit = max(FEW_ROWS_SHORT_TERM if short_term else FEW_ROWS, wanted)
-    known = _counted(store).get((sql, tuple(params)))
-    if known and known[0] == _data_version(store):
-        return known[1] <= limit
+    known = store.recall(("ledger: count", sql, tuple(params)))
+    if known is not None:
+        return known <= limit
     probe = f"SELECT COUNT(*) FROM (SELECT 1 FROM hazard h{sql} LIMIT ?)"
     return store.db.execute(probe, [*params, limit + 1]).fetchone()[0] <= limit
-
-
-# What the last counts found on each connection (counts by filter, and whether a term names a unit), with
-# the state of the data they were made on.
-_counts: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-
-
-def _counted(store: Store) -> dict:
-    counted = _counts.get(store)
-    if counted is None or len(counted) > 64:
-        counted = _counts[store] = {}
-    return counted
-
-
-def _data_version(store: Store) -> tuple[int, int]:
-    """Changes by this connection, and commits by any other: what a count depends on besides its filter."""
-    conn = store.db.conn
-    return conn.total_changes, conn.execute("PRAGMA data_version").fetchone()[0]
 
 
 def _hazards_without_unit(store: Store) -> bool:

@@ -147,10 +147,30 @@ def _select(kind: RecordKind) -> str:
     return ", ".join(columns)
 
 
+# A search that finds at most this many records keeps their rowids from its count, and its pages read those
+# rows and sort them (20,000 rows: about 25 ms); one that finds more reads the list's order from the top and
+# tests each row, which finds a page quickly when so many match. A rare word read that way tested every row
+# of a county's 138,000 people for a page (about 270 ms).
+FOUND_ROWS = 20_000
+
+
 def count(store: Store, kind: RecordKind, query: RecordQuery) -> int:
+    """How many records the list holds. A search counted from the kind's search index also keeps the rowids
+    it found, when they are few (FOUND_ROWS), for the pages read until something is written (see page)."""
     sql, params = where(kind, query)
-    return store.db.execute(f"SELECT COUNT(*) FROM {kind.table} t{_counted_by(store, kind, query)}{sql}",
-                            params).fetchone()[0]
+    hint = _counted_by(store, kind, query)
+    if not hint:
+        return store.db.execute(f"SELECT COUNT(*) FROM {kind.table} t{sql}", params).fetchone()[0]
+    n, found = store.db.execute(
+        f"SELECT COUNT(*), CASE WHEN COUNT(*) <= {FOUND_ROWS} THEN group_concat(t.rowid) END"
+        f" FROM {kind.table} t{hint}{sql}", params).fetchone()
+    if found is not None or n == 0:
+        store.remember(_found_key(kind, sql, params), found or "")
+    return n
+
+
+def _found_key(kind: RecordKind, sql: str, params: list) -> tuple:
+    return "records: found", kind.table, sql, tuple(params)
 
 
 def _counted_by(store: Store, kind: RecordKind, query: RecordQuery) -> str:
@@ -166,7 +186,14 @@ def _counted_by(store: Store, kind: RecordKind, query: RecordQuery) -> str:
 
 def page(store: Store, kind: RecordKind, query: RecordQuery, *, sort: tuple[str, bool] | None = None,
          offset: int = 0, limit: int = 100) -> list[dict]:
+    """A page of the list in ``sort`` order. After a search's count that found few rows, and while nothing
+    has been written since, the page reads those rows by rowid and sorts them (the same rows: the same
+    query found them on the same data)."""
     sql, params = where(kind, query)
+    found = store.recall(_found_key(kind, sql, params))
+    if found is not None:
+        # Rowids as SQLite wrote them (integers joined by commas), never text from a record.
+        sql, params = f" WHERE t.rowid IN ({found})", []
     return store._rows(f"SELECT {_select(kind)} FROM {kind.table} t{sql}{_order(kind, sort, 't')} LIMIT ? OFFSET ?",
                        [*params, limit, offset])
 

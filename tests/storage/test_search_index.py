@@ -9,6 +9,8 @@ import random
 import pytest
 
 from pjdesk.core.inspection import INSPECTION
+from pjdesk.core.kinds import KINDS
+from pjdesk.core.person import PERSON
 from pjdesk.services.records import save_record
 from pjdesk.services.units import save_unit
 from pjdesk.storage import records as queries
@@ -30,9 +32,12 @@ def plan(store, kind, query: RecordQuery) -> str:
 def test_the_index_holds_every_column_a_search_looks_in(session):
     """If a kind's list starts to show (and search) another column, its search index needs it too: a new
     migration. This test says so before the count silently goes back to reading the table."""
-    held = index_columns(session.store, queries.search_index(INSPECTION))
-    assert held[0] == "township"
-    assert set(held[1:]) == set(queries.searched_columns(INSPECTION))
+    indexed = [kind for kind in KINDS.values() if index_columns(session.store, queries.search_index(kind))]
+    assert {INSPECTION.name, PERSON.name} <= {kind.name for kind in indexed}
+    for kind in indexed:
+        held = index_columns(session.store, queries.search_index(kind))
+        assert held[0] == "township", kind.name
+        assert set(held[1:]) == set(queries.searched_columns(kind)), kind.name
 
 
 @pytest.fixture
@@ -71,3 +76,60 @@ def test_a_filter_outside_the_index_is_left_to_sqlite(session, inspections):
     assert queries._counted_by(session.store, INSPECTION, RecordQuery(text="化工", include_deleted=True)) == ""
     assert queries.count(session.store, INSPECTION, query) == len(
         queries.page(session.store, INSPECTION, query, limit=1000))
+
+
+# --- a search that finds few rows: its pages read them by rowid -------------------------------------------
+@pytest.fixture
+def people(session):
+    rng = random.Random(11)
+    units = [save_unit(session, {"name": name, "sector": "危化"}).id
+             for name in ("平江县恒昌化工有限公司", "安定镇鑫达花炮厂")]
+    for _ in range(70):
+        save_record(session, PERSON, {"name": rng.choice("王李张刘") + rng.choice(["明", "芳", "军", "小明"]),
+                                      "unit_id": rng.choice(units), "role_class": "一般从业人员"})
+    return units
+
+
+def sorts():
+    return [(f.name, descending) for f in PERSON.fields if f.in_list for descending in (False, True)]
+
+
+@pytest.mark.parametrize("text", ["明", "王 明", "wm", "恒昌", "不存在"])
+def test_a_page_after_a_few_found_reads_them_and_gives_the_walked_rows(session, people, text):
+    store = session.store
+    query = RecordQuery(text=text, township=session.station.code)
+    for sort in [None, *sorts()]:
+        for offset, limit in ((0, 100), (3, 5), (30, 10)):
+            walked = queries.page(store, PERSON, query, sort=sort, offset=offset, limit=limit)
+            n = queries.count(store, PERSON, query)
+            assert store.recall(queries._found_key(PERSON, *queries.where(PERSON, query))) is not None
+            driven = queries.page(store, PERSON, query, sort=sort, offset=offset, limit=limit)
+            assert driven == walked, (sort, offset)
+            assert len(queries.page(store, PERSON, query, limit=1000)) == n
+            store._found.clear()
+
+
+def test_a_write_after_the_count_is_seen_by_the_page(session, people):
+    store = session.store
+    query = RecordQuery(text="赵")
+    assert queries.count(store, PERSON, query) == 0
+    assert queries.page(store, PERSON, query) == []
+    save_record(session, PERSON, {"name": "赵六", "unit_id": people[0], "role_class": "一般从业人员"})
+    assert [r["name"] for r in queries.page(store, PERSON, query)] == ["赵六"]
+
+
+def test_a_search_that_finds_many_keeps_no_rows_and_walks(session, people, monkeypatch):
+    monkeypatch.setattr(queries, "FOUND_ROWS", 3)
+    store = session.store
+    query = RecordQuery(text="明")
+    walked = queries.page(store, PERSON, query, limit=1000)
+    assert queries.count(store, PERSON, query) == len(walked) > 3
+    assert store.recall(queries._found_key(PERSON, *queries.where(PERSON, query))) is None
+    assert queries.page(store, PERSON, query, limit=1000) == walked
+
+
+def test_a_count_without_the_search_index_keeps_nothing(session, people):
+    store = session.store
+    for query in (RecordQuery(), RecordQuery(text="明", include_deleted=True)):
+        queries.count(store, PERSON, query)
+        assert store.recall(queries._found_key(PERSON, *queries.where(PERSON, query))) is None
