@@ -6,7 +6,7 @@ The station is common.py's county demo of 200,000 hazards (five years of the who
 the demo's: real-looking names, their pinyin initials, 身份证号 and units, about 138,000 of them. Each case
 is what the page does when the officer types a word or clicks a column: the count and the first page of rows
 (200, as the page's model fetches), through the record service the page calls. A search counts from the
-people's search index and, when it finds a few thousand or fewer, its page reads those rows by rowid
+people's search index and, when it finds ten thousand or fewer, its page reads those rows by rowid
 (storage/records.py: FOUND_ROWS); otherwise the page reads the list's order from the top.
 
 Baselines, in the same run on the same file: the floor any list pays (raw ``COUNT(*)`` and 200 rows by rowid),
