@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import html
 import math
 from dataclasses import dataclass
 
@@ -22,7 +21,6 @@ from pjdesk.core.hazard import MAJOR, HazardFilter
 from pjdesk.services import hazards as hazard_service
 from pjdesk.services import reminders as reminder_service
 
-from .rate_people_dialog import is_people_rate, numbers_line
 from .small_table import fill_rows, small_table
 from .tasks import Rereading
 from .widgets import make_button
@@ -235,6 +233,8 @@ class DashboardPage(QWidget):
             self._targets_timer.start()
 
     def _fill_targets(self, evaluations) -> None:
+        from .rate_people_dialog import is_people_rate, numbers_line  # read after the start: imported then
+
         rows = math.ceil(len(evaluations) / TARGETS_PER_ROW)
         per_row = math.ceil(len(evaluations) / rows) if rows else 1
         for index, evaluation in enumerate(evaluations):
@@ -320,6 +320,8 @@ def county_notice(session) -> str:
     """One line between the county and this station: on the county, who has reported last month; on a
     township, its place in the newest ranking the county sent (rich text)."""
     if session.station.is_county:
+        import html
+
         from pjdesk.services.reporting import last_month_summary
 
         s = last_month_summary(session)

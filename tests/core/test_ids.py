@@ -7,7 +7,9 @@ from pjdesk.core.ids import new_device_id, new_id
 
 
 def test_ids_are_uuid_version_7():
-    value = uuid.UUID(new_id())
+    text = new_id()
+    value = uuid.UUID(text)
+    assert str(value) == text  # the canonical form: lower-case hex, hyphens at 8, 13, 18 and 23
     assert value.version == 7
     assert value.variant == uuid.RFC_4122
 
