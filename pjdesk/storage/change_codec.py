@@ -24,6 +24,8 @@ import datetime as dt
 import json
 from collections.abc import Mapping, Sequence
 
+from pjdesk.core.errors import PjdeskError
+
 # The stored columns, in the order of the rows ``stored`` makes and ``change`` reads.
 COLUMNS = ("device", "dseq", "hlc", "operator", "kind", "record_id", "township", "op", "fields", "base")
 # A change as exchange files carry it and ``change`` gives it back: the id first, then the columns.
@@ -187,8 +189,30 @@ def _day(text: str) -> int | None:
     return day.toordinal() if day.isoformat() == text else None
 
 
+class DamagedChange(PjdeskError):
+    """A change in the log whose fields cannot be read: the file was damaged, or changed by other software."""
+
+
+DAMAGED = ("数据文件中有变更记录已损坏，无法读取{where}。本机的数据文件可能已损坏或被其他软件改动过：请在“备份与恢复”中"
+           "从最近的备份恢复；仍不行时，请联系县级")
+
+
 def decode_fields(data: bytes | str) -> dict:
-    """The fields a stored value holds (JSON text, as rows written before schema 16 were, is read too)."""
+    """The fields a stored value holds (JSON text, as rows written before schema 16 were, is read too).
+
+    A value that is not one ``encode_fields`` (or the JSON before it) wrote, however it came to be so (a
+    damaged or forged file: cut short, a wrong tag, a length past its end, text that is not UTF-8), is
+    refused with DamagedChange, never read as something else."""
+    try:
+        fields = _decoded(data)
+    except (IndexError, ValueError, TypeError, OverflowError, RecursionError) as e:
+        raise DamagedChange(DAMAGED.format(where="")) from e
+    if type(fields) is not dict:
+        raise DamagedChange(DAMAGED.format(where=""))
+    return fields
+
+
+def _decoded(data: bytes | str) -> dict:
     if type(data) is str:
         return json.loads(data)
     if data[0] == _FORMAT_JSON:
@@ -210,11 +234,15 @@ def decode_fields(data: bytes | str) -> dict:
             at += 1
             if size >= 0x80:
                 size, at = _more(data, at, size)
+            if at + size > end:
+                raise ValueError("a field name past the end of the fields")
             name = data[at:at + size].decode("utf-8", "surrogatepass")
             at += size
         tag = data[at]
         at += 1
         if tag == _UUID:
+            if at + 16 > end:
+                raise ValueError("an id past the end of the fields")
             h = data[at:at + 16].hex()
             at += 16
             out[name] = f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
@@ -227,6 +255,8 @@ def decode_fields(data: bytes | str) -> dict:
         if n >= 0x80:
             n, at = _more(data, at, n)
         if tag == _TEXT:
+            if at + n > end:
+                raise ValueError("a text past the end of the fields")
             out[name] = data[at:at + n].decode("utf-8", "surrogatepass")
             at += n
         elif tag == _VALUE:
@@ -238,6 +268,8 @@ def decode_fields(data: bytes | str) -> dict:
         elif tag == _NEG:
             out[name] = -n
         elif tag == _JSON:
+            if at + n > end:
+                raise ValueError("a value past the end of the fields")
             out[name] = json.loads(data[at:at + n].decode("utf-8", "surrogatepass"))
             at += n
         else:
@@ -267,8 +299,13 @@ def stored(change: Mapping) -> tuple:
 
 
 def change(row: Sequence) -> dict:
-    """A stored row (the COLUMNS, in order) as the change it is: its id made again, its fields decoded."""
+    """A stored row (the COLUMNS, in order) as the change it is: its id made again, its fields decoded (a
+    damaged one refused with DamagedChange, naming it)."""
     device, dseq, hlc, operator, kind, record_id, township, op, fields, base = row
+    try:
+        decoded = decode_fields(fields)
+    except DamagedChange as e:
+        where = f"（变更 {str(device)[:12]}:{str(dseq)[:12]}，{str(kind)[:20]} {str(record_id)[:40]}）"
+        raise DamagedChange(DAMAGED.format(where=where)) from e.__cause__
     return {"id": f"{device}:{dseq}", "device": device, "dseq": dseq, "hlc": hlc, "operator": operator,
-            "kind": kind, "record_id": record_id, "township": township, "op": op,
-            "fields": decode_fields(fields), "base": base}
+            "kind": kind, "record_id": record_id, "township": township, "op": op, "fields": decoded, "base": base}

@@ -46,7 +46,9 @@ def test_fields_are_stored_in_under_half_the_bytes_of_their_json():
 
 def test_older_rows_in_json_still_read():
     assert decode_fields('{"name":"单位"}') == {"name": "单位"}
-    assert decode_fields(encode_fields(["not", "an", "object"])) == ["not", "an", "object"]
+    assert decode_fields(encode_fields({1: "a key that is not text"})) == {"1": "a key that is not text"}  # as JSON
+    with pytest.raises(change_codec.DamagedChange):  # every change's fields are an object: anything else is damage
+        decode_fields(encode_fields(["not", "an", "object"]))
 
 
 def test_the_format_tables_only_ever_grow():
@@ -149,3 +151,87 @@ def test_a_schema_15_log_migrates_whole_and_its_file_shrinks(tmp_path, monkeypat
     store.close()
     assert path.stat().st_size < source.stat().st_size
     assert _rowids(path) == rowids
+
+
+# --- a damaged or forged log ------------------------------------------------------------------------------
+SAMPLES = [
+    {"name": "平江县安定化工有限公司", "sector": "危化", "is_high_risk": 1, "unit_id": UUID, "found_date": "2026-03-09"},
+    {"zz_new_field": "新字段", "funds": -300000, "ratio": 1.5, "on": True, "gone": None, "list": [1, {"a": "b"}]},
+    {"description": "消防通道堆放杂物" * 20, "hazard_no": "430626101-2026-A0001", "level": "一般隐患"},
+]
+
+
+def _decodes_or_refuses(data) -> dict | None:
+    """The fields, or None when refused as damaged; any other outcome fails the test."""
+    try:
+        fields = decode_fields(data)
+    except change_codec.DamagedChange as e:
+        assert "已损坏" in str(e)
+        return None
+    assert isinstance(fields, dict)
+    return fields
+
+
+def _boundaries(fields: dict) -> set[int]:
+    """The lengths at which a stored value ends just after a whole field: cut there, it is a shorter record."""
+    return {len(encode_fields(dict(list(fields.items())[:n]))) for n in range(len(fields) + 1)}
+
+
+@pytest.mark.parametrize("fields", SAMPLES)
+def test_a_stored_value_cut_short_inside_a_field_is_refused(fields):
+    data = encode_fields(fields)
+    whole = _boundaries(fields)
+    for cut in range(len(data)):
+        found = _decodes_or_refuses(data[:cut])
+        if cut not in whole:
+            assert found is None, cut
+
+
+def test_stored_values_with_bytes_changed_are_read_or_refused_never_anything_else():
+    """Seeded: bytes flipped, inserted and removed, lengths made huge, whole values of random bytes."""
+    import random
+
+    rng = random.Random(20261207)
+    values = [encode_fields(f) for f in SAMPLES]
+    for _ in range(3000):
+        data = bytearray(rng.choice(values))
+        for _ in range(rng.randint(1, 4)):
+            at = rng.randrange(len(data))
+            what = rng.random()
+            if what < 0.4:
+                data[at] = rng.randrange(256)
+            elif what < 0.6:
+                data.insert(at, rng.randrange(256))
+            elif what < 0.8 and len(data) > 1:
+                del data[at]
+            else:
+                data[at:at] = bytes([0xFF] * rng.randint(1, 9))  # a varint of a huge length or index
+        _decodes_or_refuses(bytes(data))
+    for _ in range(1000):
+        _decodes_or_refuses(bytes([1]) + rng.randbytes(rng.randint(0, 40)))
+    for text in ("[1, 2]", "null", "\"text\"", "{\"a\": ", "[" * 100_000, b"\x00" + b"[" * 100_000, b"", "{}"):
+        _decodes_or_refuses(text)
+
+
+def test_a_damaged_change_in_the_log_is_named_where_it_is_read(tmp_path):
+    """A blob damaged in the file (here: cut short, past the append-only trigger) refuses what reads it, in
+    words that say what to do, naming the change; nothing else is read as if it were whole."""
+    from pjdesk.services import records as record_service
+    from pjdesk.services.session import init_station
+    from pjdesk.services.sync import export_bundle
+    from pjdesk.services.units import save_unit
+
+    session = init_station(tmp_path / "station", code=TOWNSHIP, operator="张三", today=lambda: dt.date(2026, 11, 29))
+    unit = save_unit(session, {"name": "平江县安定化工有限公司", "sector": "危化"}).id
+    device, dseq, fields = session.store.db.execute(
+        "SELECT device, dseq, fields FROM change_log WHERE record_id = ?", [unit]).fetchone()
+    conn = sqlite3.connect(session.store.path)
+    with conn:
+        conn.execute("DROP TRIGGER change_log_no_update")
+        conn.execute("UPDATE change_log SET fields = ? WHERE record_id = ?", [fields[:5], unit])
+    conn.close()
+    with pytest.raises(change_codec.DamagedChange, match=f"变更 {device}:{dseq}.*备份与恢复"):
+        record_service.record_history(session, UNIT, unit)
+    with pytest.raises(change_codec.DamagedChange, match=f"变更 {device}:{dseq}"):
+        export_bundle(session, tmp_path / "out")
+    session.close()
