@@ -75,12 +75,11 @@ def main(argv: list[str] | None = None) -> int:
         results.append(report("import_bundles (fresh county)", import_s, BUDGET_IMPORT_S, raw))
         township.close()
         if args.large:
-            township = _township_with(root / "large", args.large)
-            township.close()
+            _apart(_build_township, root / "large", args.large)  # setting up: 200,000 records in one write
             large_export = in_fresh_process("export_bundle, a bundle of the large size", _export_from,
                                             root / "large", out)
             bundle = sorted(out.glob("*.pjz"), key=lambda p: p.stat().st_mtime)[-1]
-            plain = _raw_baseline(bundle, root / "raw-large.db")
+            plain = _apart(_raw_baseline, bundle, root / "raw-large.db")
             large_import, import_mb = in_fresh_process("import_bundles, a bundle of the large size", _import_copy,
                                                        county_template.data_dir, root / "county-large", bundle)
             raw, raw_mb = _raw_apart(county_template.data_dir, root / "county-large", bundle, root / "raw-large")
@@ -155,11 +154,20 @@ def _export_from(folder: Path, out: Path) -> float:
     return elapsed
 
 
-def _raw_apart(template: Path, imported: Path, bundle: Path, folder: Path) -> tuple[float, float]:
-    """The raw baseline in a fresh process of its own (its rows read there): seconds and peak memory (MB). Not
-    held to the memory budget: it is the baseline, the rows whole in a list as executemany takes them."""
+def _apart(work, *args):
+    """``work(*args)`` in a fresh process of its own, not held to the memory budget: setting a station up, or a
+    raw baseline (its rows whole in lists, as executemany takes them). This process then holds neither."""
     with multiprocessing.get_context("spawn").Pool(1) as pool:
-        return pool.apply(_raw_same_tables, (template, imported, bundle, folder))
+        return pool.apply(work, args)
+
+
+def _build_township(folder: Path, changes: int) -> None:
+    _township_with(folder, changes).close()
+
+
+def _raw_apart(template: Path, imported: Path, bundle: Path, folder: Path) -> tuple[float, float]:
+    """The raw baseline in a fresh process of its own (its rows read there): seconds and peak memory (MB)."""
+    return _apart(_raw_same_tables, template, imported, bundle, folder)
 
 
 def _raw_same_tables(template: Path, imported: Path, bundle: Path, folder: Path) -> tuple[float, float]:
