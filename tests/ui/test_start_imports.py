@@ -93,3 +93,28 @@ def test_a_countys_ledger_page_opens_without_the_sheet_import_machinery(tmp_path
                           capture_output=True, text=True, timeout=120, env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines() == ["False  False", "True 从 Excel 表格导入隐患 True"]
+
+
+def test_pysides_question_of_each_module_is_answered_as_pyside_answers_it():
+    """pjdesk.ui answers PySide6's "does this module use PySide6" from the file's bytes (a fraction of the
+    cost of its own inspect.getsource): the answers must be PySide6's own, for modules that use it and not."""
+    import importlib
+    import inspect
+
+    import pjdesk.ui  # noqa: F401 - installs the plain answer
+
+    feature = sys.modules.get("shibokensupport.feature")
+    if feature is None or not hasattr(feature, "_mod_uses_pyside"):
+        return  # a PySide6 that does not ask: nothing was changed
+    ask = feature._mod_uses_pyside
+    assert getattr(ask, "answers_plainly", False)
+    names = ("pjdesk.ui.main_window", "pjdesk.ui.record_page", "pjdesk.storage.records", "pjdesk.services.hazards",
+             "json", "sqlite3", "PySide6.QtCore", "_sqlite3")
+    for name in names:
+        module = importlib.import_module(name)
+        try:
+            expected = "PySide6" in inspect.getsource(module)
+        except (OSError, TypeError):
+            expected = False
+        assert ask(module) is expected, name
+    assert ask(importlib.import_module("pjdesk.ui.main_window")) and not ask(importlib.import_module("json"))
