@@ -312,6 +312,7 @@ class Store:
         self._dirty: dict[str, set[str]] = {}
         self._next_dseq: int | None = None
         self._found: dict[Hashable, tuple[tuple[int, int], object]] = {}  # see recall
+        self._writing_back: list[threading.Thread] = []  # see write_back_after
 
     # --- what reads found, while nothing is written ----------------------------------------------------
     def recall(self, key: Hashable) -> object | None:
@@ -349,7 +350,12 @@ class Store:
             )
 
     def close(self) -> None:
+        """Close the connection, and wait for a copy of the WAL back into the file still under way
+        (write_back_after): once closed, no connection of this store's is left on the file, whoever moves,
+        copies or removes it next (a second or so after a county's batch)."""
         self.db.close()
+        while self._writing_back:
+            self._writing_back.pop().join()
 
     # --- the write path -----------------------------------------------------------------------------
     @contextlib.contextmanager
@@ -359,13 +365,16 @@ class Store:
         SQLite copies it at the commit that finds it past 1,000 pages, and the commit waits: an import batch
         into a county of five years left some 300 MB in the WAL and waited about a second. What is committed
         is whole in the WAL, synced; the copy back can come later, and a crash before it loses nothing
-        (SQLite reads the WAL on the next open). Outside a transaction."""
+        (SQLite reads the WAL on the next open). Closing the store waits for the copy. Outside a transaction."""
         try:
             with self.setting_for_block("wal_autocheckpoint", 0):
                 yield
         finally:
             if self.path is not None:
-                threading.Thread(target=write_back, args=(self.path,), name="pjdesk-write-back", daemon=True).start()
+                self._writing_back = [t for t in self._writing_back if t.is_alive()]
+                thread = threading.Thread(target=write_back, args=(self.path,), name="pjdesk-write-back", daemon=True)
+                thread.start()
+                self._writing_back.append(thread)
 
     def stop_queries_when(self, stop: Callable[[], bool]) -> None:
         """Every query of this connection ends, refused, once ``stop()`` says so (SQLite asks every few thousand

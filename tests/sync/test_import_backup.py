@@ -133,3 +133,24 @@ def test_a_batch_commits_without_copying_the_wal_back_which_follows_on_a_thread(
     assert committed_imports(county) == 1 and in_file() == 0
     copy_back(county.store.path)
     assert in_file() == 1
+
+
+def test_closing_the_station_waits_for_the_copy_back(pc, county, outbox, monkeypatch):
+    """Once closed, nothing of pjdesk's is left on the file: the folder may be moved or removed at once."""
+    import threading
+    import time
+
+    from pjdesk.storage import database
+
+    copy_back, done = database.write_back, []
+
+    def slow_copy(path) -> None:
+        time.sleep(0.3)
+        copy_back(path)
+        done.append(path)
+
+    monkeypatch.setattr(database, "write_back", slow_copy)
+    accept(county, export_bundle(pc, outbox))
+    county.close()
+    assert done == [county.store.path]
+    assert not [t for t in threading.enumerate() if t.name == "pjdesk-write-back"]
