@@ -35,11 +35,15 @@ import pjdesk
 loaded = []
 for name in ("pjdesk.core", "pjdesk.storage", "pjdesk.services"):
     importlib.import_module(name)
-for info in pkgutil.walk_packages(pjdesk.__path__, "pjdesk."):
-    if info.name.startswith("pjdesk.ui") or info.name == "pjdesk.__main__":
+# walk_packages imports every package it passes to find what is in it: pjdesk.ui (Qt's own) is never passed.
+for top in pkgutil.iter_modules(pjdesk.__path__, "pjdesk."):
+    if top.name in ("pjdesk.ui", "pjdesk.__main__"):
         continue
-    importlib.import_module(info.name)
-    loaded.append(info.name)
+    module = importlib.import_module(top.name)
+    loaded.append(top.name)
+    for info in pkgutil.walk_packages(getattr(module, "__path__", []), top.name + "."):
+        importlib.import_module(info.name)
+        loaded.append(info.name)
 qt = sorted(m for m in sys.modules if m.split(".")[0] in ("PySide6", "shiboken6"))
 print(json.dumps({"loaded": loaded, "qt": qt}))
 """
