@@ -90,8 +90,9 @@ class Session:
         """The same session on a new connection, for work on another thread."""
         return open_session(self.data_dir, operator=self.operator, clock=self.clock)
 
-    def close(self) -> None:
-        self.store.close()
+    def close(self, *, wait: bool = True) -> None:
+        """Close the station (``wait``: see Store.close)."""
+        self.store.close(wait=wait)
 
 
 def open_session(data_dir: str | Path | None = None, *, operator: str | None = None,

@@ -349,12 +349,13 @@ class Store:
                 list(values.items()),
             )
 
-    def close(self) -> None:
+    def close(self, *, wait: bool = True) -> None:
         """Close the connection, and wait for a copy of the WAL back into the file still under way
         (write_back_after): once closed, no connection of this store's is left on the file, whoever moves,
-        copies or removes it next (a second or so after a county's batch)."""
+        copies or removes it next (a second or so after a county's batch). ``wait=False`` leaves the copy
+        to finish on its own (a window's background import: its result is not held for it)."""
         self.db.close()
-        while self._writing_back:
+        while wait and self._writing_back:
             self._writing_back.pop().join()
 
     # --- the write path -----------------------------------------------------------------------------

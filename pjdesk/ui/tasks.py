@@ -63,7 +63,9 @@ class TaskThread(QThread):
             outcome = (self.succeeded, result)
         finally:
             if session is not None:
-                session.close()
+                # A batch's copy of the WAL back into the file finishes on its own thread: the result is
+                # not held for it (a county's batch: about a second).
+                session.close(wait=False)
         # The result goes out last, once this thread holds nothing: the receiver may close the window.
         signal, value = outcome
         signal.emit(value)
