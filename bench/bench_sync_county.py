@@ -17,6 +17,12 @@ the import is timed apart: with the day's full backup made (the program makes it
 is an increment on it; the first batch of a day without one pays a full copy, timed on a second copy of the
 county. The machine's load is printed beside them: on a shared machine it moves every figure.
 
+The demo's bundles hold five years of each township (ids and dates over all of them), so in the loaded county
+they land all over every index. With --loaded a second line shows a month as it is written that month (MONTH:
+each township's new units, the hazards found that month and their events, written through the write path
+now, so that their ids come at the indexes' right edge), imported into the same five-year county; its ratio
+is to raw executemany of its own change rows. It carries no people, trainings or inspections.
+
 Building the 25 stations takes tens of seconds, so the bundles are kept in bench/out/, under a name that
 changes with the demo generator, the schema, the write path and the bundle code; ``--rebuild`` makes them again.
 """
@@ -68,6 +74,14 @@ def section(hazards: int = DEFAULT_HAZARDS, repeat: int = 3, *, rebuild: bool = 
         load_before = os.getloadavg()[0]
         loaded_s = (in_fresh_process("import_bundles, 25 files (5-year county)", _loaded_import, bundles, root)
                     if loaded else None)
+        month = None
+        if loaded:
+            month_bundles = in_fresh_process("25 townships write a month (setting up)", month_of_writing, root / "month")
+            month_s = in_fresh_process("import_bundles, a month written that month (5-year county)",
+                                       _month_import, month_bundles, root)
+            month_rows = RawRows.of(month_bundles)
+            month = month_s, _median_raw(month_rows, root, repeat, records=False), len(month_rows.log)
+            del month_rows
         rows = RawRows.of(bundles)
         raw_log = _median_raw(rows, root, repeat, records=False)
         raw_both = _median_raw(rows, root, repeat, records=True)
@@ -90,6 +104,9 @@ def section(hazards: int = DEFAULT_HAZARDS, repeat: int = 3, *, rebuild: bool = 
                "a copy of the whole file, in the background after the window opens")
         report("import_bundles, first batch of a day", first, None, raw_log,
                f"no full backup of today: a full copy, {loaded_s['full'] / first:.0%} of it if timed alone")
+        month_s, month_raw, month_changes = month
+        report("import_bundles, a month written that month", month_s, None, month_raw,
+               f"5-year county; {month_changes:,} changes (units, hazards, events: MONTH); ratio to their raw rows")
         print(f"  load average (1 min): {load_before:.1f} before the imports, {os.getloadavg()[0]:.1f} after;"
               f" {os.cpu_count()} cores")
     print(f"  bundles: {sum(p.stat().st_size for p in bundles) / 1e6:.1f} MB in all; {built}")
@@ -206,6 +223,60 @@ def _loaded_import(bundles: list[Path], root: Path) -> dict:
     figures["later"] = _timed_import(source, root / "county-loaded", bundles, before=before, after=made_increment)
     figures["first"] = _timed_import(source, root / "county-loaded", bundles)
     return figures
+
+
+# A township's month as it is written that month, for the loaded county: its units, the hazards found that month
+# and their events (the demo's bundles carry five years each, so their ids fall all over the county's indexes;
+# these are made now, and land at the indexes' right edge, as a real month's do). No people or trainings.
+MONTH = {"units": 36, "hazards": 400, "events": (1, 4)}
+
+
+def month_of_writing(folder: Path) -> list[Path]:
+    """25 township stations, each writing MONTH through the write path (ids made now), and their bundles."""
+    import random
+
+    from pjdesk.core.hazard import HAZARD, HAZARD_EVENT
+    from pjdesk.core.townships import townships
+    from pjdesk.core.unit import UNIT
+    from pjdesk.services.session import init_station
+    from pjdesk.services.sync import device_key, export_bundle
+
+    rng, files = random.Random(SEED), []
+    steps = (("整改通知", 2), ("整改完成", 10), ("复查", 15), ("销号", 20))
+    for place in (t for t in townships() if t.kind != "园区"):
+        station = init_station(folder / place.code, code=place.code, operator="基准测试", device_name="站内电脑",
+                               today=lambda: TODAY)
+        device_key(station)
+        store, code = station.store, place.code
+        with store.transaction():
+            units = store.insert_many(UNIT, [{"name": f"{place.name}第{i}号企业", "sector": "工贸其他", "status": "正常",
+                                              "village": "某村"} for i in range(MONTH["units"])],
+                                      township=code, operator="基准测试")
+            hazards = store.insert_many(HAZARD, [
+                {"unit_id": rng.choice(units), "description": f"第{i}处：消防通道堵塞，灭火器过期", "location": "仓库",
+                 "level": "一般隐患", "source": "乡镇检查", "found_date": f"{TODAY:%Y-%m}-{1 + i % 28:02d}",
+                 "deadline": f"{TODAY:%Y-%m}-28", "resp_person": "王五", "measures": "清理通道，更换灭火器"}
+                for i in range(MONTH["hazards"])], township=code, operator="基准测试")
+            events = [{"hazard_id": h, "kind": kind, "date": f"{TODAY:%Y-%m}-{day:02d}", "actor": "李四",
+                       "result": "合格" if kind == "复查" else None, "note": "按要求办理"}
+                      for h in hazards for kind, day in steps[:rng.randint(*MONTH["events"])]]
+            store.insert_many(HAZARD_EVENT, events, township=code, operator="基准测试")
+            store.refresh_state(HAZARD, hazards)
+        files.append(export_bundle(station, folder / "out"))
+        station.close()
+    return files
+
+
+def _month_import(bundles: list[Path], root: Path) -> float:
+    """Into a copy of the five-year county, with the day's full backup made first (untimed)."""
+    from common import demo_station
+
+    from pjdesk.services.backups import backup_now
+
+    session, _info = demo_station(200_000, county=True)
+    source = session.data_dir
+    session.close()
+    return _timed_import(source, root / "county-month", bundles, before=lambda county: backup_now(county, "daily"))
 
 
 def _timed_import(source: Path, folder: Path, bundles: list[Path], *, before=None, after=None) -> float:
