@@ -77,6 +77,22 @@ def main(argv: list[str] | None = None) -> int:
             note = "; baseline: its count by raw sqlite3"
         rows = svc.count_records(session, PERSON, query)
         results.append(report(what, figure, BUDGET_S, baseline, f"{rows:,} found{note}"))
+    heading("a refresh with a person selected: count, first page and the selected row's position")
+    for word in ("付", "德", "加油站"):
+        query = RecordQuery(text=word)
+        listed = svc.list_records(session, PERSON, query, limit=PAGE)
+        selected = listed[len(listed) // 2]["id"]
+
+        def refreshed(q=query, s=selected) -> None:
+            svc.count_records(session, PERSON, q)
+            svc.list_records(session, PERSON, q, limit=PAGE)
+            svc.record_position(session, PERSON, q, s)
+        figure = median_time(refreshed, repeat=args.repeat)
+        sql, params = queries.where(PERSON, query)
+        counted = f"SELECT COUNT(*) FROM person t{queries._counted_by(session.store, PERSON, query)}{sql}"
+        baseline = median_time(lambda c=counted, p=params: conn.execute(c, p).fetchone(), repeat=args.repeat)
+        results.append(report(f"refresh, search “{word}”", figure, BUDGET_S, baseline,
+                              "baseline: its count by raw sqlite3"))
     conn.close()
     session.close()
     return summary(results)

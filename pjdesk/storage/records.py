@@ -190,19 +190,26 @@ def page(store: Store, kind: RecordKind, query: RecordQuery, *, sort: tuple[str,
     """A page of the list in ``sort`` order. After a search's count that found few rows, and while nothing
     has been written since, the page reads those rows by rowid and sorts them (the same rows: the same
     query found them on the same data)."""
-    sql, params = where(kind, query)
-    found = store.recall(_found_key(kind, sql, params))
-    if found is not None:
-        # Rowids as SQLite wrote them (integers joined by commas), never text from a record.
-        sql, params = f" WHERE t.rowid IN ({found})", []
+    sql, params = _found_or_where(store, kind, query)
     return store._rows(f"SELECT {_select(kind)} FROM {kind.table} t{sql}{_order(kind, sort, 't')} LIMIT ? OFFSET ?",
                        [*params, limit, offset])
 
 
+def _found_or_where(store: Store, kind: RecordKind, query: RecordQuery) -> tuple[str, list]:
+    """The rows the list holds: the rowids its count found, while nothing has been written since (see count),
+    else the query's WHERE clause."""
+    sql, params = where(kind, query)
+    found = store.recall(_found_key(kind, sql, params))
+    if found is None:
+        return sql, params
+    return f" WHERE t.rowid IN ({found})", []  # rowids as SQLite wrote them (integers and commas), no record's text
+
+
 def position(store: Store, kind: RecordKind, query: RecordQuery, record_id: str, *,
              sort: tuple[str, bool] | None = None) -> int | None:
-    """Where a record stands in the list (to keep it selected after a refresh), or None if it is not in it."""
-    sql, params = where(kind, query)
+    """Where a record stands in the list (to keep it selected after a refresh), or None if it is not in it.
+    After a search's count that kept what it found, only those rows are counted (see count)."""
+    sql, params = _found_or_where(store, kind, query)
     key, descending = _sort_key(kind, sort)
     glue = " AND " if sql else " WHERE "
     found = store.db.execute(f"SELECT t.{key}, t.rowid FROM {kind.table} t{sql}{glue}t.id = ?",

@@ -105,8 +105,13 @@ def test_a_page_after_a_few_found_reads_them_and_gives_the_walked_rows(session, 
             assert store.recall(queries._found_key(PERSON, *queries.where(PERSON, query))) is not None
             driven = queries.page(store, PERSON, query, sort=sort, offset=offset, limit=limit)
             assert driven == walked, (sort, offset)
-            assert len(queries.page(store, PERSON, query, limit=1000)) == n
+            listed = [r["id"] for r in queries.page(store, PERSON, query, sort=sort, limit=1000)]
+            assert len(listed) == n
+            for at in sorted({0, n // 2, n - 1}) if n else ():
+                assert queries.position(store, PERSON, query, listed[at], sort=sort) == at, (sort, at)
             store._found.clear()
+            for at in sorted({0, n // 2, n - 1}) if n else ():  # the same, counted with the query's WHERE
+                assert queries.position(store, PERSON, query, listed[at], sort=sort) == at, (sort, at)
 
 
 def test_a_write_after_the_count_is_seen_by_the_page(session, people):
@@ -133,3 +138,11 @@ def test_a_count_without_the_search_index_keeps_nothing(session, people):
     for query in (RecordQuery(), RecordQuery(text="明", include_deleted=True)):
         queries.count(store, PERSON, query)
         assert store.recall(queries._found_key(PERSON, *queries.where(PERSON, query))) is None
+
+
+def test_a_record_the_search_did_not_find_has_no_position(session, people):
+    store = session.store
+    outside = store.db.execute("SELECT id FROM person WHERE name NOT LIKE '%明%' LIMIT 1").fetchone()[0]
+    query = RecordQuery(text="明")
+    assert queries.count(store, PERSON, query) > 0
+    assert queries.position(store, PERSON, query, outside) is None
