@@ -51,6 +51,13 @@ def cases(conn: sqlite3.Connection):
     yield f"one township ({township}), search “{name[0]}”", RecordQuery(text=name[0], township=township), None
 
 
+def raw_count(session, conn: sqlite3.Connection, query: RecordQuery, repeat: int) -> float:
+    """A search's baseline: its count, the statement storage/records.py makes, run by raw sqlite3."""
+    sql, params = queries.where(PERSON, query)
+    counted = f"SELECT COUNT(*) FROM person t{queries._counted_by(session.store, PERSON, query)}{sql}"
+    return median_time(lambda: conn.execute(counted, params).fetchone(), repeat=repeat)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--repeat", type=int, default=5)
@@ -71,9 +78,7 @@ def main(argv: list[str] | None = None) -> int:
         figure = median_time(shown, repeat=args.repeat)
         baseline, note = floor, ""
         if query.text:
-            sql, params = queries.where(PERSON, query)
-            counted = f"SELECT COUNT(*) FROM person t{queries._counted_by(session.store, PERSON, query)}{sql}"
-            baseline = median_time(lambda c=counted, p=params: conn.execute(c, p).fetchone(), repeat=args.repeat)
+            baseline = raw_count(session, conn, query, args.repeat)
             note = "; baseline: its count by raw sqlite3"
         rows = svc.count_records(session, PERSON, query)
         results.append(report(what, figure, BUDGET_S, baseline, f"{rows:,} found{note}"))
@@ -88,9 +93,7 @@ def main(argv: list[str] | None = None) -> int:
             svc.list_records(session, PERSON, q, limit=PAGE)
             svc.record_position(session, PERSON, q, s)
         figure = median_time(refreshed, repeat=args.repeat)
-        sql, params = queries.where(PERSON, query)
-        counted = f"SELECT COUNT(*) FROM person t{queries._counted_by(session.store, PERSON, query)}{sql}"
-        baseline = median_time(lambda c=counted, p=params: conn.execute(c, p).fetchone(), repeat=args.repeat)
+        baseline = raw_count(session, conn, query, args.repeat)
         results.append(report(f"refresh, search “{word}”", figure, BUDGET_S, baseline,
                               "baseline: its count by raw sqlite3"))
     conn.close()
