@@ -6,6 +6,8 @@ import os
 import subprocess
 import sys
 
+import pytest
+
 WINDOW = "import pjdesk.ui.app, pjdesk.ui.main_window, pjdesk.services.session\n"
 
 
@@ -105,7 +107,7 @@ def test_pysides_question_of_each_module_is_answered_as_pyside_answers_it():
 
     feature = sys.modules.get("shibokensupport.feature")
     if feature is None or not hasattr(feature, "_mod_uses_pyside"):
-        return  # a PySide6 that does not ask: nothing was changed
+        pytest.skip("this PySide6 does not ask the question: nothing was changed")
     ask = feature._mod_uses_pyside
     assert getattr(ask, "answers_plainly", False)
     names = ("pjdesk.ui.main_window", "pjdesk.ui.record_page", "pjdesk.storage.records", "pjdesk.services.hazards",
