@@ -193,8 +193,8 @@ class DamagedChange(PjdeskError):
     """A change in the log whose fields cannot be read: the file was damaged, or changed by other software."""
 
 
-DAMAGED = ("数据文件中有变更记录已损坏，无法读取{where}。本机的数据文件可能已损坏或被其他软件改动过：请在“备份与恢复”中"
-           "从最近的备份恢复；仍不行时，请联系县级")
+DAMAGED = ("数据文件中有变更记录已损坏，无法读取{where}。本机的数据文件可能已损坏或被其他软件改动过：请从最近的备份恢复"
+           "（设置 → 备份与恢复）；仍不行时，请联系县级")
 
 
 def decode_fields(data: bytes | str) -> dict:
